@@ -1,0 +1,44 @@
+/**
+ * The node's entry point: `deno task start [config-file]`. Reads the config, starts the node,
+ * serves its API, and on SIGINT/SIGTERM removes its containers and exits.
+ *
+ * @module
+ */
+import { ConfigError, loadConfig } from "./server/config.ts";
+import { HttpError } from "./server/errors.ts";
+import { startNode } from "./server/node.ts";
+
+async function main(): Promise<void> {
+  const config = await loadConfig({ path: Deno.args[0] });
+  for (const warning of config.warnings) console.warn(`Config: ${warning}`);
+  const node = await startNode(config);
+  const server = Deno.serve({
+    hostname: config.api.ip,
+    port: config.api.port,
+    onListen: ({ hostname, port }) =>
+      console.log(
+        `Serverledge node "${config.nodeId}" listening on http://${hostname}:${port} ` +
+          `(config: ${config.source}, registry: ${node.services.identity.registry})`,
+      ),
+  }, node.app.fetch);
+  const stop = async (signal: string) => {
+    console.log(`${signal} received: removing containers and stopping`);
+    await server.shutdown();
+    await node.close();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof HttpError) {
+      console.error(`Cannot start the node: ${error.message}`);
+      Deno.exit(1);
+    }
+    throw error;
+  }
+}

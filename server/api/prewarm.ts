@@ -1,0 +1,29 @@
+/**
+ * `POST /prewarm {Function, Instances}`: starts warm containers ahead of invocations.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { NotFoundError } from "../errors.ts";
+import { checkFunctionName } from "../functions/parse_definition.ts";
+import { numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
+import { jsonBody } from "./json_body.ts";
+import type { NodeServices } from "./services.ts";
+
+const MAX_INSTANCES = 1000;
+
+/** The prewarm route. */
+export function prewarmRoutes(services: NodeServices): Hono {
+  const app = new Hono();
+  app.post("/prewarm", async (c) => {
+    const body = requireObject(await jsonBody(c), "Request body");
+    const name = checkFunctionName(body.Function);
+    const instances = numberField(body, "Instances", { min: 0, max: MAX_INSTANCES, integer: true });
+    optionalBoolean(body, "ForceImagePull", false);
+    const definition = services.store.get(name);
+    if (!definition) throw new NotFoundError(`Function "${name}" does not exist`);
+    const prewarmed = instances === 0 ? 0 : await services.pool.prewarm(definition, instances);
+    return c.json({ Prewarmed: prewarmed });
+  });
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * What the route handlers need from the node, gathered in one object.
+ *
+ * @module
+ */
+import type { DefinitionLimits } from "../functions/parse_definition.ts";
+import type { FunctionStore } from "../functions/store.ts";
+import type { AsyncRequests } from "../invoke/async_requests.ts";
+import type { Invoker } from "../invoke/invoker.ts";
+import type { InvocationCounters } from "../metrics/counters.ts";
+import type { ContainerPool } from "../pool/pool.ts";
+
+/** Identity of the node, as `/status` shows it. */
+export interface NodeIdentity {
+  /** Node id (also the container label). */
+  id: string;
+  /** Registry area. */
+  area: string;
+  /** Whether this is a cloud node. */
+  cloud: boolean;
+  /** URL other nodes reach it at. */
+  url: string;
+  /** Scheduling policy. */
+  policy: string;
+  /** Registry backend (`embedded` or `etcd`). */
+  registry: string;
+  /** When the node started (ms since epoch). */
+  startedAt: number;
+}
+
+/** The services behind the HTTP API. */
+export interface NodeServices {
+  /** Who this node is. */
+  identity: NodeIdentity;
+  /** Function definitions. */
+  store: FunctionStore;
+  /** Containers. */
+  pool: ContainerPool;
+  /** Local execution. */
+  invoker: Invoker;
+  /** Async requests and their reports. */
+  asyncRequests: AsyncRequests;
+  /** Invocation counters. */
+  counters: InvocationCounters;
+  /** Limits create/update bodies are checked against. */
+  limits: DefinitionLimits;
+}

@@ -1,0 +1,36 @@
+/**
+ * Builds the node's Hono app from its parts; no logic of its own beyond error mapping.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HttpError } from "./errors.ts";
+import { functionRoutes } from "./api/functions.ts";
+import { invokeRoutes } from "./api/invoke.ts";
+import { prewarmRoutes } from "./api/prewarm.ts";
+import type { NodeServices } from "./api/services.ts";
+import { statusRoutes } from "./api/status.ts";
+
+/** The node's HTTP API; request bodies are limited to `bodyLimitBytes`. */
+export function createApp(services: NodeServices, bodyLimitBytes: number): Hono {
+  const app = new Hono();
+  app.use(bodyLimit({
+    maxSize: bodyLimitBytes,
+    onError: (c) =>
+      c.json({ Error: `Request body is larger than ${bodyLimitBytes} bytes (the limit)` }, 413),
+  }));
+  app.route("/", functionRoutes(services));
+  app.route("/", invokeRoutes(services));
+  app.route("/", prewarmRoutes(services));
+  app.route("/", statusRoutes(services));
+  app.notFound((c) => c.json({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      return c.json({ Error: error.message }, error.status as 400);
+    }
+    console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
+    return c.json({ Error: `Internal error: ${(error as Error).message}` }, 500);
+  });
+  return app;
+}

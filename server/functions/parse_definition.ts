@@ -1,0 +1,142 @@
+/**
+ * Turns the body of `POST /create` or `POST /update` into a checked {@linkcode FunctionDefinition}.
+ *
+ * @module
+ */
+import { BadRequestError, NotFoundError } from "../errors.ts";
+import { findRuntime, RUNTIMES } from "../runtimes/catalog.ts";
+import {
+  numberField,
+  optionalString,
+  requiredString,
+  requireObject,
+} from "../validation/fields.ts";
+import { readCodeArchive } from "./code_archive.ts";
+import type { FunctionDefinition } from "./function.ts";
+
+/** Node limits a definition is checked against. */
+export interface DefinitionLimits {
+  /** Memory of the whole pool (MB): a function needing more could never run. */
+  poolMemoryMB: number;
+  /** CPUs of the whole pool. */
+  poolCpus: number;
+  /** Maximum unpacked code size in bytes. */
+  codeBytes: number;
+  /** Timeout given to functions that do not set one, in seconds. */
+  defaultTimeout: number;
+}
+
+/** Function names: letters, digits, `_` and `-`, 1–64 characters, not starting with `-`. */
+export const FUNCTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+
+const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:@]{0,254}$/;
+const MIN_MEMORY_MB = 16;
+const MAX_TIMEOUT_S = 3600;
+
+/** Checks a function name, throwing a `BadRequestError` that quotes it. */
+export function checkFunctionName(name: unknown): string {
+  if (typeof name !== "string" || !FUNCTION_NAME.test(name)) {
+    const shown = typeof name === "string" ? `"${name.slice(0, 80)}"` : String(name);
+    throw new BadRequestError(
+      `Function name ${shown} is invalid: use 1 to 64 letters, digits, "_" or "-"`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Parses and checks a create/update body. The code archive is unpacked and checked (paths,
+ * links, size) and must contain the file the handler names.
+ */
+export async function parseDefinition(
+  input: unknown,
+  limits: DefinitionLimits,
+): Promise<FunctionDefinition> {
+  const body = requireObject(input, "Function definition");
+  const name = checkFunctionName(body.Name);
+  const runtimeName = requiredString(body, "Runtime");
+  const runtime = findRuntime(runtimeName);
+  if (!runtime) {
+    const known = RUNTIMES.flatMap((r) => [r.name, ...r.aliases]).join(", ");
+    throw new NotFoundError(`Runtime "${runtimeName}" is unknown: use one of ${known}`);
+  }
+  const memoryMB = numberField(body, "MemoryMB", {
+    min: MIN_MEMORY_MB,
+    max: limits.poolMemoryMB,
+    integer: true,
+  });
+  const cpuDemand = numberField(body, "CPUDemand", { min: 0, max: limits.poolCpus }, 0);
+  const maxConcurrency = numberField(
+    body,
+    "MaxConcurrency",
+    { min: 1, max: 1000, integer: true },
+    1,
+  );
+  if (maxConcurrency > 1 && !runtime.concurrent) {
+    throw new BadRequestError(`Runtime "${runtime.name}" serves one invocation per container`);
+  }
+  const timeout = numberField(
+    body,
+    "Timeout",
+    { min: 1, max: MAX_TIMEOUT_S, integer: true },
+    limits.defaultTimeout,
+  );
+  const handler = optionalString(body, "Handler");
+  const customImage = optionalString(body, "CustomImage");
+  const code = optionalString(body, "TarFunctionCode");
+
+  if (runtime.name === "custom") {
+    if (!IMAGE_REFERENCE.test(customImage)) {
+      throw new BadRequestError(
+        `Field "CustomImage" must name a Docker image for runtime "custom", got "${customImage}"`,
+      );
+    }
+  } else {
+    if (customImage !== "") {
+      throw new BadRequestError(`Field "CustomImage" is only for runtime "custom"`);
+    }
+    if (handler === "") {
+      throw new BadRequestError(
+        `Field "Handler" is required for runtime "${runtime.name}" (${runtime.handlerFormat})`,
+      );
+    }
+    if (code === "") {
+      throw new BadRequestError(
+        `Field "TarFunctionCode" is required for runtime "${runtime.name}"`,
+      );
+    }
+  }
+  if (code !== "") await checkCode(code, handler, runtime.name, limits.codeBytes);
+
+  return {
+    Name: name,
+    Runtime: runtime.name,
+    MemoryMB: memoryMB,
+    CPUDemand: cpuDemand,
+    Handler: handler,
+    TarFunctionCode: code,
+    CustomImage: customImage,
+    MaxConcurrency: maxConcurrency,
+    Timeout: timeout,
+    Version: crypto.randomUUID(),
+  };
+}
+
+async function checkCode(code: string, handler: string, runtimeName: string, maxBytes: number) {
+  const files = await readCodeArchive(code, { maxBytes });
+  const runtime = findRuntime(runtimeName)!;
+  let needed: string | undefined;
+  try {
+    needed = runtime.handlerFile(handler);
+  } catch (error) {
+    throw new BadRequestError((error as Error).message);
+  }
+  if (needed === undefined) return;
+  const candidates = [needed, needed.replace(/\.py$/, "/__init__.py")];
+  if (!files.some((f) => candidates.includes(f.path))) {
+    const listed = files.slice(0, 10).map((f) => `"${f.path}"`).join(", ");
+    throw new BadRequestError(
+      `Handler "${handler}" needs file "${needed}", which the code does not contain (it has ${listed})`,
+    );
+  }
+}

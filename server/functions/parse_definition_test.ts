@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { BadRequestError, NotFoundError } from "../errors.ts";
+import { encodeBase64 } from "./code_archive.ts";
+import { parseDefinition } from "./parse_definition.ts";
+import { writeTar } from "./tar_writer.ts";
+
+const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
+const code = (name: string, data = "x") => encodeBase64(writeTar([{ name, data }]));
+const python = {
+  Name: "hello",
+  Runtime: "python310",
+  MemoryMB: 128,
+  Handler: "hello.handler",
+  TarFunctionCode: code("hello.py"),
+};
+
+Deno.test("parseDefinition resolves runtime aliases and fills defaults", async () => {
+  const definition = await parseDefinition(python, LIMITS);
+  assert.equal(definition.Runtime, "python311");
+  assert.equal(definition.MaxConcurrency, 1);
+  assert.equal(definition.CPUDemand, 0);
+  assert.equal(definition.Timeout, 60);
+  assert.match(definition.Version, /^[0-9a-f-]{36}$/);
+  const node = await parseDefinition(
+    {
+      ...python,
+      Runtime: "nodejs17",
+      Handler: "lib/sieve.js",
+      TarFunctionCode: code("lib/sieve.js"),
+    },
+    LIMITS,
+  );
+  assert.equal(node.Runtime, "nodejs18");
+});
+
+Deno.test("parseDefinition accepts a Python package module and a custom image", async () => {
+  await parseDefinition(
+    { ...python, Handler: "pkg.mod.run", TarFunctionCode: code("pkg/mod/__init__.py") },
+    LIMITS,
+  );
+  const custom = await parseDefinition(
+    { Name: "c", Runtime: "custom", MemoryMB: 64, CustomImage: "my/image:1.0" },
+    LIMITS,
+  );
+  assert.equal(custom.CustomImage, "my/image:1.0");
+});
+
+for (
+  const [label, change, error, message] of [
+    ["an odd name", { Name: "../etc" }, BadRequestError, /name "..\/etc" is invalid/],
+    ["a long name", { Name: "x".repeat(65) }, BadRequestError, /is invalid/],
+    ["a numeric name", { Name: 12 }, BadRequestError, /is invalid/],
+    ["an unknown runtime", { Runtime: "cobol" }, NotFoundError, /Runtime "cobol" is unknown/],
+    ["a string memory", { MemoryMB: "128" }, BadRequestError, /"MemoryMB" must be an integer/],
+    ["too much memory", { MemoryMB: 4096 }, BadRequestError, /from 16 to 1024, got 4096/],
+    ["a negative CPU demand", { CPUDemand: -1 }, BadRequestError, /"CPUDemand"/],
+    ["a missing handler", { Handler: undefined }, BadRequestError, /"Handler" is required/],
+    ["a bad Python handler", { Handler: "hello" }, BadRequestError, /must be written as/],
+    [
+      "a handler without its file",
+      { Handler: "other.fn" },
+      BadRequestError,
+      /needs file "other.py"/,
+    ],
+    [
+      "missing code",
+      { TarFunctionCode: undefined },
+      BadRequestError,
+      /"TarFunctionCode" is required/,
+    ],
+    [
+      "a custom image on python",
+      { CustomImage: "x" },
+      BadRequestError,
+      /only for runtime "custom"/,
+    ],
+    ["a zero concurrency", { MaxConcurrency: 0 }, BadRequestError, /"MaxConcurrency"/],
+    ["a huge timeout", { Timeout: 99999 }, BadRequestError, /"Timeout"/],
+  ] as [string, Record<string, unknown>, typeof BadRequestError, RegExp][]
+) {
+  Deno.test(`parseDefinition refuses ${label}`, async () => {
+    await assert.rejects(
+      parseDefinition({ ...python, ...change }, LIMITS),
+      (e) => e instanceof error && message.test((e as Error).message),
+    );
+  });
+}
+
+Deno.test("parseDefinition refuses a body that is not an object", async () => {
+  await assert.rejects(parseDefinition([1, 2], LIMITS), /must be a JSON object/);
+  await assert.rejects(parseDefinition(null, LIMITS), /must be a JSON object/);
+});
+
+Deno.test("parseDefinition refuses a custom runtime without a valid image", async () => {
+  await assert.rejects(
+    parseDefinition(
+      { Name: "c", Runtime: "custom", MemoryMB: 64, CustomImage: "Bad Image" },
+      LIMITS,
+    ),
+    /must name a Docker image/,
+  );
+});

@@ -1,0 +1,127 @@
+/**
+ * Async invocations: a `ReqId` is answered at once, the request runs in the background, and its
+ * report is stored in the registry for `GET /poll/:reqId`. A pending marker is stored first, so
+ * a request cut short by a node restart is reported as failed rather than lost.
+ *
+ * @module
+ */
+import { NotFoundError } from "../errors.ts";
+import type { AsyncEntry, Registry } from "../registry/registry.ts";
+import type { ExecutionReport } from "./report.ts";
+
+/** Options of {@linkcode AsyncRequests}. */
+export interface AsyncRequestsOptions {
+  /** Where entries are stored. */
+  registry: Registry;
+  /** This node's id (entries record who runs them). */
+  nodeId: string;
+  /** Seconds reports are kept. */
+  ttlSeconds: number;
+}
+
+const STORE_ATTEMPTS = 5;
+
+/** Tracks async requests of this node. */
+export class AsyncRequests {
+  readonly #options: AsyncRequestsOptions;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  /** @param options registry, node id and TTL */
+  constructor(options: AsyncRequestsOptions) {
+    this.#options = options;
+  }
+
+  /** A new request id: the function name, then a part unique across nodes. */
+  static newRequestId(functionName: string): string {
+    return `${functionName}-${crypto.randomUUID()}`;
+  }
+
+  /**
+   * Records `reqId` as pending, then runs `run` in the background and stores its report.
+   * Resolves once the pending marker is stored.
+   */
+  async submit(
+    reqId: string,
+    functionName: string,
+    run: () => Promise<ExecutionReport>,
+  ): Promise<void> {
+    const { registry, nodeId, ttlSeconds } = this.#options;
+    await registry.putAsync(
+      reqId,
+      { Status: "pending", Node: nodeId, Function: functionName, Since: Date.now() },
+      ttlSeconds,
+    );
+    const task = run()
+      .catch((error): ExecutionReport => failedReport((error as Error).message))
+      .then((report) => this.#store(reqId, functionName, report))
+      .finally(() => this.#inFlight.delete(task));
+    this.#inFlight.add(task);
+  }
+
+  /** The report of `reqId`; `NotFoundError` while it runs or when it is unknown. */
+  async poll(reqId: string): Promise<ExecutionReport> {
+    const entry = await this.#options.registry.getAsync(reqId);
+    if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
+    if (entry.Status === "pending") {
+      throw new NotFoundError(`Request "${reqId}" is still running`);
+    }
+    return entry.Report as unknown as ExecutionReport;
+  }
+
+  /** Marks requests this node left pending (it stopped while they ran) as failed. */
+  async settleLeftovers(): Promise<number> {
+    const ids = await this.#options.registry.listPendingAsync(this.#options.nodeId);
+    for (const reqId of ids) {
+      const entry = await this.#options.registry.getAsync(reqId);
+      if (entry?.Status !== "pending") continue;
+      await this.#store(
+        reqId,
+        entry.Function,
+        failedReport("The node restarted before the request completed"),
+      );
+    }
+    return ids.length;
+  }
+
+  /** Waits for the requests running now (used at shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #store(reqId: string, functionName: string, report: ExecutionReport): Promise<void> {
+    const { registry, nodeId, ttlSeconds } = this.#options;
+    const entry: AsyncEntry = {
+      Status: "done",
+      Node: nodeId,
+      Function: functionName,
+      Report: report as unknown as Record<string, unknown>,
+    };
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await registry.putAsync(reqId, entry, ttlSeconds);
+      } catch (error) {
+        if (attempt === STORE_ATTEMPTS) {
+          console.error(`Could not store the report of request "${reqId}":`, error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+/** A report for a request that could not run. */
+export function failedReport(error: string): ExecutionReport {
+  return {
+    Success: false,
+    Result: "",
+    ResponseTime: 0,
+    IsWarmStart: false,
+    InitTime: 0,
+    OffloadLatency: 0,
+    Duration: 0,
+    SchedAction: "",
+    Output: "",
+    Error: error,
+  };
+}

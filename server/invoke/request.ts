@@ -1,0 +1,46 @@
+/**
+ * The body of `POST /invoke/:fn`, checked field by field.
+ *
+ * @module
+ */
+import { BadRequestError } from "../errors.ts";
+import { describe, numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
+
+/** An invocation request, Serverledge's fields with their defaults applied. */
+export interface InvocationRequest {
+  /** Parameters handed to the function. */
+  Params: Record<string, unknown>;
+  /** Whether the node may run the request elsewhere. @default true */
+  CanDoOffloading: boolean;
+  /** Answer at once with a `ReqId` and store the report for polling. @default false */
+  Async: boolean;
+  /** QoS class (Serverledge sends a number; names are accepted too). */
+  QoSClass: number | string;
+  /** Maximum acceptable response time in seconds; negative or 0 means none. */
+  QoSMaxRespT: number;
+  /** Return the function's stdout/stderr in `Output`. @default false */
+  ReturnOutput: boolean;
+}
+
+/** Parses an invoke body; an empty body is an invocation without parameters. */
+export function parseInvocationRequest(input: unknown): InvocationRequest {
+  const body = input === undefined || input === null ? {} : requireObject(input, "Request body");
+  const params = body.Params ?? {};
+  if (typeof params !== "object" || params === null || Array.isArray(params)) {
+    throw new BadRequestError(`Field "Params" must be a JSON object, got ${describe(params)}`);
+  }
+  const qosClass = body.QoSClass ?? 0;
+  if (typeof qosClass !== "number" && typeof qosClass !== "string") {
+    throw new BadRequestError(
+      `Field "QoSClass" must be a number or a string, got ${describe(qosClass)}`,
+    );
+  }
+  return {
+    Params: params as Record<string, unknown>,
+    CanDoOffloading: optionalBoolean(body, "CanDoOffloading", true),
+    Async: optionalBoolean(body, "Async", false),
+    QoSClass: qosClass,
+    QoSMaxRespT: numberField(body, "QoSMaxRespT", { min: -1, max: 86_400 }, -1),
+    ReturnOutput: optionalBoolean(body, "ReturnOutput", false),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Builds a node from its configuration: Docker backend, registry, function store, pool,
+ * invoker, async requests and the HTTP app; and takes it down again.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import type { NodeServices } from "./api/services.ts";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import type { ContainerBackend } from "./containers/backend.ts";
+import { DockerBackend } from "./containers/docker.ts";
+import { UnavailableError } from "./errors.ts";
+import { FunctionStore } from "./functions/store.ts";
+import { AsyncRequests } from "./invoke/async_requests.ts";
+import { Invoker } from "./invoke/invoker.ts";
+import { codeInitializer } from "./invoke/prepare_container.ts";
+import { InvocationCounters } from "./metrics/counters.ts";
+import { startJanitor } from "./pool/janitor.ts";
+import { ContainerPool } from "./pool/pool.ts";
+import { openRegistry } from "./registry/open.ts";
+import { builtInImages } from "./runtimes/catalog.ts";
+
+/** A running node (without its listener: `main.ts` serves {@linkcode Node.app}). */
+export interface Node extends AsyncDisposable {
+  /** The HTTP API. */
+  app: Hono;
+  /** The services behind it. */
+  services: NodeServices;
+  /** Removes the node's containers and closes the registry. */
+  close(): Promise<void>;
+}
+
+/** Options of {@linkcode startNode}. */
+export interface StartNodeOptions {
+  /** Container backend. @default a `DockerBackend` labelled with the node id */
+  backend?: ContainerBackend;
+  /** URL other nodes and clients reach this node at. @default from `api.ip` and `api.port` */
+  url?: string;
+  /** Called with progress lines. @default console.log */
+  log?: (line: string) => void;
+}
+
+const EXECUTOR_READY_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts a node: checks Docker and the runtime images (failing with the command that fixes
+ * them), removes containers the node left behind, opens the registry and loads functions.
+ */
+export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
+  const log = options.log ?? console.log;
+  const backend = options.backend ?? new DockerBackend({ nodeId: config.nodeId });
+  await backend.ping();
+  await checkImages(backend);
+  const leftovers = await backend.removeAll();
+  if (leftovers > 0) log(`Removed ${leftovers} container(s) left by an earlier run`);
+
+  const registry = await openRegistry({
+    etcdAddress: config.etcd.address,
+    dataDir: config.dataDir,
+  });
+  const store = await FunctionStore.open(registry);
+  const pool = new ContainerPool({
+    backend,
+    initialize: codeInitializer(EXECUTOR_READY_TIMEOUT_MS, config.limits.codeBytes),
+    memoryMB: config.pool.memoryMB,
+    cpus: config.pool.cpus,
+    expirationSeconds: config.container.expiration,
+  });
+  store.onChange((name, current) => {
+    pool.retire(name, current?.Version).catch((error) =>
+      console.error(`Could not retire containers of function "${name}":`, error)
+    );
+  });
+  const asyncRequests = new AsyncRequests({
+    registry,
+    nodeId: config.nodeId,
+    ttlSeconds: config.async.ttl,
+  });
+  const settled = await asyncRequests.settleLeftovers();
+  if (settled > 0) log(`Marked ${settled} async request(s) cut short by a restart as failed`);
+  const stopJanitor = startJanitor(pool, config.janitor.interval);
+
+  const host = config.api.ip === "0.0.0.0" ? "127.0.0.1" : config.api.ip;
+  const services: NodeServices = {
+    identity: {
+      id: config.nodeId,
+      area: config.registry.area,
+      cloud: config.cloud,
+      url: options.url ?? `http://${host}:${config.api.port}`,
+      policy: config.scheduler.policy,
+      registry: registry.kind,
+      startedAt: Date.now(),
+    },
+    store,
+    pool,
+    invoker: new Invoker({ pool, backend }),
+    asyncRequests,
+    counters: new InvocationCounters(),
+    limits: {
+      poolMemoryMB: config.pool.memoryMB,
+      poolCpus: config.pool.cpus,
+      codeBytes: config.limits.codeBytes,
+      defaultTimeout: config.container.timeout,
+    },
+  };
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    closed ??= (async () => {
+      stopJanitor();
+      store.close();
+      await Promise.race([
+        asyncRequests.drain(),
+        new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS)),
+      ]);
+      await pool.close();
+      await backend.removeAll().catch(() => 0);
+      await registry.close();
+    })();
+  return {
+    app: createApp(services, config.limits.bodyBytes),
+    services,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+async function checkImages(backend: ContainerBackend): Promise<void> {
+  const missing: string[] = [];
+  for (const image of builtInImages()) {
+    if (!await backend.hasImage(image)) missing.push(image);
+  }
+  if (missing.length > 0) {
+    throw new UnavailableError(
+      `Runtime image(s) ${missing.map((i) => `"${i}"`).join(", ")} missing: ` +
+        `run "scripts/build-runtimes.sh" to build them from Debian packages`,
+    );
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * The container pool: per function, warm containers (idle or busy), memory and CPU accounting
+ * against the node's capacity, least-recently-used eviction, expiry of idle containers and
+ * prewarming. One request per container unless the function's `MaxConcurrency` allows more.
+ *
+ * @module
+ */
+import type { ContainerBackend } from "../containers/backend.ts";
+import { OverloadedError } from "../errors.ts";
+import type { FunctionDefinition } from "../functions/function.ts";
+import { imageFor } from "../runtimes/catalog.ts";
+
+/** Prepares a started container for a function: waits for its executor and pushes the code. */
+export type ContainerInitializer = (url: string, definition: FunctionDefinition) => Promise<void>;
+
+/** Options of {@linkcode ContainerPool}. */
+export interface PoolOptions {
+  /** Runs the containers. */
+  backend: ContainerBackend;
+  /** Makes a started container ready to serve a function. */
+  initialize: ContainerInitializer;
+  /** Memory of the pool in MB (`container.pool.memory`). */
+  memoryMB: number;
+  /** CPUs of the pool (`container.pool.cpus`). */
+  cpus: number;
+  /** Seconds an idle container is kept (`container.expiration`). */
+  expirationSeconds: number;
+  /** Clock in milliseconds. @default Date.now */
+  now?: () => number;
+}
+
+/** A container the pool owns. */
+export interface PooledContainer {
+  /** Backend id. */
+  readonly id: string;
+  /** Executor base URL. */
+  readonly url: string;
+  /** Function it serves. */
+  readonly functionName: string;
+  /** Version of the definition its code came from. */
+  readonly version: string;
+  /** Memory it holds, in MB. */
+  readonly memoryMB: number;
+  /** Invocations it is serving now. */
+  active: number;
+  /** When it last finished an invocation (ms). */
+  lastUsed: number;
+  /** Set when it must not serve again; removed when its last invocation ends. */
+  retired: boolean;
+}
+
+/** A container handed out for one invocation; give it back with {@linkcode ContainerPool.release}. */
+export interface Lease {
+  /** The container serving the invocation. */
+  container: PooledContainer;
+  /** Whether the container was already running (no cold start). */
+  warm: boolean;
+  /** Seconds spent starting and initialising a container (0 when warm). */
+  initTime: number;
+  /** CPUs reserved for the invocation. */
+  cpus: number;
+}
+
+/** Occupancy of one function's containers. */
+export interface FunctionOccupancy {
+  /** Containers ready and serving nothing. */
+  idle: number;
+  /** Containers serving at least one invocation. */
+  busy: number;
+  /** Containers being started. */
+  starting: number;
+  /** Memory held by this function's containers, MB. */
+  memoryMB: number;
+}
+
+/** Pool figures for `/status` and the dashboard. */
+export interface PoolStats {
+  /** Capacity in MB. */
+  memoryMB: number;
+  /** Memory held by containers (running or starting), MB. */
+  usedMemoryMB: number;
+  /** CPU capacity. */
+  cpus: number;
+  /** CPUs reserved by running invocations. */
+  usedCpus: number;
+  /** Per function name. */
+  functions: Record<string, FunctionOccupancy>;
+}
+
+/** The node's container pool. */
+export class ContainerPool {
+  readonly #options: PoolOptions;
+  readonly #now: () => number;
+  readonly #containers = new Map<string, PooledContainer[]>();
+  readonly #starting = new Map<string, { count: number; memoryMB: number }>();
+  #usedMemoryMB = 0;
+  #usedCpus = 0;
+  #closed = false;
+
+  /** Creates an empty pool; containers are started on demand. */
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * A container for one invocation of `definition`: a warm one when there is one with a free
+   * slot, else a new one (evicting idle containers of least recently used functions when memory
+   * is short). Throws `OverloadedError` when neither memory nor CPU can be found.
+   */
+  async acquire(definition: FunctionDefinition): Promise<Lease> {
+    const cpus = this.#reserveCpus(definition);
+    try {
+      const warm = this.#findWarm(definition);
+      if (warm) {
+        warm.active++;
+        return { container: warm, warm: true, initTime: 0, cpus };
+      }
+      const started = this.#now();
+      const container = await this.#startContainer(definition, true);
+      container.active = 1;
+      return { container, warm: false, initTime: (this.#now() - started) / 1000, cpus };
+    } catch (error) {
+      this.#usedCpus -= cpus;
+      throw error;
+    }
+  }
+
+  /** Gives a container back; a broken or retired one is removed instead of kept warm. */
+  async release(lease: Lease, broken = false): Promise<void> {
+    const { container } = lease;
+    this.#usedCpus -= lease.cpus;
+    lease.cpus = 0;
+    container.active--;
+    container.lastUsed = this.#now();
+    if (broken) container.retired = true;
+    if (container.retired && container.active === 0) await this.#remove(container);
+  }
+
+  /**
+   * Starts up to `count` idle containers for `definition`, without evicting others; resolves
+   * how many were started.
+   */
+  async prewarm(definition: FunctionDefinition, count: number): Promise<number> {
+    const starts: Promise<PooledContainer>[] = [];
+    for (let i = 0; i < count; i++) {
+      if (!this.#fits(definition.MemoryMB)) break;
+      starts.push(this.#startContainer(definition, false));
+    }
+    const results = await Promise.allSettled(starts);
+    const failure = results.find((r) => r.status === "rejected");
+    const started = results.filter((r) => r.status === "fulfilled").length;
+    if (started === 0 && failure) throw failure.reason;
+    return started;
+  }
+
+  /**
+   * Retires the containers of function `name` except those of `keepVersion`: idle ones are
+   * removed now, busy ones when their invocation ends.
+   */
+  async retire(name: string, keepVersion?: string): Promise<void> {
+    const doomed = (this.#containers.get(name) ?? []).filter((c) => c.version !== keepVersion);
+    for (const container of doomed) container.retired = true;
+    await Promise.all(doomed.filter((c) => c.active === 0).map((c) => this.#remove(c)));
+  }
+
+  /** Removes idle containers unused for longer than the expiration; resolves how many. */
+  async expireIdle(): Promise<number> {
+    const limit = this.#now() - this.#options.expirationSeconds * 1000;
+    const expired = this.#all().filter((c) => c.active === 0 && c.lastUsed <= limit);
+    await Promise.all(expired.map((c) => this.#remove(c)));
+    return expired.length;
+  }
+
+  /** Current occupancy. */
+  stats(): PoolStats {
+    const functions: Record<string, FunctionOccupancy> = {};
+    const entry = (name: string) =>
+      functions[name] ??= { idle: 0, busy: 0, starting: 0, memoryMB: 0 };
+    for (const container of this.#all()) {
+      const occupancy = entry(container.functionName);
+      if (container.active > 0) occupancy.busy++;
+      else occupancy.idle++;
+      occupancy.memoryMB += container.memoryMB;
+    }
+    for (const [name, starting] of this.#starting) {
+      entry(name).starting += starting.count;
+      entry(name).memoryMB += starting.memoryMB;
+    }
+    return {
+      memoryMB: this.#options.memoryMB,
+      usedMemoryMB: this.#usedMemoryMB,
+      cpus: this.#options.cpus,
+      usedCpus: this.#usedCpus,
+      functions,
+    };
+  }
+
+  /** Idle warm containers per function (Serverledge's `AvailableWarmContainers`). */
+  warmCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const c of this.#all()) {
+      if (c.active === 0 && !c.retired) counts[c.functionName] = (counts[c.functionName] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** Removes every container; the pool refuses work afterwards. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled(this.#all().map((c) => this.#remove(c)));
+  }
+
+  #findWarm(definition: FunctionDefinition): PooledContainer | undefined {
+    let best: PooledContainer | undefined;
+    for (const c of this.#containers.get(definition.Name) ?? []) {
+      if (c.retired || c.version !== definition.Version) continue;
+      if (c.active >= definition.MaxConcurrency) continue;
+      if (!best || c.active < best.active) best = c;
+      if (c.active === 0) break;
+    }
+    return best;
+  }
+
+  #reserveCpus(definition: FunctionDefinition): number {
+    const demand = definition.CPUDemand;
+    if (demand <= 0) return 0;
+    if (this.#usedCpus + demand > this.#options.cpus + 1e-9) {
+      throw new OverloadedError(
+        `Node has no CPU for function "${definition.Name}": it needs ${demand}, ` +
+          `${round(this.#options.cpus - this.#usedCpus)} of ${this.#options.cpus} are free`,
+      );
+    }
+    this.#usedCpus += demand;
+    return demand;
+  }
+
+  async #startContainer(definition: FunctionDefinition, evict: boolean): Promise<PooledContainer> {
+    if (this.#closed) throw new OverloadedError("Node is shutting down");
+    const memoryMB = definition.MemoryMB;
+    if (!this.#fits(memoryMB) && evict) this.#evictFor(memoryMB);
+    if (!this.#fits(memoryMB)) {
+      throw new OverloadedError(
+        `Node has no memory for function "${definition.Name}": it needs ${memoryMB} MB, ` +
+          `${this.#options.memoryMB - this.#usedMemoryMB} of ${this.#options.memoryMB} MB are free`,
+      );
+    }
+    this.#usedMemoryMB += memoryMB;
+    const starting = this.#starting.get(definition.Name) ?? { count: 0, memoryMB: 0 };
+    starting.count++;
+    starting.memoryMB += memoryMB;
+    this.#starting.set(definition.Name, starting);
+    let handle: { id: string; url: string } | undefined;
+    try {
+      handle = await this.#options.backend.start({
+        image: imageFor(definition),
+        memoryMB,
+        cpus: definition.CPUDemand,
+        labels: { "serverledge.function": definition.Name },
+      });
+      await this.#options.initialize(handle.url, definition);
+    } catch (error) {
+      this.#usedMemoryMB -= memoryMB;
+      if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
+      throw error;
+    } finally {
+      starting.count--;
+      starting.memoryMB -= memoryMB;
+      if (starting.count === 0) this.#starting.delete(definition.Name);
+    }
+    const container: PooledContainer = {
+      id: handle.id,
+      url: handle.url,
+      functionName: definition.Name,
+      version: definition.Version,
+      memoryMB,
+      active: 0,
+      lastUsed: this.#now(),
+      retired: this.#closed,
+    };
+    const list = this.#containers.get(definition.Name) ?? [];
+    list.push(container);
+    this.#containers.set(definition.Name, list);
+    return container;
+  }
+
+  #fits(memoryMB: number): boolean {
+    return this.#usedMemoryMB + memoryMB <= this.#options.memoryMB;
+  }
+
+  #evictFor(memoryMB: number): void {
+    const idle = this.#all()
+      .filter((c) => c.active === 0)
+      .sort((a, b) => a.lastUsed - b.lastUsed);
+    const needed = this.#usedMemoryMB + memoryMB - this.#options.memoryMB;
+    const freeable = idle.reduce((n, c) => n + c.memoryMB, 0);
+    if (freeable < needed) return;
+    for (const container of idle) {
+      if (this.#fits(memoryMB)) break;
+      this.#detach(container);
+      this.#options.backend.remove(container.id).catch((error) =>
+        console.error(`Could not remove evicted container ${container.id}:`, error)
+      );
+    }
+  }
+
+  async #remove(container: PooledContainer): Promise<void> {
+    if (!this.#detach(container)) return;
+    try {
+      await this.#options.backend.remove(container.id);
+    } catch (error) {
+      console.error(`Could not remove container ${container.id}:`, error);
+    }
+  }
+
+  /** Takes a container out of the books; false when it was not there (already removed). */
+  #detach(container: PooledContainer): boolean {
+    const list = this.#containers.get(container.functionName);
+    const index = list?.indexOf(container) ?? -1;
+    if (!list || index === -1) return false;
+    list.splice(index, 1);
+    if (list.length === 0) this.#containers.delete(container.functionName);
+    this.#usedMemoryMB -= container.memoryMB;
+    container.retired = true;
+    return true;
+  }
+
+  #all(): PooledContainer[] {
+    return [...this.#containers.values()].flat();
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,166 @@
+// Unit tests of the pool's accounting with an in-memory backend; the real Docker path is
+// covered by server/api/api_test.ts.
+import assert from "node:assert/strict";
+import type { ContainerBackend, ContainerSpec } from "../containers/backend.ts";
+import { OverloadedError } from "../errors.ts";
+import type { FunctionDefinition } from "../functions/function.ts";
+import { ContainerPool } from "./pool.ts";
+
+class MemoryBackend implements ContainerBackend {
+  started: ContainerSpec[] = [];
+  removed: string[] = [];
+  #next = 0;
+  start(spec: ContainerSpec) {
+    this.started.push(spec);
+    const id = `c${this.#next++}`;
+    return Promise.resolve({ id, url: `http://127.0.0.1:1/${id}` });
+  }
+  remove(id: string) {
+    this.removed.push(id);
+    return Promise.resolve();
+  }
+  inspectExit() {
+    return Promise.resolve(undefined);
+  }
+  removeAll() {
+    return Promise.resolve(0);
+  }
+  hasImage() {
+    return Promise.resolve(true);
+  }
+  ping() {
+    return Promise.resolve();
+  }
+}
+
+function definition(name: string, changes: Partial<FunctionDefinition> = {}): FunctionDefinition {
+  return {
+    Name: name,
+    Runtime: "python311",
+    MemoryMB: 100,
+    CPUDemand: 0,
+    Handler: "f.handler",
+    TarFunctionCode: "",
+    CustomImage: "",
+    MaxConcurrency: 1,
+    Timeout: 10,
+    Version: "v1",
+    ...changes,
+  };
+}
+
+function setup(memoryMB = 300, cpus = 2) {
+  let clock = 1000;
+  const backend = new MemoryBackend();
+  const pool = new ContainerPool({
+    backend,
+    initialize: () => Promise.resolve(),
+    memoryMB,
+    cpus,
+    expirationSeconds: 60,
+    now: () => clock,
+  });
+  return { backend, pool, tick: (ms: number) => (clock += ms) };
+}
+
+Deno.test("pool reuses a released container warm and starts one per concurrent request", async () => {
+  const { pool, backend } = setup();
+  const f = definition("f");
+  const first = await pool.acquire(f);
+  assert.equal(first.warm, false);
+  const second = await pool.acquire(f);
+  assert.equal(second.warm, false, "a busy container is not shared at MaxConcurrency 1");
+  await pool.release(first);
+  const third = await pool.acquire(f);
+  assert.equal(third.warm, true);
+  assert.equal(third.container.id, first.container.id);
+  assert.equal(backend.started.length, 2);
+  assert.deepEqual(pool.stats().functions.f, { idle: 0, busy: 2, starting: 0, memoryMB: 200 });
+});
+
+Deno.test("pool shares a container up to MaxConcurrency", async () => {
+  const { pool, backend } = setup();
+  const f = definition("f", { MaxConcurrency: 3 });
+  const leases = await Promise.all([1, 2, 3].map(() => pool.acquire(f)));
+  assert.equal(backend.started.length >= 1, true);
+  await pool.release(leases[0]);
+  const again = await pool.acquire(f);
+  assert.equal(again.warm, true);
+});
+
+Deno.test("pool evicts least recently used idle containers, else answers 429", async () => {
+  const { pool, backend, tick } = setup(300);
+  const a = await pool.acquire(definition("a"));
+  tick(10);
+  const b = await pool.acquire(definition("b"));
+  tick(10);
+  await pool.release(b);
+  tick(10);
+  await pool.release(a);
+  const c = await pool.acquire(definition("c", { MemoryMB: 200 }));
+  assert.equal(c.warm, false);
+  assert.deepEqual(backend.removed, [b.container.id], "only the oldest idle one goes");
+  const d = await pool.acquire(definition("d"));
+  assert.deepEqual(backend.removed, [b.container.id, a.container.id]);
+  await assert.rejects(
+    pool.acquire(definition("e")),
+    (e) => e instanceof OverloadedError && /no memory for function "e"/.test(e.message),
+  );
+  assert.equal(pool.stats().usedMemoryMB, 300);
+  await pool.release(d);
+});
+
+Deno.test("pool accounts CPU demand per running invocation", async () => {
+  const { pool } = setup(1000, 1);
+  const f = definition("f", { CPUDemand: 0.6 });
+  const first = await pool.acquire(f);
+  await assert.rejects(pool.acquire(f), /no CPU for function "f"/);
+  await pool.release(first);
+  const second = await pool.acquire(f);
+  assert.equal(second.warm, true);
+});
+
+Deno.test("pool retires old versions and removes broken containers", async () => {
+  const { pool, backend } = setup();
+  const v1 = definition("f");
+  const busy = await pool.acquire(v1);
+  const idle = await pool.acquire(v1);
+  await pool.release(idle);
+  await pool.retire("f", "v2");
+  assert.deepEqual(backend.removed, [idle.container.id]);
+  await pool.release(busy);
+  assert.deepEqual(backend.removed, [idle.container.id, busy.container.id]);
+  const fresh = await pool.acquire(definition("f", { Version: "v2" }));
+  await pool.release(fresh, true);
+  assert.equal(backend.removed.length, 3);
+  assert.equal(pool.stats().usedMemoryMB, 0);
+});
+
+Deno.test("pool expires idle containers after the expiration", async () => {
+  const { pool, tick } = setup();
+  const lease = await pool.acquire(definition("f"));
+  await pool.release(lease);
+  tick(59_000);
+  assert.equal(await pool.expireIdle(), 0);
+  tick(2_000);
+  assert.equal(await pool.expireIdle(), 1);
+  assert.deepEqual(pool.stats().functions, {});
+});
+
+Deno.test("pool prewarms as many containers as fit, without evicting", async () => {
+  const { pool } = setup(300);
+  const other = await pool.acquire(definition("other"));
+  await pool.release(other);
+  assert.equal(await pool.prewarm(definition("f"), 5), 2);
+  assert.deepEqual(pool.warmCounts(), { other: 1, f: 2 });
+  const warm = await pool.acquire(definition("f"));
+  assert.equal(warm.warm, true);
+});
+
+Deno.test("pool gives memory back when a container cannot start", async () => {
+  const { pool, backend } = setup();
+  backend.start = () => Promise.reject(new Error("no image"));
+  await assert.rejects(pool.acquire(definition("f")), /no image/);
+  assert.equal(pool.stats().usedMemoryMB, 0);
+  assert.equal(pool.stats().usedCpus, 0);
+});

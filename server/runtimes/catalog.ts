@@ -1,0 +1,93 @@
+/**
+ * The runtime catalog: which runtimes a node offers, their images, their Serverledge aliases
+ * and how their handlers are written.
+ *
+ * @module
+ */
+
+/** A runtime a function can be created with. */
+export interface Runtime {
+  /** Canonical name, stored in function definitions. */
+  name: string;
+  /** Docker image running the executor; empty for `custom` (the function names its image). */
+  image: string;
+  /** Other names accepted at create time (Serverledge's). */
+  aliases: string[];
+  /** Human-readable language and version. */
+  language: string;
+  /** Whether one container may serve several invocations at once. */
+  concurrent: boolean;
+  /** How a handler is written, for error messages and the dashboard. */
+  handlerFormat: string;
+  /** Checks a handler; returns the code file it needs, or throws a `TypeError` explaining why. */
+  handlerFile(handler: string): string | undefined;
+}
+
+const PYTHON_HANDLER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+const NODE_HANDLER = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.(js|cjs)$/;
+
+/** Python 3.11 (Debian 12), also accepted as Serverledge's `python310`. */
+const python: Runtime = {
+  name: "python311",
+  image: "serverledge-python311",
+  aliases: ["python310", "python3", "python"],
+  language: "Python 3.11",
+  concurrent: true,
+  handlerFormat: "<module>.<function>, e.g. hello.handler",
+  handlerFile(handler) {
+    if (!PYTHON_HANDLER.test(handler)) {
+      throw new TypeError(`Python handler "${handler}" must be written as ${this.handlerFormat}`);
+    }
+    return handler.split(".").slice(0, -1).join("/") + ".py";
+  },
+};
+
+/** Node.js 18 (Debian 12), also accepted as Serverledge's `nodejs17`. */
+const node: Runtime = {
+  name: "nodejs18",
+  image: "serverledge-nodejs18",
+  aliases: ["nodejs17", "nodejs", "node"],
+  language: "Node.js 18",
+  concurrent: true,
+  handlerFormat: "<file>.js, e.g. sieve.js",
+  handlerFile(handler) {
+    if (!NODE_HANDLER.test(handler) || handler.split("/").includes("..")) {
+      throw new TypeError(`Node.js handler "${handler}" must be written as ${this.handlerFormat}`);
+    }
+    return handler;
+  },
+};
+
+/** A user image whose executor honours the executor contract. */
+const custom: Runtime = {
+  name: "custom",
+  image: "",
+  aliases: [],
+  language: "Custom image",
+  concurrent: true,
+  handlerFormat: "any text, passed to the image's executor",
+  handlerFile() {
+    return undefined;
+  },
+};
+
+/** Every runtime of the catalog, canonical names first. */
+export const RUNTIMES: readonly Runtime[] = [python, node, custom];
+
+/** The runtime named `name` (canonical or alias), or `undefined`. */
+export function findRuntime(name: string): Runtime | undefined {
+  return RUNTIMES.find((r) => r.name === name || r.aliases.includes(name));
+}
+
+/** Images the node needs for its built-in runtimes. */
+export function builtInImages(): string[] {
+  return RUNTIMES.map((r) => r.image).filter((image) => image !== "");
+}
+
+/** The image a function's containers run: its runtime's, or its own for `custom`. */
+export function imageFor(definition: { Runtime: string; CustomImage: string }): string {
+  if (definition.Runtime === "custom") return definition.CustomImage;
+  const runtime = findRuntime(definition.Runtime);
+  if (!runtime) throw new TypeError(`Runtime "${definition.Runtime}" is unknown`);
+  return runtime.image;
+}

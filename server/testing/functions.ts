@@ -1,0 +1,32 @@
+/**
+ * Test helpers that turn the files of `examples/` into `POST /create` bodies.
+ *
+ * @module
+ */
+import { encodeBase64 } from "../functions/code_archive.ts";
+import { writeTar } from "../functions/tar_writer.ts";
+
+const EXAMPLES = new URL("../../examples/", import.meta.url);
+
+/** Base64 tar holding `examples/<file>` under its own name (as Serverledge's CLI packs a file). */
+export async function exampleCode(file: string): Promise<string> {
+  const data = await Deno.readFile(new URL(file, EXAMPLES));
+  return encodeBase64(writeTar([{ name: file, data }]));
+}
+
+/** A create body for an example file; the handler follows the runtime's convention. */
+export async function exampleFunction(
+  name: string,
+  file: string,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const python = file.endsWith(".py");
+  return {
+    Name: name,
+    Runtime: python ? "python310" : "nodejs17",
+    MemoryMB: 128,
+    Handler: python ? `${file.slice(0, -3)}.handler` : file,
+    TarFunctionCode: await exampleCode(file),
+    ...extra,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Test fixture: a real node (real Docker, embedded or etcd registry) served on a free
+ * 127.0.0.1 port, torn down with `await using`.
+ *
+ * @module
+ */
+import { stringify } from "yaml";
+import { parseConfig } from "../config.ts";
+import { type Node, startNode } from "../node.ts";
+
+/** A node under test. */
+export interface TestNode extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** The node itself. */
+  node: Node;
+  /** Data directory (deleted at dispose unless it was given). */
+  dataDir: string;
+  /** POSTs JSON to `path` and returns status and parsed body. */
+  post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** GETs `path` and returns status and parsed body. */
+  get(path: string): Promise<{ status: number; body: unknown }>;
+}
+
+/** Options of {@linkcode startTestNode}. */
+export interface TestNodeOptions {
+  /** Config keys (flat) over the test defaults. */
+  config?: Record<string, unknown>;
+  /** Reuse a data dir (to test restarts); it is then not deleted. */
+  dataDir?: string;
+}
+
+/** Starts a node with a unique id, a temp data dir and a 1 GB pool, listening on port 0. */
+export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "serverledge-test-" });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const config = parseConfig(
+    stringify({
+      "node.id": `test-${crypto.randomUUID().slice(0, 8)}`,
+      "api.port": port,
+      "data.dir": dataDir,
+      "container.pool.memory": 1024,
+      ...options.config,
+    }),
+    "yaml",
+    "test",
+  );
+  const node = await startNode(config, { log: () => {} });
+  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, node.app.fetch);
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    node,
+    dataDir,
+    async post(path, body) {
+      const response = await fetch(url + path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async get(path) {
+      const response = await fetch(url + path);
+      return { status: response.status, body: await response.json() };
+    },
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await node.close();
+      if (ownDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
