@@ -1,0 +1,175 @@
+/**
+ * `deno task bench`: a trivial Python function through a node, each figure beside a floor
+ * measured in the same run:
+ *
+ * - cold start vs. create + start + first answer of a bare executor container;
+ * - warm invoke p50/p99 vs. a direct POST to a warm executor's published port;
+ * - throughput at concurrency 1 and 16 vs. the same direct calls.
+ *
+ * The node runs as its own process (`main.ts`), the client here. Needs Docker and the runtime
+ * images. Prints a table; asserts nothing.
+ *
+ * @module
+ */
+import { DockerBackend } from "../server/containers/docker.ts";
+import {
+  initExecutor,
+  invokeExecutor,
+  waitUntilReady,
+} from "../server/containers/executor_client.ts";
+import { readCodeArchive } from "../server/functions/code_archive.ts";
+import { exampleFunction } from "../server/testing/functions.ts";
+
+const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
+const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
+const THROUGHPUT_CALLS = Number(Deno.env.get("BENCH_THROUGHPUT_CALLS") ?? 3000);
+const PYTHON_IMAGE = "serverledge-python311";
+
+const rows: [string, string, string, string][] = [];
+const ms = (s: number) => `${s.toFixed(2)} ms`;
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const median = (values: number[]) => percentile(values, 50);
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function startNodeProcess(dir: string, nodeId: string, port: number) {
+  const config = `${dir}/bench.yaml`;
+  await Deno.writeTextFile(
+    config,
+    `api.port: ${port}\nnode.id: ${nodeId}\ndata.dir: ${dir}/data\ncontainer.pool.memory: 4096\n`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--unstable-kv",
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "main.ts",
+      config,
+    ],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${url}/status`).then(
+      async (r) => (await r.body?.cancel(), r.ok),
+      () => false,
+    );
+    if (ok) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("The node did not start");
+}
+
+async function post(url: string, body: unknown) {
+  const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function timed(calls: number, concurrency: number, call: () => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next++ < calls) {
+      const t = performance.now();
+      await call();
+      latencies.push(performance.now() - t);
+    }
+  }));
+  return { latencies, perSecond: calls / ((performance.now() - started) / 1000) };
+}
+
+const dir = await Deno.makeTempDir({ prefix: "serverledge-bench-" });
+const nodeId = `bench-${crypto.randomUUID().slice(0, 8)}`;
+const backend = new DockerBackend({ nodeId: `${nodeId}-floor` });
+const { child, url } = await startNodeProcess(dir, nodeId, freePort());
+try {
+  const definition = await exampleFunction("bench", "double.py", { MemoryMB: 64 });
+  const files = await readCodeArchive(definition.TarFunctionCode as string, { maxBytes: 1 << 20 });
+  const executorRequest = {
+    Handler: "double.handler",
+    Params: { a: 2, b: 3 },
+    ReturnOutput: false,
+    Context: {},
+  };
+
+  // Cold start floor: create + start + first answer of a bare executor container.
+  const floorCold: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const t = performance.now();
+    const handle = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
+    await waitUntilReady(handle.url, 30_000);
+    floorCold.push(performance.now() - t);
+    await backend.remove(handle.id);
+  }
+  // Node cold start: a fresh function each time, first invocation seen by the client.
+  const nodeCold: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    await post(`${url}/create`, { ...definition, Name: `cold${i}` });
+    const t = performance.now();
+    const report = await post(`${url}/invoke/cold${i}`, { Params: { a: 1 } });
+    nodeCold.push(performance.now() - t);
+    if (report.IsWarmStart) throw new Error("expected a cold start");
+    await post(`${url}/delete`, { Name: `cold${i}` });
+  }
+  rows.push([
+    "cold start (median)",
+    ms(median(nodeCold)),
+    ms(median(floorCold)),
+    `${(median(nodeCold) / median(floorCold)).toFixed(2)}×`,
+  ]);
+
+  // Warm: a direct executor vs. the node with one warm container.
+  const direct = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
+  await waitUntilReady(direct.url, 30_000);
+  await initExecutor(direct.url, files);
+  const directCall = () => invokeExecutor(direct.url, executorRequest, AbortSignal.timeout(10_000));
+  await post(`${url}/create`, { ...definition, MaxConcurrency: 16 });
+  const nodeCall = () => post(`${url}/invoke/bench`, { Params: { a: 2, b: 3 } });
+  await timed(200, 1, directCall);
+  await timed(200, 1, nodeCall);
+  const directWarm = await timed(WARM_CALLS, 1, directCall);
+  const nodeWarm = await timed(WARM_CALLS, 1, nodeCall);
+  for (const p of [50, 99]) {
+    const a = percentile(nodeWarm.latencies, p);
+    const b = percentile(directWarm.latencies, p);
+    rows.push([`warm invoke p${p}`, ms(a), ms(b), `+${(a - b).toFixed(2)} ms`]);
+  }
+  for (const concurrency of [1, 16]) {
+    const d = await timed(THROUGHPUT_CALLS, concurrency, directCall);
+    const n = await timed(THROUGHPUT_CALLS, concurrency, nodeCall);
+    rows.push([
+      `throughput, concurrency ${concurrency}`,
+      `${n.perSecond.toFixed(0)} req/s`,
+      `${d.perSecond.toFixed(0)} req/s`,
+      `${((n.perSecond / d.perSecond) * 100).toFixed(0)} %`,
+    ]);
+  }
+  await backend.remove(direct.id);
+} finally {
+  child.kill("SIGTERM");
+  await child.status;
+  await backend.removeAll();
+  await Deno.remove(dir, { recursive: true });
+}
+
+const header: [string, string, string, string] = ["figure", "node", "floor", "node vs floor"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+for (const row of [header, ...rows]) {
+  console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
+}

@@ -1,0 +1,46 @@
+/**
+ * Chooses and opens the registry backend from the node's config.
+ *
+ * @module
+ */
+import { EmbeddedRegistry } from "./embedded.ts";
+import { EtcdRegistry } from "./etcd.ts";
+import type { Registry } from "./registry.ts";
+
+/** Options of {@linkcode openRegistry}. */
+export interface OpenRegistryOptions {
+  /**
+   * Serverledge's `etcd.address` (`host:port` or an `http(s)://` URL). When it is a non-empty
+   * string the registry is etcd, else the embedded one.
+   */
+  etcdAddress?: string;
+  /** Serverledge's `data.dir`: the embedded registry keeps its file `registry.kv` there. */
+  dataDir: string;
+  /**
+   * Milliseconds one etcd call may take before it fails with `UnavailableError`.
+   *
+   * @default {3000}
+   */
+  etcdTimeoutMs?: number;
+}
+
+/**
+ * Opens the etcd registry when `etcdAddress` is set, else the embedded one under `dataDir`.
+ *
+ * @throws {UnavailableError} when the backend cannot be reached or opened
+ * @throws {TypeError} when `etcdAddress` is malformed
+ *
+ * @example
+ * ```ts
+ * import { openRegistry } from "./open.ts";
+ *
+ * const registry = await openRegistry({ etcdAddress: "", dataDir: ".data" });
+ * console.log(registry.kind); // "embedded"
+ * await registry.close();
+ * ```
+ */
+export async function openRegistry(options: OpenRegistryOptions): Promise<Registry> {
+  const address = options.etcdAddress?.trim();
+  if (address) return await EtcdRegistry.open(address, { timeoutMs: options.etcdTimeoutMs });
+  return await EmbeddedRegistry.open(options.dataDir);
+}
