@@ -1,0 +1,2 @@
+def handler(params, context):
+    raise RuntimeError(params.get("message", "This function always fails"))

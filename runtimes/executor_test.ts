@@ -1,0 +1,433 @@
+// Integration tests of the runtime executors: each image runs in a real container.
+//
+//   deno test --allow-run --allow-net runtimes/executor_test.ts
+//
+// Needs a Docker daemon (scripts/setup-docker.sh) and the runtime images
+// (scripts/build-runtimes.sh). Containers carry the label serverledge.test=executor and are
+// removed at the end of each test, pass or fail.
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import helloPy from "../examples/hello.py" with { type: "text" };
+import failPy from "../examples/fail.py" with { type: "text" };
+import doublePy from "../examples/double.py" with { type: "text" };
+import sleepPy from "../examples/sleep.py" with { type: "text" };
+import sieveJs from "../examples/sieve.js" with { type: "text" };
+import asyncHelloJs from "../examples/async_hello.js" with { type: "text" };
+
+const TEST_LABEL = "serverledge.test=executor";
+const decoder = new TextDecoder();
+
+async function docker(...args: string[]): Promise<string> {
+  const out = await new Deno.Command("docker", { args, stdout: "piped", stderr: "piped" })
+    .output();
+  if (!out.success) {
+    throw new Error(
+      `Command "docker ${args.join(" ")}" failed: ${decoder.decode(out.stderr).trim()}`,
+    );
+  }
+  return decoder.decode(out.stdout).trim();
+}
+
+interface Reply {
+  status: number;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+/** A running executor container, reached through its port published on 127.0.0.1. */
+class Executor {
+  constructor(readonly id: string, readonly url: string) {}
+
+  static async start(image: string): Promise<Executor> {
+    try {
+      await docker("image", "inspect", "--format", "{{.Id}}", image);
+    } catch {
+      throw new Error(`Image "${image}" is missing: run scripts/build-runtimes.sh first`);
+    }
+    const id = await docker(
+      "run",
+      "-d",
+      "--rm",
+      "-p",
+      "127.0.0.1::8080",
+      "--label",
+      TEST_LABEL,
+      image,
+    );
+    try {
+      const hostPort = (await docker("port", id, "8080/tcp")).split("\n")[0];
+      const port = hostPort.slice(hostPort.lastIndexOf(":") + 1);
+      const executor = new Executor(id, `http://127.0.0.1:${port}`);
+      await executor.waitReady();
+      return executor;
+    } catch (e) {
+      await docker("rm", "-f", id).catch(() => {});
+      throw e;
+    }
+  }
+
+  async waitReady(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/health`);
+        await res.body?.cancel();
+        if (res.status === 200) return;
+      } catch (e) {
+        last = e;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const logs = await docker("logs", this.id).catch(() => "");
+    throw new Error(
+      `Executor ${this.id.slice(0, 12)} not ready after ${timeoutMs} ms: ${last}\n${logs}`,
+    );
+  }
+
+  async call(method: string, path: string, body?: unknown, raw?: string): Promise<Reply> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { "Content-Type": "application/json" },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    assert.equal(res.headers.get("content-type"), "application/json");
+    assert.equal(res.headers.get("content-length"), String(new TextEncoder().encode(text).length));
+    return { status: res.status, body: JSON.parse(text) };
+  }
+
+  invoke(
+    handler: string,
+    params: Record<string, unknown> = {},
+    returnOutput = true,
+    context?: Record<string, unknown>,
+  ): Promise<Reply> {
+    return this.call("POST", "/invoke", {
+      Handler: handler,
+      Params: params,
+      ReturnOutput: returnOutput,
+      Context: context,
+    });
+  }
+
+  async remove(): Promise<void> {
+    await docker("rm", "-f", this.id);
+  }
+}
+
+function file(path: string, text: string, mode = 0o644) {
+  return { Path: path, Mode: mode, Data: Buffer.from(text).toString("base64") };
+}
+
+/** Checks shared by both runtimes on a fresh, uninitialized executor. */
+async function checkBeforeInit(ex: Executor, handler: string) {
+  let r = await ex.call("GET", "/health");
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { Ready: true, Initialized: false });
+
+  r = await ex.invoke(handler);
+  assert.equal(r.status, 409);
+  assert.equal(r.body.Success, false);
+  assert.equal(r.body.Error, "Executor is not initialized");
+
+  r = await ex.call("POST", "/invoke", undefined, '{"Handler": ');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.Success, false);
+  assert.match(r.body.Error, /Invalid JSON/);
+
+  r = await ex.call("POST", "/init", undefined, "not json");
+  assert.equal(r.status, 400);
+  assert.match(r.body.Error, /Invalid JSON/);
+
+  for (const bad of ["../evil.txt", "/etc/evil.txt", "a/../../evil.txt"]) {
+    r = await ex.call("POST", "/init", { Files: [file(bad, "x")] });
+    assert.equal(r.status, 400, `path ${bad}`);
+    assert.equal(r.body.Initialized, false);
+  }
+  r = await ex.call("POST", "/init", { Files: [{ Path: "x.txt", Mode: 420, Data: "%%%" }] });
+  assert.equal(r.status, 400);
+  assert.match(r.body.Error, /base64/);
+
+  r = await ex.call("GET", "/nope");
+  assert.equal(r.status, 404);
+
+  r = await ex.call("GET", "/health");
+  assert.equal(r.body.Initialized, false);
+}
+
+async function init(ex: Executor, files: ReturnType<typeof file>[]) {
+  let r = await ex.call("POST", "/init", { Files: files });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body, { Initialized: true });
+
+  r = await ex.call("POST", "/init", { Files: files });
+  assert.equal(r.status, 409);
+
+  r = await ex.call("GET", "/health");
+  assert.deepEqual(r.body, { Ready: true, Initialized: true });
+}
+
+/** Runs `tags.length` invocations at once; each must get exactly its own output back. */
+async function checkConcurrentOutput(
+  ex: Executor,
+  handler: string,
+  expected: (tag: string) => string,
+) {
+  const tags = ["alpha", "beta", "gamma", "delta"];
+  const replies = await Promise.all(tags.map((tag) => ex.invoke(handler, { tag, lines: 5 })));
+  const spans: [number, number][] = [];
+  replies.forEach((r, i) => {
+    assert.equal(r.status, 200);
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.equal(r.body.Output, expected(tags[i]));
+    const result = JSON.parse(r.body.Result);
+    assert.equal(result.tag, tags[i]);
+    spans.push([result.start, result.end]);
+  });
+  // They really ran at the same time: every invocation started before any one ended.
+  const lastStart = Math.max(...spans.map((s) => s[0]));
+  const firstEnd = Math.min(...spans.map((s) => s[1]));
+  assert.ok(lastStart < firstEnd, `invocations did not overlap: ${JSON.stringify(spans)}`);
+}
+
+const CHATTY_PY = `
+import sys, time
+
+def handler(params, context):
+    tag = params["tag"]
+    start = time.time()
+    for i in range(params["lines"]):
+        print(f"{tag} out {i}")
+        sys.stderr.write(f"{tag} err {i}\\n")
+        time.sleep(0.03)
+    return {"tag": tag, "start": start, "end": time.time()}
+`;
+
+const MISC_PY = `
+import sys
+
+def exits(params, context):
+    sys.exit(3)
+
+def nothing(params, context):
+    return None
+
+def odd(params, context):
+    return {1, 2}
+
+def echo_context(params, context):
+    return {"params": params, "context": context}
+
+not_callable = 42
+
+async def coro(params, context):
+    return "awaited"
+`;
+
+Deno.test("python311 executor: init, invoke, errors, concurrent output", async (t) => {
+  const ex = await Executor.start("serverledge-python311:latest");
+  try {
+    await t.step(
+      "before init: health, 409, bad JSON, bad paths",
+      () => checkBeforeInit(ex, "hello.handler"),
+    );
+
+    await t.step("init writes the code; a second init is refused", () =>
+      init(ex, [
+        file("hello.py", helloPy),
+        file("fail.py", failPy),
+        file("double.py", doublePy),
+        file("sleep.py", sleepPy),
+        file("chatty.py", CHATTY_PY),
+        file("misc.py", MISC_PY),
+        file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
+      ]));
+
+    await t.step("invoke returns the result and the captured output", async () => {
+      let r = await ex.invoke("hello.handler", { name: "Bob" });
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body, {
+        Success: true,
+        Result: '"Hello, Bob!"',
+        Output: "Saying hello to Bob\n",
+        Error: "",
+      });
+      r = await ex.invoke("hello.handler", {}, false);
+      assert.equal(r.body.Result, '"Hello, World!"');
+      assert.equal(r.body.Output, "");
+      r = await ex.invoke("double.handler", { a: 6, b: 7 });
+      assert.equal(JSON.parse(r.body.Result).product, 42);
+      r = await ex.invoke("pkg.sub.mod.run");
+      assert.equal(r.body.Result, '"deep"');
+      r = await ex.invoke("sleep.handler", { seconds: 0.01 });
+      assert.deepEqual(JSON.parse(r.body.Result), { slept: 0.01 });
+    });
+
+    await t.step("results: None, non-JSON values, context, coroutines", async () => {
+      let r = await ex.invoke("misc.nothing");
+      assert.equal(r.body.Result, "null");
+      r = await ex.invoke("misc.odd");
+      assert.equal(r.body.Result, '"{1, 2}"');
+      r = await ex.invoke("misc.echo_context", { x: 1 }, false, { ReqId: "r1" });
+      assert.deepEqual(JSON.parse(r.body.Result), { params: { x: 1 }, context: { ReqId: "r1" } });
+      r = await ex.invoke("misc.coro");
+      assert.equal(r.body.Result, '"awaited"');
+    });
+
+    await t.step("a raising handler fails with its traceback", async () => {
+      const r = await ex.invoke("fail.handler", { message: "boom" });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.Success, false);
+      assert.equal(r.body.Result, "");
+      assert.match(r.body.Error, /^RuntimeError: boom/);
+      assert.match(r.body.Error, /Traceback \(most recent call last\)/);
+      assert.match(r.body.Error, /fail\.py/);
+    });
+
+    await t.step("missing or invalid handlers fail clearly", async () => {
+      let r = await ex.invoke("hello.nope");
+      assert.equal(r.body.Success, false);
+      assert.equal(
+        r.body.Error,
+        'Handler "hello.nope" not found: module "hello" has no attribute "nope"',
+      );
+      r = await ex.invoke("nope.handler");
+      assert.equal(r.body.Error, 'Handler "nope.handler" not found: no module named "nope"');
+      r = await ex.invoke("misc.not_callable");
+      assert.match(r.body.Error, /is not callable/);
+      r = await ex.invoke("hello");
+      assert.match(r.body.Error, /expected "module\.function"/);
+      r = await ex.call("POST", "/invoke", { Handler: "hello.handler", Params: [1] });
+      assert.equal(r.status, 400);
+    });
+
+    await t.step("sys.exit is reported as a failure and the executor lives on", async () => {
+      const r = await ex.invoke("misc.exits");
+      assert.equal(r.body.Success, false);
+      assert.match(r.body.Error, /sys\.exit\(3\)/);
+      assert.equal((await ex.call("GET", "/health")).status, 200);
+    });
+
+    await t.step(
+      "concurrent invocations each get only their own output",
+      () =>
+        checkConcurrentOutput(
+          ex,
+          "chatty.handler",
+          (tag) => [0, 1, 2, 3, 4].map((i) => `${tag} out ${i}\n${tag} err ${i}\n`).join(""),
+        ),
+    );
+  } finally {
+    await ex.remove();
+  }
+});
+
+const CHATTY_JS = `
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+module.exports = async (params) => {
+  const start = Date.now();
+  for (let i = 0; i < params.lines; i++) {
+    console.log(params.tag + " out " + i);
+    await sleep(5);
+    process.stderr.write(params.tag + " err " + i + "\\n");
+    await sleep(20);
+  }
+  return { tag: params.tag, start, end: Date.now() };
+};
+`;
+
+Deno.test("nodejs18 executor: init, invoke, errors, concurrent output", async (t) => {
+  const ex = await Executor.start("serverledge-nodejs18:latest");
+  try {
+    await t.step(
+      "before init: health, 409, bad JSON, bad paths",
+      () => checkBeforeInit(ex, "sieve.js"),
+    );
+
+    await t.step("init writes the code; a second init is refused", () =>
+      init(ex, [
+        file("sieve.js", sieveJs),
+        file("async_hello.js", asyncHelloJs),
+        file("lib/chatty.js", CHATTY_JS),
+        file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
+        file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
+        file("notfn.js", "module.exports = 42;\n"),
+        file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
+        file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
+        file(
+          "stray.js",
+          'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
+        ),
+        file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
+      ]));
+
+    await t.step("invoke returns the result and the captured output", async () => {
+      let r = await ex.invoke("sieve.js", { n: 100 });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.Success, true, r.body.Error);
+      assert.deepEqual(JSON.parse(r.body.Result), { IsPrime: false, N: 100, Primes: 25 });
+      assert.equal(r.body.Output, "Found 25 primes up to 100\n");
+      assert.equal(r.body.Error, "");
+      r = await ex.invoke("sieve.js", {}, false);
+      assert.equal(JSON.parse(r.body.Result).Primes, 168);
+      assert.equal(r.body.Output, "");
+      r = await ex.invoke("async_hello.js", { name: "Ann" });
+      assert.equal(r.body.Result, '"Hello, Ann!"');
+      assert.equal(r.body.Output, "Saying hello to Ann, asynchronously\n");
+      r = await ex.invoke("obj.js", { a: 1 }, false, { ReqId: "r1" });
+      assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
+      r = await ex.invoke("esm.mjs", { x: 5 });
+      assert.equal(r.body.Result, '"esm 5"');
+    });
+
+    await t.step("results: undefined and non-JSON values", async () => {
+      let r = await ex.invoke("values.js");
+      assert.equal(r.body.Result, "null");
+      r = await ex.invoke("values.js", { kind: "big" });
+      assert.equal(r.body.Result, '"10"');
+    });
+
+    await t.step("throws and rejections fail with the stack", async () => {
+      let r = await ex.invoke("throws.js");
+      assert.equal(r.body.Success, false);
+      assert.equal(r.body.Result, "");
+      assert.match(r.body.Error, /^Error: boom\n\s+at /);
+      assert.match(r.body.Error, /throws\.js/);
+      r = await ex.invoke("rejects.js");
+      assert.equal(r.body.Success, false);
+      assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
+    });
+
+    await t.step("missing or invalid handlers fail clearly", async () => {
+      let r = await ex.invoke("nope.js");
+      assert.equal(r.body.Success, false);
+      assert.equal(r.body.Error, 'Handler "nope.js" not found: cannot find module "/app/nope.js"');
+      r = await ex.invoke("notfn.js");
+      assert.match(r.body.Error, /^Handler "notfn\.js" is not a function/);
+      r = await ex.invoke("../etc/passwd");
+      assert.match(r.body.Error, /is invalid/);
+      r = await ex.call("POST", "/invoke", { Handler: "sieve.js", Params: "x" });
+      assert.equal(r.status, 400);
+    });
+
+    await t.step("an error thrown later by function code does not kill the executor", async () => {
+      const r = await ex.invoke("stray.js");
+      assert.equal(r.body.Result, "1");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal((await ex.call("GET", "/health")).status, 200);
+    });
+
+    await t.step(
+      "concurrent invocations each get only their own output",
+      () =>
+        checkConcurrentOutput(
+          ex,
+          "lib/chatty.js",
+          (tag) => [0, 1, 2, 3, 4].map((i) => `${tag} out ${i}\n${tag} err ${i}\n`).join(""),
+        ),
+    );
+  } finally {
+    await ex.remove();
+  }
+});

@@ -1,0 +1,81 @@
+// The pool on the real Docker daemon: limits and labels on containers, concurrent cold starts,
+// expiry by the janitor, custom images.
+import assert from "node:assert/strict";
+import { exampleFunction } from "../testing/functions.ts";
+import { startTestNode } from "../testing/test_node.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+async function docker(...args: string[]): Promise<string> {
+  const out = await new Deno.Command("docker", { args }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+Deno.test("containers carry limits, the node label, and no privileges", opts, async () => {
+  await using node = await startTestNode();
+  await node.post("/create", await exampleFunction("double", "double.py", { CPUDemand: 0.5 }));
+  await node.post("/invoke/double", {});
+  const id = node.node.services.identity.id;
+  const [container] = (await docker("ps", "-q", "--filter", `label=serverledge.node=${id}`))
+    .split("\n");
+  const inspected = JSON.parse(await docker("inspect", container))[0];
+  const host = inspected.HostConfig;
+  assert.equal(host.Memory, 128 * 1024 * 1024);
+  assert.equal(host.MemorySwap, 128 * 1024 * 1024);
+  assert.equal(host.NanoCpus, 0.5e9);
+  assert.equal(host.PidsLimit, 256);
+  assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
+  assert.deepEqual(host.CapDrop, ["ALL"]);
+  assert.equal(host.Privileged, false);
+  assert.equal(inspected.Config.Labels["serverledge.function"], "double");
+  assert.notEqual(inspected.Config.User, "", "the executor does not run as root");
+  const bindings = inspected.NetworkSettings.Ports["8080/tcp"];
+  assert.ok(bindings.every((b: { HostIp: string }) => b.HostIp === "127.0.0.1"));
+});
+
+Deno.test("concurrent invocations start as many containers as memory allows", opts, async () => {
+  await using node = await startTestNode({ config: { "container.pool.memory": 400 } });
+  await node.post("/create", await exampleFunction("sleepy", "sleep.py"));
+  const answers = await Promise.all(
+    [1, 2, 3, 4].map(() => node.post("/invoke/sleepy", { Params: { seconds: 1.5 } })),
+  );
+  const statuses = answers.map((a) => a.status).sort();
+  assert.deepEqual(statuses, [200, 200, 200, 429], JSON.stringify(answers.map((a) => a.body)));
+  const status = (await node.get("/status")).body as { AvailableWarmContainers: object };
+  assert.deepEqual(status.AvailableWarmContainers, { sleepy: 3 });
+});
+
+Deno.test("the janitor removes idle containers after the expiration", opts, async () => {
+  await using node = await startTestNode({
+    config: { "container.expiration": 1, "janitor.interval": 1 },
+  });
+  await node.post("/create", await exampleFunction("double", "double.py"));
+  await node.post("/invoke/double", {});
+  const id = node.node.services.identity.id;
+  const filter = `label=serverledge.node=${id}`;
+  assert.notEqual(await docker("ps", "-q", "--filter", filter), "");
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && await docker("ps", "-aq", "--filter", filter) !== "") {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(await docker("ps", "-aq", "--filter", filter), "");
+  const again = await node.post("/invoke/double", {});
+  assert.equal(again.body.IsWarmStart, false);
+});
+
+Deno.test("a custom image honouring the executor contract runs functions", opts, async () => {
+  await using node = await startTestNode();
+  const custom = await exampleFunction("mysieve", "sieve.js", {
+    Runtime: "custom",
+    CustomImage: "serverledge-nodejs18",
+  });
+  const created = await node.post("/create", custom);
+  assert.deepEqual(created.body, { Created: "mysieve", Runtime: "custom" });
+  const result = await node.post("/invoke/mysieve", { Params: { n: 10 } });
+  assert.equal(JSON.parse(result.body.Result as string).Primes, 4);
+
+  await node.post("/create", { ...custom, Name: "ghost", CustomImage: "no-such-image:1" });
+  const missing = await node.post("/invoke/ghost", {});
+  assert.equal(missing.status, 503);
+  assert.match(missing.body.Error as string, /Image "no-such-image:1" is not available locally/);
+});
