@@ -19,6 +19,7 @@ import {
 } from "../server/containers/executor_client.ts";
 import { readCodeArchive } from "../server/functions/code_archive.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
+import { startNodeProcess } from "../server/testing/node_process.ts";
 
 const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
 const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
@@ -32,46 +33,6 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const median = (values: number[]) => percentile(values, 50);
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function startNodeProcess(dir: string, nodeId: string, port: number) {
-  const config = `${dir}/bench.yaml`;
-  await Deno.writeTextFile(
-    config,
-    `api.port: ${port}\nnode.id: ${nodeId}\ndata.dir: ${dir}/data\ncontainer.pool.memory: 4096\n`,
-  );
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--unstable-kv",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "main.ts",
-      config,
-    ],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${url}/status`).then(
-      async (r) => (await r.body?.cancel(), r.ok),
-      () => false,
-    );
-    if (ok) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("The node did not start");
-}
 
 async function post(url: string, body: unknown) {
   const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
@@ -94,10 +55,9 @@ async function timed(calls: number, concurrency: number, call: () => Promise<unk
   return { latencies, perSecond: calls / ((performance.now() - started) / 1000) };
 }
 
-const dir = await Deno.makeTempDir({ prefix: "serverledge-bench-" });
-const nodeId = `bench-${crypto.randomUUID().slice(0, 8)}`;
-const backend = new DockerBackend({ nodeId: `${nodeId}-floor` });
-const { child, url } = await startNodeProcess(dir, nodeId, freePort());
+const backend = new DockerBackend({ nodeId: `bench-floor-${crypto.randomUUID().slice(0, 8)}` });
+const node = await startNodeProcess({ config: { "container.pool.memory": 4096 } });
+const url = node.url;
 try {
   const definition = await exampleFunction("bench", "double.py", { MemoryMB: 64 });
   const files = await readCodeArchive(definition.TarFunctionCode as string, { maxBytes: 1 << 20 });
@@ -162,10 +122,8 @@ try {
   }
   await backend.remove(direct.id);
 } finally {
-  child.kill("SIGTERM");
-  await child.status;
+  await node[Symbol.asyncDispose]();
   await backend.removeAll();
-  await Deno.remove(dir, { recursive: true });
 }
 
 const header: [string, string, string, string] = ["figure", "node", "floor", "node vs floor"];

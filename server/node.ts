@@ -13,9 +13,12 @@ import { DockerBackend } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
+import { ClusterView } from "./cluster/cluster_view.ts";
+import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { codeInitializer } from "./invoke/prepare_container.ts";
 import { InvocationCounters } from "./metrics/counters.ts";
+import { DurationEstimates } from "./scheduling/estimates.ts";
 import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
 import { openRegistry } from "./registry/open.ts";
@@ -83,21 +86,42 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const stopJanitor = startJanitor(pool, config.janitor.interval);
 
   const host = config.api.ip === "0.0.0.0" ? "127.0.0.1" : config.api.ip;
+  const url = options.url ?? `http://${host}:${config.api.port}`;
+  const cluster = new ClusterView({
+    registry,
+    self: { Id: config.nodeId, Url: url, Area: config.registry.area, Cloud: config.cloud },
+    ttlSeconds: config.registry.ttl,
+    nearbyIntervalSeconds: config.registry.nearbyInterval,
+    monitoringIntervalSeconds: config.registry.monitoringInterval,
+    staticCloudUrl: config.cloudServerUrl,
+  });
+  await cluster.start();
+  const counters = new InvocationCounters();
   const services: NodeServices = {
     identity: {
       id: config.nodeId,
       area: config.registry.area,
       cloud: config.cloud,
-      url: options.url ?? `http://${host}:${config.api.port}`,
+      url,
       policy: config.scheduler.policy,
       registry: registry.kind,
       startedAt: Date.now(),
     },
     store,
     pool,
-    invoker: new Invoker({ pool, backend }),
+    dispatcher: new Dispatcher({
+      nodeId: config.nodeId,
+      isCloud: config.cloud,
+      policy: config.scheduler.policy,
+      invoker: new Invoker({ pool, backend }),
+      pool,
+      cluster,
+      counters,
+      estimates: new DurationEstimates(),
+    }),
+    cluster,
     asyncRequests,
-    counters: new InvocationCounters(),
+    counters,
     limits: {
       poolMemoryMB: config.pool.memoryMB,
       poolCpus: config.pool.cpus,
@@ -109,6 +133,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const close = () =>
     closed ??= (async () => {
       stopJanitor();
+      await cluster.close();
       store.close();
       await Promise.race([
         asyncRequests.drain(),

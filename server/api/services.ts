@@ -6,7 +6,8 @@
 import type { DefinitionLimits } from "../functions/parse_definition.ts";
 import type { FunctionStore } from "../functions/store.ts";
 import type { AsyncRequests } from "../invoke/async_requests.ts";
-import type { Invoker } from "../invoke/invoker.ts";
+import type { ClusterView } from "../cluster/cluster_view.ts";
+import type { Dispatcher } from "../invoke/dispatcher.ts";
 import type { InvocationCounters } from "../metrics/counters.ts";
 import type { ContainerPool } from "../pool/pool.ts";
 
@@ -36,8 +37,10 @@ export interface NodeServices {
   store: FunctionStore;
   /** Containers. */
   pool: ContainerPool;
-  /** Local execution. */
-  invoker: Invoker;
+  /** Scheduling and execution, here or elsewhere. */
+  dispatcher: Dispatcher;
+  /** Other nodes of the deployment. */
+  cluster: ClusterView;
   /** Async requests and their reports. */
   asyncRequests: AsyncRequests;
   /** Invocation counters. */

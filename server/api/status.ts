@@ -1,46 +1,59 @@
 /**
- * `GET /status`: Serverledge's status fields plus pool occupancy and counters.
+ * `GET /status` (Serverledge's status fields plus pool occupancy, traffic and neighbours) and
+ * `GET /load` (the compact load other nodes poll).
  *
  * @module
  */
 import { Hono } from "hono";
+import type { LoadReport } from "../cluster/peer.ts";
 import type { NodeServices } from "./services.ts";
 
-/** The status route. */
+/** The status routes. */
 export function statusRoutes(services: NodeServices): Hono {
   const app = new Hono();
   app.get("/status", (c) => c.json(nodeStatus(services)));
+  app.get("/load", (c) => c.json(nodeLoad(services)));
   return app;
+}
+
+/** The compact load of this node, as neighbours poll it. */
+export function nodeLoad(services: NodeServices): LoadReport {
+  const { identity, pool } = services;
+  const stats = pool.stats();
+  return {
+    Id: identity.id,
+    Url: identity.url,
+    Area: identity.area,
+    Cloud: identity.cloud,
+    AvailableMemMB: stats.memoryMB - stats.usedMemoryMB,
+    AvailableCPUs: round(stats.cpus - stats.usedCpus),
+    AvailableWarmContainers: pool.warmCounts(),
+    LoadAvg: Deno.loadavg(),
+  };
 }
 
 /** The node's status as `/status` answers it. */
 export function nodeStatus(services: NodeServices) {
-  const { identity, pool, counters, store } = services;
+  const { identity, pool, counters, store, cluster } = services;
   const stats = pool.stats();
   const memory = Deno.systemMemoryInfo();
   const busy: Record<string, number> = {};
   for (const [name, occupancy] of Object.entries(stats.functions)) {
     if (occupancy.busy > 0) busy[name] = occupancy.busy;
   }
+  const load = nodeLoad(services);
   return {
-    Id: identity.id,
-    Area: identity.area,
-    Cloud: identity.cloud,
-    Url: identity.url,
+    ...load,
     Policy: identity.policy,
     Registry: identity.registry,
     UptimeSeconds: Math.round((Date.now() - identity.startedAt) / 1000),
-    AvailableWarmContainers: pool.warmCounts(),
     BusyContainers: busy,
-    AvailableMemMB: stats.memoryMB - stats.usedMemoryMB,
-    AvailableCPUs: round(stats.cpus - stats.usedCpus),
     DropCount: counters.dropped,
     TotalMemory: mb(memory.total),
     AvailableMemory: mb(memory.available),
     FreeMemory: mb(memory.free),
     TotalCPU: navigator.hardwareConcurrency,
     UsedCPU: round(stats.usedCpus),
-    LoadAvg: Deno.loadavg(),
     LastUpdateTime: Math.floor(Date.now() / 1000),
     Pool: stats,
     Functions: store.list().length,
@@ -49,7 +62,26 @@ export function nodeStatus(services: NodeServices) {
       Failure: counters.failure,
       Dropped: counters.dropped,
       ColdStarts: counters.coldStarts,
+      Local: counters.local,
+      OffloadedEdge: counters.offloadedEdge,
+      OffloadedCloud: counters.offloadedCloud,
+      Received: counters.received,
     },
+    Neighbours: cluster.peers().map((peer) => ({
+      Id: peer.id,
+      Url: peer.url,
+      Area: peer.area,
+      Cloud: peer.cloud,
+      Reachable: peer.reachable,
+      LatencyMs: peer.latencyMs === undefined ? null : round(peer.latencyMs),
+      LastUpdate: peer.updatedAt === 0 ? null : new Date(peer.updatedAt).toISOString(),
+      AvailableMemMB: peer.load?.AvailableMemMB ?? null,
+      AvailableCPUs: peer.load?.AvailableCPUs ?? null,
+      LoadAvg: peer.load?.LoadAvg ?? null,
+      AvailableWarmContainers: peer.load?.AvailableWarmContainers ?? {},
+      Sent: counters.peers.get(peer.id)?.sent ?? 0,
+      Received: counters.peers.get(peer.id)?.received ?? 0,
+    })),
   };
 }
 

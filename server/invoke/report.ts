@@ -26,4 +26,6 @@ export interface ExecutionReport {
   Output: string;
   /** Why the invocation failed, when `Success` is false. */
   Error?: string;
+  /** Id of the node that ran the function (not in Serverledge's report; extra field). */
+  ExecutedOn?: string;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
+import { QOS_CLASSES } from "../scheduling/policies.ts";
 import { describe, numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
 
 /** An invocation request, Serverledge's fields with their defaults applied. */
@@ -14,8 +15,8 @@ export interface InvocationRequest {
   CanDoOffloading: boolean;
   /** Answer at once with a `ReqId` and store the report for polling. @default false */
   Async: boolean;
-  /** QoS class (Serverledge sends a number; names are accepted too). */
-  QoSClass: number | string;
+  /** QoS class number (Serverledge sends a number; class names are accepted too). */
+  QoSClass: number;
   /** Maximum acceptable response time in seconds; negative or 0 means none. */
   QoSMaxRespT: number;
   /** Return the function's stdout/stderr in `Output`. @default false */
@@ -29,12 +30,7 @@ export function parseInvocationRequest(input: unknown): InvocationRequest {
   if (typeof params !== "object" || params === null || Array.isArray(params)) {
     throw new BadRequestError(`Field "Params" must be a JSON object, got ${describe(params)}`);
   }
-  const qosClass = body.QoSClass ?? 0;
-  if (typeof qosClass !== "number" && typeof qosClass !== "string") {
-    throw new BadRequestError(
-      `Field "QoSClass" must be a number or a string, got ${describe(qosClass)}`,
-    );
-  }
+  const qosClass = readQosClass(body.QoSClass ?? 0);
   return {
     Params: params as Record<string, unknown>,
     CanDoOffloading: optionalBoolean(body, "CanDoOffloading", true),
@@ -43,4 +39,17 @@ export function parseInvocationRequest(input: unknown): InvocationRequest {
     QoSMaxRespT: numberField(body, "QoSMaxRespT", { min: -1, max: 86_400 }, -1),
     ReturnOutput: optionalBoolean(body, "ReturnOutput", false),
   };
+}
+
+function readQosClass(value: unknown): number {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === "string") {
+    const known = QOS_CLASSES[value.toLowerCase() as keyof typeof QOS_CLASSES];
+    if (known !== undefined) return known;
+    if (/^\d+$/.test(value)) return Number(value);
+  }
+  const names = Object.keys(QOS_CLASSES).map((n) => `"${n}"`).join(", ");
+  throw new BadRequestError(
+    `Field "QoSClass" must be a class number or one of ${names}, got ${describe(value)}`,
+  );
 }

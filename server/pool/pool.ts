@@ -196,6 +196,22 @@ export class ContainerPool {
     };
   }
 
+  /**
+   * Whether `definition` could be served now without waiting: a warm container with a free slot,
+   * or room (after evicting idle containers) for a new one; and CPU for the invocation.
+   */
+  availability(definition: FunctionDefinition): { warm: boolean; fits: boolean } {
+    const cpuFree = definition.CPUDemand <= 0 ||
+      this.#usedCpus + definition.CPUDemand <= this.#options.cpus + 1e-9;
+    if (!cpuFree) return { warm: false, fits: false };
+    if (this.#findWarm(definition)) return { warm: true, fits: true };
+    const idle = this.#all().filter((c) => c.active === 0).reduce((n, c) => n + c.memoryMB, 0);
+    return {
+      warm: false,
+      fits: this.#usedMemoryMB - idle + definition.MemoryMB <= this.#options.memoryMB,
+    };
+  }
+
   /** Idle warm containers per function (Serverledge's `AvailableWarmContainers`). */
   warmCounts(): Record<string, number> {
     const counts: Record<string, number> = {};

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { UnavailableError } from "../errors.ts";
-import type { AsyncEntry, FunctionEvent, Registry } from "./registry.ts";
+import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord, Registry } from "./registry.ts";
 
 /** Name of the KV file inside the data dir given to {@linkcode EmbeddedRegistry.open}. */
 export const EMBEDDED_REGISTRY_FILE = "registry.kv";
@@ -43,6 +43,7 @@ type _StoredAsync = { entry: AsyncEntry; expiresAt: number };
  *
  * Watchers see the changes made through this instance, synchronously, before the changing
  * call resolves. Other processes opening the same file are not watched: use etcd for that.
+ * Node membership is held in memory only: the one node registers itself, nothing expires.
  *
  * @example
  * ```ts
@@ -61,6 +62,8 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
   readonly path: string;
   #kv: Deno.Kv;
   #listeners = new Set<(event: FunctionEvent) => void>();
+  #nodes = new Map<string, { record: NodeRecord; token: symbol }>();
+  #nodeListeners = new Set<(event: NodeEvent) => void>();
 
   private constructor(path: string, kv: Deno.Kv) {
     this.path = path;
@@ -187,9 +190,58 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
     });
   }
 
-  /** Stops every watcher and closes the file. */
+  /**
+   * Remembers `node` (in memory, without expiry: `ttlSeconds` is only checked) and tells the
+   * node watchers. The returned function forgets it and tells the watchers, unless `node.Id`
+   * was registered again meanwhile.
+   *
+   * @throws {TypeError} when `node` is malformed
+   * @throws {RangeError} when `ttlSeconds` is not a positive number
+   */
+  registerNode(node: NodeRecord, ttlSeconds: number): Promise<() => Promise<void>> {
+    try {
+      _checkNode(node);
+      if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+        throw new RangeError(`Node TTL "${ttlSeconds}" is invalid: it must be a positive number`);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const record: NodeRecord = { Id: node.Id, Url: node.Url, Area: node.Area, Cloud: node.Cloud };
+    const token = Symbol(record.Id);
+    this.#nodes.set(record.Id, { record, token });
+    this.#emitNode({ type: "put", node: { ...record } });
+    return Promise.resolve(() => {
+      if (this.#nodes.get(record.Id)?.token === token) {
+        this.#nodes.delete(record.Id);
+        this.#emitNode({ type: "delete", id: record.Id });
+      }
+      return Promise.resolve();
+    });
+  }
+
+  /** Every registered node, ordered by id. */
+  listNodes(): Promise<NodeRecord[]> {
+    const nodes = [...this.#nodes.values()].map(({ record }) => ({ ...record }));
+    return Promise.resolve(nodes.sort((a, b) => a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0));
+  }
+
+  /**
+   * Calls `onEvent` for every later registration or unregistration made through this instance,
+   * before the changing call resolves. An exception thrown by `onEvent` is logged, not
+   * propagated.
+   */
+  watchNodes(onEvent: (event: NodeEvent) => void): () => void {
+    const listener = (event: NodeEvent) => onEvent(event);
+    this.#nodeListeners.add(listener);
+    return () => this.#nodeListeners.delete(listener);
+  }
+
+  /** Stops every watcher, forgets the registered nodes and closes the file. */
   close(): Promise<void> {
     this.#listeners.clear();
+    this.#nodeListeners.clear();
+    this.#nodes.clear();
     try {
       this.#kv.close();
     } catch {
@@ -294,6 +346,16 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
       }
     }
   }
+
+  #emitNode(event: NodeEvent): void {
+    for (const listener of [...this.#nodeListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("Node watcher failed:", error);
+      }
+    }
+  }
 }
 
 function _split(code: string): string[] {
@@ -309,6 +371,24 @@ function _live(stored: _StoredAsync | null): stored is _StoredAsync {
 function _checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0) {
     throw new TypeError(`Function name "${name}" is invalid: it must be a non-empty string`);
+  }
+}
+
+function _checkNode(node: NodeRecord): void {
+  if (typeof node !== "object" || node === null) {
+    throw new TypeError(`Node "${node}" is invalid: it must be an object`);
+  }
+  for (const field of ["Id", "Area"] as const) {
+    const value = node[field];
+    if (typeof value !== "string" || value.length === 0 || value.includes("/")) {
+      throw new TypeError(`Node ${field} "${value}" is invalid: it must be non-empty, without "/"`);
+    }
+  }
+  if (typeof node.Url !== "string" || node.Url.length === 0) {
+    throw new TypeError(`Node Url "${node.Url}" is invalid: it must be a non-empty string`);
+  }
+  if (typeof node.Cloud !== "boolean") {
+    throw new TypeError(`Node Cloud "${node.Cloud}" is invalid: it must be a boolean`);
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { UnavailableError } from "../errors.ts";
 import { EMBEDDED_REGISTRY_FILE, EmbeddedRegistry } from "./embedded.ts";
-import type { FunctionEvent } from "./registry.ts";
+import type { FunctionEvent, NodeEvent, NodeRecord } from "./registry.ts";
 
 function definition(name: string, overrides: Partial<FunctionDefinition> = {}) {
   return {
@@ -206,4 +206,62 @@ Deno.test("EmbeddedRegistry fails with UnavailableError when the file cannot be 
   const registry = await EmbeddedRegistry.open(dir.path);
   await registry.close();
   await assert.rejects(registry.listFunctions(), UnavailableError);
+});
+
+function node(Id: string, overrides: Partial<NodeRecord> = {}): NodeRecord {
+  return { Id, Url: `http://127.0.0.1:1323/${Id}`, Area: "ROME", Cloud: false, ...overrides };
+}
+
+Deno.test("EmbeddedRegistry registers, lists, watches and unregisters nodes", async () => {
+  await using dir = await tempDir();
+  await using registry = await EmbeddedRegistry.open(dir.path);
+  assert.deepEqual(await registry.listNodes(), []);
+  const events: NodeEvent[] = [];
+  const stop = registry.watchNodes((event) => events.push(event));
+  const stopFaulty = registry.watchNodes(() => {
+    throw new Error("watcher bug");
+  });
+  const b = node("b", { Cloud: true });
+  const a = node("a");
+  const unregisterB = await registry.registerNode(b, 20);
+  const unregisterA = await registry.registerNode(a, 20);
+  assert.deepEqual(await registry.listNodes(), [a, b]);
+  assert.deepEqual(events, [{ type: "put", node: b }, { type: "put", node: a }]);
+
+  await unregisterB();
+  await unregisterB(); // twice is harmless
+  assert.deepEqual(await registry.listNodes(), [a]);
+  assert.deepEqual(events.slice(2), [{ type: "delete", id: "b" }]);
+
+  // Registering the same id again replaces the record; the old unregister no longer applies.
+  const a2 = node("a", { Url: "http://127.0.0.1:9999" });
+  const unregisterA2 = await registry.registerNode(a2, 20);
+  await unregisterA();
+  assert.deepEqual(await registry.listNodes(), [a2]);
+  assert.deepEqual(events.slice(3), [{ type: "put", node: a2 }]);
+
+  stop();
+  stopFaulty();
+  await unregisterA2();
+  assert.equal(events.length, 4);
+  assert.deepEqual(await registry.listNodes(), []);
+});
+
+Deno.test("EmbeddedRegistry.registerNode() refuses malformed nodes and TTLs", async () => {
+  await using dir = await tempDir();
+  await using registry = await EmbeddedRegistry.open(dir.path);
+  await assert.rejects(registry.registerNode(node(""), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a/b"), 10), /Node Id "a\/b" is invalid/);
+  await assert.rejects(registry.registerNode(node("a", { Area: "" }), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a"), -1), RangeError);
+  assert.deepEqual(await registry.listNodes(), []);
+});
+
+Deno.test("EmbeddedRegistry does not keep registered nodes across a restart", async () => {
+  await using dir = await tempDir();
+  const registry = await EmbeddedRegistry.open(dir.path);
+  await registry.registerNode(node("a"), 20);
+  await registry.close();
+  await using reopened = await EmbeddedRegistry.open(dir.path);
+  assert.deepEqual(await reopened.listNodes(), []);
 });

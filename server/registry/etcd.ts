@@ -1,22 +1,37 @@
 /**
- * The etcd registry: function definitions and async reports in an etcd shared by every node
- * of a deployment. Keys: `/function/<name>` (definition JSON) and `/async/<reqId>` (entry
- * JSON under a lease with the entry's TTL).
+ * The etcd registry: function definitions, async reports and node membership in an etcd
+ * shared by every node of a deployment. Keys: `/function/<name>` (definition JSON),
+ * `/async/<reqId>` (entry JSON under a lease with the entry's TTL) and
+ * `/registry/<area>/<edge|cloud>/<id>` (node record JSON under the node's lease).
  *
  * @module
  */
-import { Etcd3, type IOptions, type IResponseHeader, type Watcher } from "etcd3";
+import {
+  Etcd3,
+  EtcdLeaseInvalidError,
+  type IKeyValue,
+  type IOptions,
+  type IResponseHeader,
+  type Lease,
+  type Watcher,
+} from "etcd3";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { HttpError, PayloadTooLargeError, UnavailableError } from "../errors.ts";
-import type { AsyncEntry, FunctionEvent, Registry } from "./registry.ts";
+import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord, Registry } from "./registry.ts";
 
 /** Key prefix of function definitions. */
 export const FUNCTION_PREFIX = "/function/";
 /** Key prefix of async entries. */
 export const ASYNC_PREFIX = "/async/";
+/** Key prefix of node records: `/registry/<area>/<edge|cloud>/<id>`. */
+export const NODE_PREFIX = "/registry/";
 
 /** Milliseconds a watch waits before reconnecting, first and at most. */
 const WATCH_BACKOFF_MS = { first: 100, max: 2_000 };
+/** Milliseconds between two attempts to register a node again after losing its lease. */
+const REGISTER_BACKOFF_MS = { first: 100, max: 2_000 };
+/** Milliseconds `close()` waits for etcd to revoke the leases of the nodes still registered. */
+const CLOSE_REVOKE_MS = 1_000;
 
 /** Options of {@linkcode EtcdRegistry.open}. */
 export interface EtcdRegistryOptions {
@@ -38,6 +53,8 @@ type _Backoff = NonNullable<_FaultHandling["watchBackoff"]>;
  *
  * Every call fails with `UnavailableError` within `timeoutMs` when etcd does not answer.
  * Watches survive etcd restarts: the client reconnects and replays the changes it missed.
+ * Registered nodes stay registered across etcd restarts: a node whose lease is lost
+ * registers again under a new one.
  *
  * @example
  * ```ts
@@ -47,6 +64,11 @@ type _Backoff = NonNullable<_FaultHandling["watchBackoff"]>;
  * const stop = registry.watchFunctions((event) => console.log(event.type));
  * console.log(await registry.listFunctions());
  * stop();
+ *
+ * const node = { Id: "n1", Url: "http://127.0.0.1:1323", Area: "ROME", Cloud: false };
+ * const unregister = await registry.registerNode(node, 20);
+ * console.log(await registry.listNodes()); // [node]
+ * await unregister();
  * ```
  */
 export class EtcdRegistry implements Registry, AsyncDisposable {
@@ -57,7 +79,8 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
   #client: Etcd3;
   #timeoutMs: number;
   #revision = 0n;
-  #watchers = new Set<_FunctionWatch>();
+  #watchers = new Set<{ stop(): Promise<void> }>();
+  #registrations = new Set<_NodeRegistration>();
 
   private constructor(address: string, client: Etcd3, timeoutMs: number) {
     this.address = address;
@@ -129,12 +152,7 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
    * the changes made meanwhile. An exception thrown by `onEvent` is logged, not propagated.
    */
   watchFunctions(onEvent: (event: FunctionEvent) => void): () => void {
-    const watch = new _FunctionWatch(this.#client, this.#revision, onEvent);
-    this.#watchers.add(watch);
-    return () => {
-      this.#watchers.delete(watch);
-      watch.stop();
-    };
+    return this.#watch(FUNCTION_PREFIX, "Function", _functionEvent, onEvent);
   }
 
   /**
@@ -170,11 +188,80 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
     });
   }
 
-  /** Stops every watch and closes the connection. */
+  /**
+   * Puts `node` under `/registry/<area>/<edge|cloud>/<id>` with a lease of `ttlSeconds`
+   * (rounded up to whole seconds; etcd raises it to its minimum, 2 s with default settings)
+   * and keeps the lease alive. When the lease is lost (etcd unreachable for about twice the TTL,
+   * or etcd says it expired) the node is put again under a new lease, retrying with backoff
+   * (100 ms doubling up to 2 s) until it works or the returned function is called.
+   *
+   * The returned function revokes the lease, so the node disappears at once; when etcd does not
+   * answer it just stops the keepalive and the lease expires by itself. It never rejects.
+   *
+   * @throws {TypeError} when `node` is malformed
+   * @throws {RangeError} when `ttlSeconds` is not a positive number
+   * @throws {UnavailableError} when the first registration fails (nothing is left behind)
+   */
+  async registerNode(node: NodeRecord, ttlSeconds: number): Promise<() => Promise<void>> {
+    _checkNode(node);
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+      throw new RangeError(`Node TTL "${ttlSeconds}" is invalid: it must be a positive number`);
+    }
+    const record: NodeRecord = { Id: node.Id, Url: node.Url, Area: node.Area, Cloud: node.Cloud };
+    const registration = new _NodeRegistration({
+      client: this.#client,
+      key: _nodeKey(record),
+      value: JSON.stringify(record),
+      id: record.Id,
+      ttlSeconds: Math.ceil(ttlSeconds),
+      call: (call) => this.#call(call),
+    });
+    this.#registrations.add(registration);
+    try {
+      await registration.start();
+    } catch (error) {
+      this.#registrations.delete(registration);
+      throw error;
+    }
+    return async () => {
+      this.#registrations.delete(registration);
+      await registration.stop(this.#timeoutMs);
+    };
+  }
+
+  /** Every registered node, ordered by area, edge before cloud, then id. */
+  async listNodes(): Promise<NodeRecord[]> {
+    const range = this.#client.getAll().prefix(NODE_PREFIX).sort("Key", "Ascend");
+    const result = await this.#call(() => range.exec());
+    return result.kvs.flatMap((kv) => _parseNode(kv) ?? []);
+  }
+
+  /**
+   * Calls `onEvent`, asynchronously and in order, for every change of membership (a node
+   * registered, registered again, unregistered or expired), starting after the last revision
+   * this instance has seen (so a `listNodes` followed by `watchNodes` misses nothing).
+   * Reconnects after etcd restarts, replaying the changes made meanwhile. An exception thrown
+   * by `onEvent` is logged, not propagated.
+   */
+  watchNodes(onEvent: (event: NodeEvent) => void): () => void {
+    return this.#watch(NODE_PREFIX, "Node", _nodeEvent, onEvent);
+  }
+
+  /**
+   * Stops every watch, stops keeping the registered nodes alive (revoking their leases if etcd
+   * answers within a second) and closes the connection.
+   */
   async close(): Promise<void> {
     const watches = [...this.#watchers];
     this.#watchers.clear();
-    await Promise.all(watches.map((watch) => watch.stop()));
+    const registrations = [...this.#registrations];
+    this.#registrations.clear();
+    await Promise.all([
+      ...watches.map((watch) => watch.stop()),
+      ...registrations.map((registration) => {
+        return registration.stop(Math.min(this.#timeoutMs, CLOSE_REVOKE_MS));
+      }),
+    ]);
     this.#client.close();
   }
 
@@ -183,33 +270,39 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
     return this.close();
   }
 
+  /** Starts a `_PrefixWatch` after the last revision seen; returns the function that stops it. */
+  #watch<E>(
+    prefix: string,
+    what: string,
+    toEvent: (type: "put" | "delete", kv: IKeyValue) => E | undefined,
+    onEvent: (event: E) => void,
+  ): () => void {
+    const watch = new _PrefixWatch(this.#client, prefix, what, this.#revision, toEvent, onEvent);
+    this.#watchers.add(watch);
+    return () => {
+      this.#watchers.delete(watch);
+      watch.stop();
+    };
+  }
+
   /**
    * Runs one etcd call within the timeout, records the revision it saw and turns its failure
    * into `UnavailableError` (or `PayloadTooLargeError` when etcd refuses the size).
    */
   async #call<T extends { header: IResponseHeader }>(call: () => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`no answer within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
-    });
     try {
-      const result = await Promise.race([call(), timeout]);
+      const result = await _withTimeout(call(), this.#timeoutMs);
       const revision = BigInt(result.header.revision);
       if (revision > this.#revision) this.#revision = revision;
       return result;
     } catch (error) {
       throw this.#error(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   #error(error: unknown): Error {
     if (error instanceof HttpError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    const detail = message.replace(/\s*Resolution note:\s*$/, "");
+    const detail = _message(error);
     if (/request is too large|larger than max/i.test(detail)) {
       return new PayloadTooLargeError(`Registry "etcd" at "${this.address}" refused: ${detail}`, {
         cause: error,
@@ -287,16 +380,33 @@ function _backoff(ms: number): _Backoff {
   return { duration: ms, next: () => _backoff(next) };
 }
 
-/** One `watchFunctions` subscription: an etcd watch on `/function/`, renewed if etcd cancels it. */
-class _FunctionWatch {
+/**
+ * One `watchFunctions` or `watchNodes` subscription: an etcd watch on a prefix (which etcd3
+ * reconnects after etcd restarts, resuming after the last revision it delivered), renewed if
+ * etcd cancels it.
+ */
+class _PrefixWatch<E> {
   #client: Etcd3;
-  #onEvent: (event: FunctionEvent) => void;
+  #prefix: string;
+  #what: string;
+  #toEvent: (type: "put" | "delete", kv: IKeyValue) => E | undefined;
+  #onEvent: (event: E) => void;
   #watcher: Watcher;
   #stopped = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(client: Etcd3, revision: bigint, onEvent: (event: FunctionEvent) => void) {
+  constructor(
+    client: Etcd3,
+    prefix: string,
+    what: string,
+    revision: bigint,
+    toEvent: (type: "put" | "delete", kv: IKeyValue) => E | undefined,
+    onEvent: (event: E) => void,
+  ) {
     this.#client = client;
+    this.#prefix = prefix;
+    this.#what = what;
+    this.#toEvent = toEvent;
     this.#onEvent = onEvent;
     this.#watcher = this.#watch(revision > 0n ? revision + 1n : undefined);
   }
@@ -310,36 +420,217 @@ class _FunctionWatch {
   }
 
   #watch(startRevision: bigint | undefined): Watcher {
-    let builder = this.#client.watch().prefix(FUNCTION_PREFIX);
+    let builder = this.#client.watch().prefix(this.#prefix);
     if (startRevision !== undefined) builder = builder.startRevision(String(startRevision));
     return builder.watcher()
-      .on("put", (kv) => {
-        const definition = _parseDefinition(kv.value.toString());
-        if (definition) this.#deliver({ type: "put", definition });
-      })
-      .on("delete", (kv) => {
-        this.#deliver({ type: "delete", name: kv.key.toString().slice(FUNCTION_PREFIX.length) });
-      })
+      .on("put", (kv) => this.#deliver(this.#toEvent("put", kv)))
+      .on("delete", (kv) => this.#deliver(this.#toEvent("delete", kv)))
       .on("error", (error) => this.#renew(error));
   }
 
   /** etcd cancelled the watch (e.g. its revision was compacted): watch again from now. */
   #renew(error: Error): void {
     if (this.#stopped) return;
-    console.warn(`Function watch cancelled by etcd, watching again: ${error.message}`);
+    console.warn(`${this.#what} watch cancelled by etcd, watching again: ${error.message}`);
     this.#retry = setTimeout(() => {
       if (!this.#stopped) this.#watcher = this.#watch(undefined);
     }, 1_000);
   }
 
-  #deliver(event: FunctionEvent): void {
-    if (this.#stopped) return;
+  #deliver(event: E | undefined): void {
+    if (this.#stopped || event === undefined) return;
     try {
       this.#onEvent(event);
     } catch (error) {
-      console.error("Function watcher failed:", error);
+      console.error(`${this.#what} watcher failed:`, error);
     }
   }
+}
+
+/** What a `_NodeRegistration` needs from its registry. */
+interface _RegistrationOptions {
+  client: Etcd3;
+  key: string;
+  value: string;
+  id: string;
+  ttlSeconds: number;
+  /** The registry's `#call`: timeout, revision, `UnavailableError`. */
+  call: <T extends { header: IResponseHeader }>(call: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * One `registerNode` registration: the node's key under a lease kept alive by etcd3, put again
+ * under a new lease whenever etcd3 reports the lease lost, until stopped.
+ */
+class _NodeRegistration {
+  #options: _RegistrationOptions;
+  #lease: Lease | undefined;
+  #stopped = new AbortController();
+  #started: Promise<void> | undefined;
+  #loop: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: _RegistrationOptions) {
+    this.#options = options;
+  }
+
+  /** Registers the node once, then keeps it registered in the background. */
+  start(): Promise<void> {
+    this.#started ??= this.#register().then(({ lost }) => {
+      this.#loop = this.#keep(lost);
+    });
+    return this.#started;
+  }
+
+  /**
+   * Stops keeping the node registered and revokes its lease, giving up after `timeoutMs`
+   * (the lease then expires by itself). Never rejects.
+   */
+  stop(timeoutMs: number): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#stopped.abort();
+      await this.#started?.catch(() => {});
+      await this.#loop;
+      const lease = this.#lease;
+      this.#lease = undefined;
+      if (!lease) return;
+      try {
+        await _withTimeout(lease.revoke(), timeoutMs); // stops the keepalive first
+      } catch (error) {
+        lease.release();
+        console.warn(
+          `Cannot revoke the registry lease of node "${this.#options.id}", ` +
+            `it will expire by itself: ${_message(error)}`,
+        );
+      }
+    })();
+    return this.#stopping;
+  }
+
+  /**
+   * Puts the node under a new lease. Resolves, once the put succeeded, `lost`: a promise of the
+   * error that makes the lease lost. Rejects with `UnavailableError` (releasing the lease) if
+   * the put fails.
+   */
+  async #register(): Promise<{ lost: Promise<unknown> }> {
+    const { client, key, value, ttlSeconds, call } = this.#options;
+    const lease = client.lease(ttlSeconds);
+    const lost = new Promise<unknown>((resolve) => lease.on("lost", resolve));
+    this.#lease = lease;
+    try {
+      await call(() => lease.put(key).value(value).exec());
+      return { lost };
+    } catch (error) {
+      this.#lease = undefined;
+      // The grant may have succeeded: revoke in the background, else let the lease expire.
+      lease.revoke().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Waits for the lease to be lost, then registers again with backoff; until stopped. */
+  async #keep(lost: Promise<unknown>): Promise<void> {
+    const { id } = this.#options;
+    const signal = this.#stopped.signal;
+    try {
+      while (true) {
+        const error = await Promise.race([lost, _aborted(signal)]);
+        if (signal.aborted) return;
+        this.#lease?.release();
+        this.#lease = undefined;
+        console.warn(
+          `Node "${id}" lost its registry lease, registering again: ` +
+            _lostReason(error, this.#options.ttlSeconds),
+        );
+        let backoff = REGISTER_BACKOFF_MS.first;
+        let failures = 0;
+        while (true) {
+          await _sleep(backoff, signal);
+          if (signal.aborted) return;
+          try {
+            ({ lost } = await this.#register());
+            break;
+          } catch (error) {
+            if (failures++ === 0) {
+              console.warn(`Cannot register node "${id}" again yet: ${_message(error)}`);
+            }
+            backoff = Math.min(backoff * 2, REGISTER_BACKOFF_MS.max);
+          }
+        }
+        console.info(`Node "${id}" registered again after ${failures + 1} attempt(s)`);
+      }
+    } catch (error) {
+      // Not expected: every failure above is caught. Never leave a rejection unhandled.
+      console.error(`Registration of node "${id}" stopped:`, error);
+    }
+  }
+}
+
+/** `promise`, or a rejection after `ms` milliseconds. */
+async function _withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves after `ms` milliseconds, or as soon as `signal` aborts. */
+function _sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/** Resolves when `signal` aborts. */
+function _aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
+}
+
+function _message(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*Resolution note:\s*$/, "");
+}
+
+/** Why etcd3 reported a lease lost, in words (its own messages are garbled). */
+function _lostReason(error: unknown, ttlSeconds: number): string {
+  const message = _message(error);
+  if (message.includes("We lost connection to etcd")) {
+    return `etcd did not answer for more than twice its TTL (${ttlSeconds} s)`;
+  }
+  if (error instanceof EtcdLeaseInvalidError) return "etcd says it expired or was revoked";
+  return message;
+}
+
+function _functionEvent(type: "put" | "delete", kv: IKeyValue): FunctionEvent | undefined {
+  if (type === "delete") {
+    return { type, name: kv.key.toString().slice(FUNCTION_PREFIX.length) };
+  }
+  const definition = _parseDefinition(kv.value.toString());
+  return definition ? { type, definition } : undefined;
+}
+
+function _nodeEvent(type: "put" | "delete", kv: IKeyValue): NodeEvent | undefined {
+  if (type === "delete") {
+    const id = _nodeIdOf(kv.key.toString());
+    return id === undefined ? undefined : { type, id };
+  }
+  const node = _parseNode(kv);
+  return node ? { type, node } : undefined;
 }
 
 function _functionKey(name: string): string {
@@ -354,6 +645,48 @@ function _asyncKey(reqId: string): string {
     throw new TypeError(`Request id "${reqId}" is invalid: it must be a non-empty string`);
   }
   return ASYNC_PREFIX + reqId;
+}
+
+function _nodeKey(node: NodeRecord): string {
+  return `${NODE_PREFIX}${node.Area}/${node.Cloud ? "cloud" : "edge"}/${node.Id}`;
+}
+
+/** The id in a key `/registry/<area>/<edge|cloud>/<id>`, or `undefined` for any other key. */
+function _nodeIdOf(key: string): string | undefined {
+  const parts = key.slice(NODE_PREFIX.length).split("/");
+  const ok = key.startsWith(NODE_PREFIX) && parts.length === 3 &&
+    (parts[1] === "edge" || parts[1] === "cloud") && parts[0] !== "" && parts[2] !== "";
+  return ok ? parts[2] : undefined;
+}
+
+function _checkNode(node: NodeRecord): void {
+  if (typeof node !== "object" || node === null) {
+    throw new TypeError(`Node "${node}" is invalid: it must be an object`);
+  }
+  for (const field of ["Id", "Area"] as const) {
+    const value = node[field];
+    if (typeof value !== "string" || value.length === 0 || value.includes("/")) {
+      throw new TypeError(`Node ${field} "${value}" is invalid: it must be non-empty, without "/"`);
+    }
+  }
+  if (typeof node.Url !== "string" || node.Url.length === 0) {
+    throw new TypeError(`Node Url "${node.Url}" is invalid: it must be a non-empty string`);
+  }
+  if (typeof node.Cloud !== "boolean") {
+    throw new TypeError(`Node Cloud "${node.Cloud}" is invalid: it must be a boolean`);
+  }
+}
+
+/** The record stored in `kv`, if its key and value are those of a node. */
+function _parseNode(kv: IKeyValue): NodeRecord | undefined {
+  const id = _nodeIdOf(kv.key.toString());
+  const value = _parse(kv.value.toString());
+  if (id === undefined || value?.Id !== id) return undefined;
+  const { Url, Area, Cloud } = value;
+  if (typeof Url !== "string" || typeof Area !== "string" || typeof Cloud !== "boolean") {
+    return undefined;
+  }
+  return { Id: id, Url, Area, Cloud };
 }
 
 function _parseDefinition(json: string): FunctionDefinition | undefined {

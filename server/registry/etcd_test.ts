@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { Etcd3 } from "etcd3";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { PayloadTooLargeError, UnavailableError } from "../errors.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { etcdHost, EtcdRegistry } from "./etcd.ts";
-import type { AsyncEntry, FunctionEvent } from "./registry.ts";
+import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord } from "./registry.ts";
 
 function definition(name: string, overrides: Partial<FunctionDefinition> = {}) {
   return {
@@ -46,6 +47,63 @@ function collect(registry: EtcdRegistry): { events: FunctionEvent[]; stop: () =>
   const events: FunctionEvent[] = [];
   const stop = registry.watchFunctions((event) => events.push(event));
   return { events, stop };
+}
+
+/** Collects the membership events of a watch. */
+function collectNodes(registry: EtcdRegistry): { events: NodeEvent[]; stop: () => void } {
+  const events: NodeEvent[] = [];
+  const stop = registry.watchNodes((event) => events.push(event));
+  return { events, stop };
+}
+
+function node(Id: string, overrides: Partial<NodeRecord> = {}): NodeRecord {
+  return { Id, Url: `http://127.0.0.1:1323/${Id}`, Area: "ROME", Cloud: false, ...overrides };
+}
+
+/** Whether `registry` lists a node with id `id`. */
+async function lists(registry: EtcdRegistry, id: string): Promise<boolean> {
+  return (await registry.listNodes()).some((node) => node.Id === id);
+}
+
+/**
+ * Starts a separate Deno process that registers `record` with etcd at `address` under a lease
+ * of `ttlSeconds`, and resolves once it has registered. Kill it to simulate a crash.
+ */
+async function spawnRegisteredNode(
+  address: string,
+  record: NodeRecord,
+  ttlSeconds: number,
+): Promise<Deno.ChildProcess> {
+  const script = `
+    import { EtcdRegistry } from ${JSON.stringify(import.meta.resolve("./etcd.ts"))};
+    const registry = await EtcdRegistry.open(${JSON.stringify(address)});
+    await registry.registerNode(${JSON.stringify(record)}, ${ttlSeconds});
+    console.log("registered");
+    setInterval(() => {}, 60_000);
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    cwd: new URL("../../", import.meta.url),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let output = "";
+  try {
+    while (!output.includes("registered\n")) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error(`Node process exited before registering: "${output}"`);
+      output += value;
+    }
+  } catch (error) {
+    child.kill("SIGKILL");
+    await child.status;
+    throw error;
+  } finally {
+    await lines.cancel();
+  }
+  return child;
 }
 
 Deno.test("etcdHost() accepts host:port and http(s) URLs", () => {
@@ -212,6 +270,190 @@ Deno.test("EtcdRegistry.close() does not wait for a dead etcd", async () => {
   await using etcd = await startEtcd();
   const registry = await EtcdRegistry.open(etcd.address);
   collect(registry);
+  await etcd.stop();
+  const started = Date.now();
+  await registry.close();
+  assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+});
+
+Deno.test("EtcdRegistry.registerNode() is seen by every node until it unregisters", async () => {
+  await using etcd = await startEtcd();
+  await using nodeA = await EtcdRegistry.open(etcd.address);
+  await using nodeB = await EtcdRegistry.open(etcd.address);
+  assert.deepEqual(await nodeB.listNodes(), []);
+  const watch = collectNodes(nodeB);
+  const a = node("a");
+  const cloud = node("c", { Area: "MILAN", Cloud: true });
+  const unregisterA = await nodeA.registerNode(a, 10);
+  const unregisterCloud = await nodeB.registerNode(cloud, 10);
+  assert.deepEqual(await nodeB.listNodes(), [cloud, a]); // ordered by area, then kind and id
+  assert.deepEqual(await nodeA.listNodes(), [cloud, a]);
+  await eventually(() => watch.events.length === 2);
+  assert.deepEqual(watch.events, [{ type: "put", node: a }, { type: "put", node: cloud }]);
+
+  const started = Date.now();
+  await unregisterA();
+  await eventually(() => watch.events.length === 3, 1_000);
+  assert.ok(Date.now() - started < 1_000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(watch.events[2], { type: "delete", id: "a" });
+  assert.deepEqual(await nodeB.listNodes(), [cloud]);
+  await unregisterA(); // twice is harmless
+
+  watch.stop();
+  await unregisterCloud();
+  await delay(200);
+  assert.equal(watch.events.length, 3);
+  assert.deepEqual(await nodeA.listNodes(), []);
+});
+
+Deno.test("EtcdRegistry.registerNode() refuses malformed nodes and TTLs", async () => {
+  await using etcd = await startEtcd();
+  await using registry = await EtcdRegistry.open(etcd.address);
+  await assert.rejects(registry.registerNode(node(""), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a/b"), 10), /Node Id "a\/b" is invalid/);
+  await assert.rejects(registry.registerNode(node("a", { Area: "" }), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a", { Url: "" }), 10), TypeError);
+  const notBoolean = { ...node("a"), Cloud: "yes" } as unknown as NodeRecord;
+  await assert.rejects(registry.registerNode(notBoolean, 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a"), 0), RangeError);
+  await assert.rejects(registry.registerNode(node("a"), Number.NaN), RangeError);
+  assert.deepEqual(await registry.listNodes(), []);
+});
+
+Deno.test("EtcdRegistry.watchNodes() after listNodes() misses no change", async () => {
+  await using etcd = await startEtcd();
+  await using nodeA = await EtcdRegistry.open(etcd.address);
+  await using nodeB = await EtcdRegistry.open(etcd.address);
+  await nodeA.registerNode(node("old"), 10);
+  assert.equal((await nodeB.listNodes()).length, 1);
+  const between = node("between");
+  await nodeA.registerNode(between, 10);
+  const watch = collectNodes(nodeB);
+  await eventually(() => watch.events.length === 1);
+  assert.deepEqual(watch.events, [{ type: "put", node: between }]);
+  watch.stop();
+});
+
+Deno.test("EtcdRegistry.watchNodes() ignores keys that are not node records", async () => {
+  await using etcd = await startEtcd();
+  await using registry = await EtcdRegistry.open(etcd.address);
+  await using other = await EtcdRegistry.open(etcd.address);
+  const watch = collectNodes(registry);
+  const client = new Etcd3({ hosts: etcd.address });
+  try {
+    await client.put("/registry/ROME/edge").value("{}");
+    await client.put("/registry/ROME/other/x").value(JSON.stringify(node("x")));
+    await client.put("/registry/ROME/edge/y").value("not json");
+    await client.put("/registry/ROME/edge/z").value(JSON.stringify(node("other-id")));
+    await client.delete().key("/registry/ROME/other/x");
+  } finally {
+    client.close();
+  }
+  await other.registerNode(node("a"), 10);
+  await eventually(() => watch.events.length === 1);
+  assert.deepEqual(watch.events, [{ type: "put", node: node("a") }]);
+  assert.deepEqual(await registry.listNodes(), [node("a")]);
+  watch.stop();
+});
+
+Deno.test("EtcdRegistry drops a killed node within its lease TTL", async () => {
+  await using etcd = await startEtcd();
+  await using observer = await EtcdRegistry.open(etcd.address);
+  const watch = collectNodes(observer);
+  const child = await spawnRegisteredNode(etcd.address, node("doomed"), 2);
+  try {
+    await eventually(() => watch.events.length === 1);
+    assert.deepEqual(watch.events, [{ type: "put", node: node("doomed") }]);
+    await delay(2_500); // alive longer than its TTL: the keepalive works
+    assert.ok(await lists(observer, "doomed"));
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+  const killed = Date.now();
+  await eventually(() => watch.events.length === 2, 4_000);
+  const took = Date.now() - killed;
+  console.log(`Killed node with TTL 2 s disappeared after ${took} ms`);
+  assert.deepEqual(watch.events[1], { type: "delete", id: "doomed" });
+  assert.deepEqual(await observer.listNodes(), []);
+  watch.stop();
+});
+
+Deno.test("EtcdRegistry keeps a node registered across a short etcd restart", async () => {
+  await using etcd = await startEtcd();
+  await using nodeA = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
+  await using nodeB = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
+  const watch = collectNodes(nodeB);
+  await nodeA.registerNode(node("a"), 2);
+  await eventually(() => watch.events.length === 1);
+
+  await etcd.restart();
+  await delay(6_000); // three TTLs: the lease must have been kept alive (or renewed)
+  assert.ok(await lists(nodeB, "a"));
+  assert.ok(!watch.events.some((event) => event.type === "delete"), JSON.stringify(watch.events));
+
+  await nodeA.registerNode(node("b"), 2);
+  await eventually(() => watch.events.some((e) => e.type === "put" && e.node.Id === "b"));
+  watch.stop();
+});
+
+Deno.test("EtcdRegistry registers a node again after losing its lease in an outage", async () => {
+  await using etcd = await startEtcd();
+  await using nodeA = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
+  await using nodeB = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
+  const watch = collectNodes(nodeB);
+  const unregister = await nodeA.registerNode(node("a"), 2);
+  await eventually(() => watch.events.length === 1);
+
+  await etcd.stop();
+  await delay(6_000); // longer than twice the TTL: nodeA's client gives the lease up
+  await etcd.start();
+  const back = Date.now();
+  await eventually(() => lists(nodeB, "a").catch(() => false), 10_000);
+  // Registered again under a new lease (a put after the outage), kept alive from then on.
+  await eventually(() => watch.events.filter((e) => e.type === "put").length >= 2, 10_000);
+  console.log(`Registered again ${Date.now() - back} ms after etcd came back`);
+  await delay(6_000);
+  assert.ok(await lists(nodeB, "a"));
+  const last = watch.events.at(-1);
+  assert.deepEqual(last, { type: "put", node: node("a") }, JSON.stringify(watch.events));
+
+  // Watches still deliver, and unregistering still removes the node at once.
+  await unregister();
+  await eventually(() => watch.events.at(-1)?.type === "delete", 1_000);
+  assert.deepEqual(await nodeB.listNodes(), []);
+  watch.stop();
+});
+
+Deno.test("EtcdRegistry unregisters while etcd is down: the lease expires by itself", async () => {
+  await using etcd = await startEtcd();
+  await using nodeA = await EtcdRegistry.open(etcd.address, { timeoutMs: 1_000 });
+  await using nodeB = await EtcdRegistry.open(etcd.address, { timeoutMs: 1_000 });
+  const unregister = await nodeA.registerNode(node("a"), 2);
+  await etcd.stop();
+  const started = Date.now();
+  await unregister();
+  assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+  await etcd.start();
+  // etcd renews every lease when it starts: the key goes one TTL later, nobody keeps it alive.
+  await eventually(async () => !await lists(nodeB, "a").catch(() => true), 10_000);
+});
+
+Deno.test("EtcdRegistry.close() revokes the leases of nodes still registered", async () => {
+  await using etcd = await startEtcd();
+  await using observer = await EtcdRegistry.open(etcd.address);
+  const registry = await EtcdRegistry.open(etcd.address);
+  await registry.registerNode(node("a"), 30);
+  assert.ok(await lists(observer, "a"));
+  await registry.close();
+  assert.deepEqual(await observer.listNodes(), []);
+});
+
+Deno.test("EtcdRegistry.close() stops keepalives without waiting for a dead etcd", async () => {
+  await using etcd = await startEtcd();
+  const registry = await EtcdRegistry.open(etcd.address);
+  await registry.registerNode(node("a"), 2);
+  collectNodes(registry);
   await etcd.stop();
   const started = Date.now();
   await registry.close();

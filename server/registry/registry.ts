@@ -1,6 +1,7 @@
 /**
- * The registry: where function definitions and async reports live. Two backends implement
- * {@linkcode Registry}: embedded (Deno KV file, the default) and etcd (shared by a deployment).
+ * The registry: where function definitions, async reports and the nodes of the deployment
+ * live. Two backends implement {@linkcode Registry}: embedded (Deno KV file, the default) and
+ * etcd (shared by a deployment).
  *
  * @module
  */
@@ -15,6 +16,23 @@ export type FunctionEvent =
 export type AsyncEntry =
   | { Status: "pending"; Node: string; Function: string; Since: number }
   | { Status: "done"; Node: string; Function: string; Report: Record<string, unknown> };
+
+/** A node of the deployment as it registers itself. */
+export interface NodeRecord {
+  /** Node id (unique in the deployment). */
+  Id: string;
+  /** Base URL of its HTTP API, e.g. `http://127.0.0.1:1323`. */
+  Url: string;
+  /** Its `registry.area`. */
+  Area: string;
+  /** Whether it is a cloud node. */
+  Cloud: boolean;
+}
+
+/** A change of membership, as seen by {@linkcode Registry.watchNodes}. */
+export type NodeEvent =
+  | { type: "put"; node: NodeRecord }
+  | { type: "delete"; id: string };
 
 /** Storage shared by the node's services. Every method may throw `UnavailableError`. */
 export interface Registry {
@@ -39,6 +57,16 @@ export interface Registry {
   getAsync(reqId: string): Promise<AsyncEntry | undefined>;
   /** Ids of the pending entries started by `node` (to settle them after a restart). */
   listPendingAsync(node: string): Promise<string[]>;
-  /** Releases connections and watches. */
+  /**
+   * Registers `node` under a lease of `ttlSeconds`, kept alive until the returned function is
+   * called (which revokes the lease, so the node disappears at once). When the lease is lost
+   * (etcd restarted or unreachable longer than the TTL) the node registers again as soon as it can.
+   */
+  registerNode(node: NodeRecord, ttlSeconds: number): Promise<() => Promise<void>>;
+  /** Every registered node (this one included). */
+  listNodes(): Promise<NodeRecord[]>;
+  /** Calls `onEvent` for every membership change after this call; returns a function that stops. */
+  watchNodes(onEvent: (event: NodeEvent) => void): () => void;
+  /** Releases connections and watches, and stops keeping registered nodes alive. */
   close(): Promise<void>;
 }

@@ -1,0 +1,165 @@
+/**
+ * The node's view of its deployment: it registers itself in the registry under a lease, learns
+ * the other nodes from the registry (watched, so a node that dies drops out within the lease
+ * TTL), and polls the nearby ones' load over HTTP (`GET /load`) to know their free memory, warm
+ * containers and latency without asking anyone on the invoke path.
+ *
+ * @module
+ */
+import type { NodeRecord, Registry } from "../registry/registry.ts";
+import type { LoadReport, Peer } from "./peer.ts";
+
+/** Options of {@linkcode ClusterView}. */
+export interface ClusterViewOptions {
+  /** Where nodes register. */
+  registry: Registry;
+  /** This node's record. */
+  self: NodeRecord;
+  /** `registry.ttl`: seconds of the registration lease. */
+  ttlSeconds: number;
+  /** `registry.nearby.interval`: seconds between polls of edge neighbours. */
+  nearbyIntervalSeconds: number;
+  /** `registry.monitoring.interval`: seconds between polls of cloud nodes. */
+  monitoringIntervalSeconds: number;
+  /** `cloud.server.url`: a cloud node known without the registry (empty: none). */
+  staticCloudUrl: string;
+}
+
+const POLL_TIMEOUT_MS = 2_000;
+const LATENCY_WEIGHT = 0.3;
+/** A load report older than this many poll intervals is not trusted. */
+const STALE_INTERVALS = 3;
+
+/** Known nodes and their last known load. */
+export class ClusterView {
+  readonly #options: ClusterViewOptions;
+  readonly #peers = new Map<string, Peer>();
+  readonly #timers: ReturnType<typeof setInterval>[] = [];
+  #stopWatch: () => void = () => {};
+  #unregister: () => Promise<void> = () => Promise.resolve();
+
+  /** @param options registry, identity and intervals */
+  constructor(options: ClusterViewOptions) {
+    this.#options = options;
+  }
+
+  /** Registers this node, loads the membership, watches it, and starts polling. */
+  async start(): Promise<void> {
+    const { registry, self, staticCloudUrl } = this.#options;
+    this.#stopWatch = registry.watchNodes((event) => {
+      if (event.type === "put") this.#add(event.node);
+      else this.#peers.delete(event.id);
+    });
+    this.#unregister = await registry.registerNode(self, this.#options.ttlSeconds);
+    for (const node of await registry.listNodes()) this.#add(node);
+    if (staticCloudUrl && ![...this.#peers.values()].some((p) => p.url === staticCloudUrl)) {
+      this.#add({ Id: staticCloudUrl, Url: staticCloudUrl, Area: "", Cloud: true });
+    }
+    this.#every(this.#options.nearbyIntervalSeconds, () => this.#pollAll(false));
+    this.#every(this.#options.monitoringIntervalSeconds, () => this.#pollAll(true));
+  }
+
+  /** Edge nodes of this node's area that answered recently. */
+  neighbours(): Peer[] {
+    return this.#usable(false).filter((p) => p.area === this.#options.self.Area);
+  }
+
+  /** Cloud nodes that answered recently. */
+  clouds(): Peer[] {
+    return this.#usable(true);
+  }
+
+  /** Every known node, usable or not, for `/status`. */
+  peers(): Peer[] {
+    return [...this.#peers.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Marks a node as unreachable after a failed offload, until its next poll answers. */
+  markUnreachable(id: string): void {
+    const peer = this.#peers.get(id);
+    if (peer) peer.reachable = false;
+  }
+
+  /** Stops polling and watching, and removes this node's registration. */
+  async close(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#stopWatch();
+    await this.#unregister().catch((error) =>
+      console.error("Could not remove this node's registration:", error)
+    );
+  }
+
+  #add(node: NodeRecord): void {
+    if (node.Id === this.#options.self.Id || node.Url === this.#options.self.Url) return;
+    const known = this.#peers.get(node.Id);
+    if (known && known.url === node.Url) return;
+    const peer: Peer = {
+      id: node.Id,
+      url: node.Url,
+      area: node.Area,
+      cloud: node.Cloud,
+      updatedAt: 0,
+      reachable: false,
+    };
+    this.#peers.set(node.Id, peer);
+    if (this.#relevant(peer)) this.#poll(peer);
+  }
+
+  #relevant(peer: Peer): boolean {
+    return peer.cloud || peer.area === this.#options.self.Area;
+  }
+
+  #usable(cloud: boolean): Peer[] {
+    const interval = cloud
+      ? this.#options.monitoringIntervalSeconds
+      : this.#options.nearbyIntervalSeconds;
+    const freshSince = Date.now() - STALE_INTERVALS * interval * 1000;
+    return [...this.#peers.values()].filter((p) =>
+      p.cloud === cloud && p.reachable && p.load !== undefined && p.updatedAt >= freshSince
+    );
+  }
+
+  #every(seconds: number, run: () => void): void {
+    const timer = setInterval(run, seconds * 1000);
+    Deno.unrefTimer(timer);
+    this.#timers.push(timer);
+  }
+
+  #pollAll(cloud: boolean): void {
+    for (const peer of this.#peers.values()) {
+      if (peer.cloud === cloud && this.#relevant(peer)) this.#poll(peer);
+    }
+  }
+
+  async #poll(peer: Peer): Promise<void> {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${peer.url}/load`, {
+        signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`answered ${response.status}`);
+      const load = await response.json() as LoadReport;
+      const rtt = performance.now() - started;
+      peer.latencyMs = peer.latencyMs === undefined
+        ? rtt
+        : peer.latencyMs + LATENCY_WEIGHT * (rtt - peer.latencyMs);
+      peer.load = load;
+      peer.updatedAt = Date.now();
+      peer.reachable = true;
+      if (peer.id === peer.url && load.Id) this.#rename(peer, load.Id);
+    } catch {
+      peer.reachable = false;
+    }
+  }
+
+  /** A static cloud URL learns its node id from its first answer. */
+  #rename(peer: Peer, id: string): void {
+    if (this.#peers.has(id)) {
+      this.#peers.delete(peer.id);
+      return;
+    }
+    this.#peers.delete(peer.id);
+    peer.id = id;
+    this.#peers.set(id, peer);
+  }
+}

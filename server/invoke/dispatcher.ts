@@ -1,0 +1,137 @@
+/**
+ * Decides where each request runs and runs it there: the scheduling policy gives an ordered
+ * plan (here, edge neighbours, cloud nodes); the dispatcher tries it in order, falling back when
+ * the local pool is full or a peer fails (one retry elsewhere at most), and counts the outcome.
+ *
+ * @module
+ */
+import type { ClusterView } from "../cluster/cluster_view.ts";
+import { forwardInvocation, OffloadError } from "../cluster/offload_client.ts";
+import type { SchedulingPolicyName } from "../config.ts";
+import { OverloadedError, UnavailableError } from "../errors.ts";
+import type { FunctionDefinition } from "../functions/function.ts";
+import type { InvocationCounters } from "../metrics/counters.ts";
+import type { ContainerPool } from "../pool/pool.ts";
+import type { DurationEstimates } from "../scheduling/estimates.ts";
+import { plan, type Target } from "../scheduling/policies.ts";
+import type { Invoker } from "./invoker.ts";
+import type { ExecutionReport } from "./report.ts";
+import type { InvocationRequest } from "./request.ts";
+
+/** Options of {@linkcode Dispatcher}. */
+export interface DispatcherOptions {
+  /** This node's id. */
+  nodeId: string;
+  /** Whether this node is a cloud node. */
+  isCloud: boolean;
+  /** `scheduler.policy`. */
+  policy: SchedulingPolicyName;
+  /** Local execution. */
+  invoker: Invoker;
+  /** Local capacity. */
+  pool: ContainerPool;
+  /** Other nodes and their load. */
+  cluster: ClusterView;
+  /** Counts outcomes. */
+  counters: InvocationCounters;
+  /** Measured durations, fed by local runs. */
+  estimates: DurationEstimates;
+}
+
+/** Remote targets tried for one request: the first choice and one retry. */
+const MAX_REMOTE_ATTEMPTS = 2;
+
+/** Schedules and runs invocations. */
+export class Dispatcher {
+  readonly #options: DispatcherOptions;
+
+  /** @param options policy, local services and cluster view */
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Runs `request` where the policy says. `offloadedFrom` names the node that sent it here (it
+   * then runs here). Throws `OverloadedError` (429) when no place has capacity,
+   * `UnavailableError` (503) when the chosen peers failed and nothing else could run it.
+   */
+  async dispatch(
+    definition: FunctionDefinition,
+    request: InvocationRequest,
+    requestId: string,
+    arrival: number,
+    offloadedFrom?: string,
+  ): Promise<ExecutionReport> {
+    const { counters, cluster, pool, estimates } = this.#options;
+    if (offloadedFrom) counters.receive(offloadedFrom);
+    const targets = plan({
+      policy: this.#options.policy,
+      isCloud: this.#options.isCloud,
+      canOffload: request.CanDoOffloading && !offloadedFrom,
+      qosClass: request.QoSClass,
+      maxResponseTime: request.QoSMaxRespT,
+      fn: { name: definition.Name, memoryMB: definition.MemoryMB },
+      local: pool.availability(definition),
+      neighbours: cluster.neighbours(),
+      clouds: cluster.clouds(),
+      estimate: estimates.of(definition.Name),
+    });
+    const failures: Error[] = [];
+    let remoteAttempts = 0;
+    for (const target of targets) {
+      if (target.kind !== "local" && remoteAttempts++ === MAX_REMOTE_ATTEMPTS) break;
+      try {
+        return await this.#runOn(target, definition, request, requestId, arrival);
+      } catch (error) {
+        if (error instanceof OffloadError && target.kind !== "local") {
+          cluster.markUnreachable(target.peer.id);
+          if (!error.retryable) {
+            counters.drop();
+            throw new UnavailableError(error.message, { cause: error });
+          }
+        } else if (!(error instanceof OverloadedError)) throw error;
+        failures.push(error as Error);
+      }
+    }
+    counters.drop();
+    throw this.#dropError(definition, failures);
+  }
+
+  async #runOn(
+    target: Target,
+    definition: FunctionDefinition,
+    request: InvocationRequest,
+    requestId: string,
+    arrival: number,
+  ): Promise<ExecutionReport> {
+    const { counters, estimates, invoker, nodeId } = this.#options;
+    if (target.kind === "local") {
+      const report = await invoker.invoke(definition, request, requestId, arrival);
+      if (report.Success) estimates.record(definition.Name, report.Duration, report.InitTime);
+      counters.ran("local", report.Success, !report.IsWarmStart);
+      return { ...report, ExecutedOn: nodeId };
+    }
+    const report = await forwardInvocation(
+      target.peer,
+      { name: definition.Name, timeout: definition.Timeout },
+      request,
+      nodeId,
+      arrival,
+    );
+    counters.ran(target.kind, report.Success, false, target.peer.id);
+    return report;
+  }
+
+  #dropError(definition: FunctionDefinition, failures: Error[]): Error {
+    const name = `Function "${definition.Name}"`;
+    if (failures.length === 0) {
+      return new OverloadedError(
+        `${name} was dropped: policy "${this.#options.policy}" found no node to run it`,
+      );
+    }
+    const reasons = failures.map((f) => f.message).join("; ");
+    return failures.some((f) => f instanceof OffloadError)
+      ? new UnavailableError(`${name} could not run: ${reasons}`)
+      : new OverloadedError(reasons);
+  }
+}
