@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   }, node.app.fetch);
   const stop = async (signal: string) => {
     console.log(`${signal} received: removing containers and stopping`);
+    node.endStreams();
     await server.shutdown();
     await node.close();
     Deno.exit(0);

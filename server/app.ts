@@ -11,9 +11,21 @@ import { invokeRoutes } from "./api/invoke.ts";
 import { prewarmRoutes } from "./api/prewarm.ts";
 import type { NodeServices } from "./api/services.ts";
 import { statusRoutes } from "./api/status.ts";
+import { eventRoutes } from "./api/events.ts";
+import { metricsRoutes } from "./api/metrics.ts";
+import { runtimeRoutes } from "./api/runtimes.ts";
 
-/** The node's HTTP API; request bodies are limited to `bodyLimitBytes`. */
-export function createApp(services: NodeServices, bodyLimitBytes: number): Hono {
+/** Options of {@linkcode createApp}. */
+export interface AppOptions {
+  /** Largest request body in bytes. */
+  bodyLimitBytes: number;
+  /** Whether `/metrics` is served. */
+  metricsEnabled: boolean;
+}
+
+/** The node's HTTP API. */
+export function createApp(services: NodeServices, options: AppOptions): Hono {
+  const { bodyLimitBytes } = options;
   const app = new Hono();
   app.use(bodyLimit({
     maxSize: bodyLimitBytes,
@@ -24,6 +36,9 @@ export function createApp(services: NodeServices, bodyLimitBytes: number): Hono 
   app.route("/", invokeRoutes(services));
   app.route("/", prewarmRoutes(services));
   app.route("/", statusRoutes(services));
+  app.route("/", eventRoutes(services));
+  app.route("/", metricsRoutes(services, options.metricsEnabled));
+  app.route("/", runtimeRoutes());
   app.notFound((c) => c.json({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HttpError) {

@@ -17,7 +17,7 @@ import { ClusterView } from "./cluster/cluster_view.ts";
 import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { codeInitializer } from "./invoke/prepare_container.ts";
-import { InvocationCounters } from "./metrics/counters.ts";
+import { Telemetry } from "./metrics/telemetry.ts";
 import { DurationEstimates } from "./scheduling/estimates.ts";
 import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
@@ -30,6 +30,8 @@ export interface Node extends AsyncDisposable {
   app: Hono;
   /** The services behind it. */
   services: NodeServices;
+  /** Ends live event streams (so that a graceful server shutdown does not wait on them). */
+  endStreams(): void;
   /** Removes the node's containers and closes the registry. */
   close(): Promise<void>;
 }
@@ -71,7 +73,9 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     cpus: config.pool.cpus,
     expirationSeconds: config.container.expiration,
   });
+  const telemetry = new Telemetry();
   store.onChange((name, current) => {
+    telemetry.events.emit("functions", store.list().map((d) => d.Name));
     pool.retire(name, current?.Version).catch((error) =>
       console.error(`Could not retire containers of function "${name}":`, error)
     );
@@ -96,7 +100,6 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     staticCloudUrl: config.cloudServerUrl,
   });
   await cluster.start();
-  const counters = new InvocationCounters();
   const services: NodeServices = {
     identity: {
       id: config.nodeId,
@@ -116,12 +119,12 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       invoker: new Invoker({ pool, backend }),
       pool,
       cluster,
-      counters,
+      telemetry,
       estimates: new DurationEstimates(),
     }),
     cluster,
     asyncRequests,
-    counters,
+    telemetry,
     limits: {
       poolMemoryMB: config.pool.memoryMB,
       poolCpus: config.pool.cpus,
@@ -132,6 +135,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   let closed: Promise<void> | undefined;
   const close = () =>
     closed ??= (async () => {
+      telemetry.events.close();
       stopJanitor();
       await cluster.close();
       store.close();
@@ -144,8 +148,12 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       await registry.close();
     })();
   return {
-    app: createApp(services, config.limits.bodyBytes),
+    app: createApp(services, {
+      bodyLimitBytes: config.limits.bodyBytes,
+      metricsEnabled: config.metricsEnabled,
+    }),
     services,
+    endStreams: () => telemetry.events.close(),
     close,
     [Symbol.asyncDispose]: close,
   };

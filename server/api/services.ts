@@ -8,7 +8,7 @@ import type { FunctionStore } from "../functions/store.ts";
 import type { AsyncRequests } from "../invoke/async_requests.ts";
 import type { ClusterView } from "../cluster/cluster_view.ts";
 import type { Dispatcher } from "../invoke/dispatcher.ts";
-import type { InvocationCounters } from "../metrics/counters.ts";
+import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
 
 /** Identity of the node, as `/status` shows it. */
@@ -43,8 +43,8 @@ export interface NodeServices {
   cluster: ClusterView;
   /** Async requests and their reports. */
   asyncRequests: AsyncRequests;
-  /** Invocation counters. */
-  counters: InvocationCounters;
+  /** Counters, metrics and live events. */
+  telemetry: Telemetry;
   /** Limits create/update bodies are checked against. */
   limits: DefinitionLimits;
 }

@@ -34,7 +34,7 @@ export function nodeLoad(services: NodeServices): LoadReport {
 
 /** The node's status as `/status` answers it. */
 export function nodeStatus(services: NodeServices) {
-  const { identity, pool, counters, store, cluster } = services;
+  const { identity, pool, telemetry: { counters }, store, cluster } = services;
   const stats = pool.stats();
   const memory = Deno.systemMemoryInfo();
   const busy: Record<string, number> = {};

@@ -10,7 +10,7 @@ import { forwardInvocation, OffloadError } from "../cluster/offload_client.ts";
 import type { SchedulingPolicyName } from "../config.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
 import type { FunctionDefinition } from "../functions/function.ts";
-import type { InvocationCounters } from "../metrics/counters.ts";
+import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
 import type { DurationEstimates } from "../scheduling/estimates.ts";
 import { plan, type Target } from "../scheduling/policies.ts";
@@ -32,8 +32,8 @@ export interface DispatcherOptions {
   pool: ContainerPool;
   /** Other nodes and their load. */
   cluster: ClusterView;
-  /** Counts outcomes. */
-  counters: InvocationCounters;
+  /** Records outcomes. */
+  telemetry: Telemetry;
   /** Measured durations, fed by local runs. */
   estimates: DurationEstimates;
 }
@@ -62,8 +62,8 @@ export class Dispatcher {
     arrival: number,
     offloadedFrom?: string,
   ): Promise<ExecutionReport> {
-    const { counters, cluster, pool, estimates } = this.#options;
-    if (offloadedFrom) counters.receive(offloadedFrom);
+    const { telemetry, cluster, pool, estimates } = this.#options;
+    if (offloadedFrom) telemetry.receive(offloadedFrom);
     const targets = plan({
       policy: this.#options.policy,
       isCloud: this.#options.isCloud,
@@ -86,15 +86,16 @@ export class Dispatcher {
         if (error instanceof OffloadError && target.kind !== "local") {
           cluster.markUnreachable(target.peer.id);
           if (!error.retryable) {
-            counters.drop();
+            telemetry.drop(definition.Name, error.message);
             throw new UnavailableError(error.message, { cause: error });
           }
         } else if (!(error instanceof OverloadedError)) throw error;
         failures.push(error as Error);
       }
     }
-    counters.drop();
-    throw this.#dropError(definition, failures);
+    const dropped = this.#dropError(definition, failures);
+    telemetry.drop(definition.Name, dropped.message);
+    throw dropped;
   }
 
   async #runOn(
@@ -104,12 +105,13 @@ export class Dispatcher {
     requestId: string,
     arrival: number,
   ): Promise<ExecutionReport> {
-    const { counters, estimates, invoker, nodeId } = this.#options;
+    const { telemetry, estimates, invoker, nodeId } = this.#options;
     if (target.kind === "local") {
       const report = await invoker.invoke(definition, request, requestId, arrival);
       if (report.Success) estimates.record(definition.Name, report.Duration, report.InitTime);
-      counters.ran("local", report.Success, !report.IsWarmStart);
-      return { ...report, ExecutedOn: nodeId };
+      const local = { ...report, ExecutedOn: nodeId };
+      telemetry.ran(definition.Name, "local", local);
+      return local;
     }
     const report = await forwardInvocation(
       target.peer,
@@ -118,7 +120,7 @@ export class Dispatcher {
       nodeId,
       arrival,
     );
-    counters.ran(target.kind, report.Success, false, target.peer.id);
+    telemetry.ran(definition.Name, target.kind, report, target.peer.id);
     return report;
   }
 
