@@ -4,7 +4,10 @@
  *
  * - cold start vs. create + start + first answer of a bare executor container;
  * - warm invoke p50/p99 vs. a direct POST to a warm executor's published port;
- * - throughput at concurrency 1 and 16 vs. the same direct calls.
+ * - throughput at concurrency 1 and 16 vs. the same direct calls;
+ * - warm invoke p50 vs. a bare Deno server forwarding to a warm executor (the least one hop
+ *   costs);
+ * - an edge→cloud offload (`cloudonly` edge) vs. a warm invoke on the cloud node itself.
  *
  * The node runs as its own process (`main.ts`), the client here. Needs Docker and the runtime
  * images. Prints a table; asserts nothing.
@@ -19,7 +22,7 @@ import {
 } from "../server/containers/executor_client.ts";
 import { readCodeArchive } from "../server/functions/code_archive.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
-import { startNodeProcess } from "../server/testing/node_process.ts";
+import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
 
 const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
 const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
@@ -86,6 +89,7 @@ try {
     nodeCold.push(performance.now() - t);
     if (report.IsWarmStart) throw new Error("expected a cold start");
     await post(`${url}/delete`, { Name: `cold${i}` });
+    await containersGone(url); // as the floor loop, start the next one on a quiet daemon
   }
   rows.push([
     "cold start (median)",
@@ -120,10 +124,68 @@ try {
       `${((n.perSecond / d.perSecond) * 100).toFixed(0)} %`,
     ]);
   }
+  // The least one hop costs: a bare Deno server forwarding to the same warm executor.
+  const proxyPort = freePort();
+  const proxy = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      new URL("./bare_proxy.ts", import.meta.url).pathname,
+      String(proxyPort),
+      direct.url,
+    ],
+    stdout: "piped",
+  }).spawn();
+  await proxy.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+  const proxyCall = () => post(`http://127.0.0.1:${proxyPort}/`, { Params: { a: 2, b: 3 } });
+  await timed(200, 1, proxyCall);
+  const proxyWarm = await timed(WARM_CALLS, 1, proxyCall);
+  const nodeWarm2 = await timed(WARM_CALLS, 1, nodeCall);
+  const a = percentile(nodeWarm2.latencies, 50);
+  const b = percentile(proxyWarm.latencies, 50);
+  rows.push(["warm p50 vs bare Deno hop", ms(a), ms(b), `+${(a - b).toFixed(2)} ms`]);
+  proxy.kill();
+  await proxy.status;
   await backend.remove(direct.id);
+
+  // Offload: an edge node that sends everything to its cloud, vs. the cloud serving locally.
+  rows.push(await offloadFigure(definition, node));
 } finally {
   await node[Symbol.asyncDispose]();
   await backend.removeAll();
+}
+
+async function containersGone(nodeUrl: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const status = await (await fetch(`${nodeUrl}/status`)).json();
+    if (status.Pool.usedMemoryMB === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+async function offloadFigure(
+  definition: Record<string, unknown>,
+  cloud: NodeProcess,
+): Promise<[string, string, string, string]> {
+  await using edge = await startNodeProcess({
+    config: { "cloud.server.url": cloud.url, "scheduler.policy": "cloudonly" },
+  });
+  await post(`${edge.url}/create`, { ...definition, MaxConcurrency: 16 });
+  const viaEdge = () => post(`${edge.url}/invoke/bench`, { Params: { a: 2, b: 3 } });
+  const atCloud = () => post(`${cloud.url}/invoke/bench`, { Params: { a: 2, b: 3 } });
+  for (let i = 0; i < 100; i++) {
+    const report = await viaEdge();
+    if (report.SchedAction !== "O") {
+      if (i === 99) throw new Error("the edge did not offload");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const offloaded = await timed(WARM_CALLS / 2, 1, viaEdge);
+  const local = await timed(WARM_CALLS / 2, 1, atCloud);
+  const a = percentile(offloaded.latencies, 50);
+  const b = percentile(local.latencies, 50);
+  return ["edge→cloud offload p50", ms(a), ms(b), `+${(a - b).toFixed(2)} ms`];
 }
 
 const header: [string, string, string, string] = ["figure", "node", "floor", "node vs floor"];
