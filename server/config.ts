@@ -145,7 +145,7 @@ export interface Config {
   };
   /** Container factory. */
   readonly factory: {
-    /** `factory.images.refresh`: refresh runtime images on first use. */
+    /** `factory.images.refresh`: accepted, no effect (images are never pulled). */
     readonly refreshImages: boolean;
   };
   /** Cluster registration and neighbour discovery. */
@@ -154,18 +154,18 @@ export interface Config {
     readonly area: string;
     /** `registry.ttl`: seconds of the registration lease. */
     readonly ttl: number;
-    /** `registry.udp.port`: UDP port of the status listener. */
+    /** `registry.udp.port`: accepted, unused (load is polled over HTTP). */
     readonly udpPort: number;
-    /** `registry.nearby.interval`: seconds between two status exchanges with neighbours. */
+    /** `registry.nearby.interval`: seconds between two polls of edge neighbours' load. */
     readonly nearbyInterval: number;
-    /** `registry.monitoring.interval`: seconds between two scans of the area. */
+    /** `registry.monitoring.interval`: seconds between two polls of cloud nodes' load. */
     readonly monitoringInterval: number;
   };
   /** Scheduling. */
   readonly scheduler: {
     /** `scheduler.policy`. */
     readonly policy: SchedulingPolicyName;
-    /** `scheduler.queue.capacity`: requests that may wait for capacity; 0 = no queue. */
+    /** `scheduler.queue.capacity`: accepted, not used yet (behaves as 0, no queue). */
     readonly queueCapacity: number;
   };
   /** `metrics.enabled`. */
@@ -480,7 +480,7 @@ const _SPECS: readonly _KeySpec[] = [
     _bool(),
     false,
     undefined,
-    "Refresh a runtime image the first time it is used, even if it is present",
+    "Accepted for Serverledge compatibility; no effect: images are built locally, never pulled",
   ),
   _key(
     "registry.area",
@@ -495,21 +495,22 @@ const _SPECS: readonly _KeySpec[] = [
     _int(1, 65535),
     9876,
     undefined,
-    "UDP port of the status listener neighbours query",
+    "Accepted for Serverledge compatibility; unused: nodes poll each other's load over HTTP " +
+      "(`GET /load` on the API port)",
   ),
   _key(
     "registry.nearby.interval",
     _int(1),
     30,
     undefined,
-    "Seconds between two status exchanges with nearby nodes",
+    "Seconds between two polls of the load of edge neighbours (same area)",
   ),
   _key(
     "registry.monitoring.interval",
     _int(1),
     60,
     undefined,
-    "Seconds between two scans of the area's nodes",
+    "Seconds between two polls of the load of cloud nodes",
   ),
   _key(
     "scheduler.policy",
@@ -517,7 +518,8 @@ const _SPECS: readonly _KeySpec[] = [
     "default",
     undefined,
     "Where requests run: `default` = here if it fits, else the cloud, else refused; " +
-      "`localonly`; `edgeonly` = offload to edge neighbours; `cloudonly`; " +
+      "`localonly`; `edgeonly` = here if it fits, else the best edge neighbour; " +
+      "`cloudonly` = always the cloud; " +
       "`edgecloud` = QoS-aware edge-cloud (Serverledge's `qosaware` is read as `edgecloud`)",
   ),
   _key(
@@ -525,7 +527,8 @@ const _SPECS: readonly _KeySpec[] = [
     _int(0),
     0,
     undefined,
-    "Requests that may wait for capacity instead of being offloaded or refused; 0 = no queue",
+    "Accepted for Serverledge compatibility; not used yet: a request finds capacity at once " +
+      "or is offloaded or refused (429), as with 0",
   ),
   _key("metrics.enabled", _bool(), true, undefined, "Serve Prometheus metrics at `/metrics`"),
   _key("async.ttl", _int(1), 86400, undefined, "Seconds the report of an async request is kept"),

@@ -23,6 +23,8 @@ export interface ClusterViewOptions {
   monitoringIntervalSeconds: number;
   /** `cloud.server.url`: a cloud node known without the registry (empty: none). */
   staticCloudUrl: string;
+  /** Clock in milliseconds, for freshness. @default Date.now */
+  now?: () => number;
 }
 
 const POLL_TIMEOUT_MS = 2_000;
@@ -34,6 +36,7 @@ const STALE_INTERVALS = 3;
 export class ClusterView {
   readonly #options: ClusterViewOptions;
   readonly #peers = new Map<string, Peer>();
+  readonly #now: () => number;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #stopWatch: () => void = () => {};
   #unregister: () => Promise<void> = () => Promise.resolve();
@@ -41,6 +44,7 @@ export class ClusterView {
   /** @param options registry, identity and intervals */
   constructor(options: ClusterViewOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Registers this node, loads the membership, watches it, and starts polling. */
@@ -113,7 +117,7 @@ export class ClusterView {
     const interval = cloud
       ? this.#options.monitoringIntervalSeconds
       : this.#options.nearbyIntervalSeconds;
-    const freshSince = Date.now() - STALE_INTERVALS * interval * 1000;
+    const freshSince = this.#now() - STALE_INTERVALS * interval * 1000;
     return [...this.#peers.values()].filter((p) =>
       p.cloud === cloud && p.reachable && p.load !== undefined && p.updatedAt >= freshSince
     );
@@ -144,7 +148,7 @@ export class ClusterView {
         ? rtt
         : peer.latencyMs + LATENCY_WEIGHT * (rtt - peer.latencyMs);
       peer.load = load;
-      peer.updatedAt = Date.now();
+      peer.updatedAt = this.#now();
       peer.reachable = true;
       if (peer.id === peer.url && load.Id) this.#rename(peer, load.Id);
     } catch {

@@ -1,0 +1,65 @@
+// The cluster view's bookkeeping with a fake clock, a real embedded registry and a real HTTP
+// peer answering /load on loopback.
+import assert from "node:assert/strict";
+import { EmbeddedRegistry } from "../registry/embedded.ts";
+import { ClusterView } from "./cluster_view.ts";
+import type { LoadReport } from "./peer.ts";
+
+async function until(probe: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100 && !probe(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(probe(), what);
+}
+
+Deno.test("a static cloud is polled, named by its answer, and dropped when stale", async () => {
+  const dir = await Deno.makeTempDir();
+  const load: LoadReport = {
+    Id: "cloud-1",
+    Url: "",
+    Area: "ROME",
+    Cloud: true,
+    AvailableMemMB: 4096,
+    AvailableCPUs: 2,
+    AvailableWarmContainers: { f: 1 },
+    LoadAvg: [0.1, 0.1, 0.1],
+  };
+  let answering = true;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => answering ? Response.json(load) : new Response("down", { status: 503 }),
+  );
+  const cloudUrl = `http://127.0.0.1:${server.addr.port}`;
+  let clock = 1_000_000;
+  await using registry = await EmbeddedRegistry.open(dir);
+  const view = new ClusterView({
+    registry,
+    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
+    ttlSeconds: 2,
+    nearbyIntervalSeconds: 1,
+    monitoringIntervalSeconds: 1,
+    staticCloudUrl: cloudUrl,
+    now: () => clock,
+  });
+  try {
+    await view.start();
+    assert.deepEqual(view.neighbours(), [], "the node never sees itself");
+    await until(() => view.clouds().length === 1, "the cloud answered");
+    const [cloud] = view.clouds();
+    assert.equal(cloud.id, "cloud-1");
+    assert.equal(cloud.load?.AvailableWarmContainers.f, 1);
+    assert.ok(cloud.latencyMs !== undefined && cloud.latencyMs >= 0);
+
+    clock += 3_001;
+    assert.deepEqual(view.clouds(), [], "a report older than 3 intervals is not trusted");
+    clock -= 3_001;
+    view.markUnreachable("cloud-1");
+    assert.deepEqual(view.clouds(), [], "a failed offload takes the node out");
+    await until(() => view.clouds().length === 1, "the next poll brings it back");
+
+    answering = false;
+    await until(() => view.clouds().length === 0, "a node that stops answering is dropped");
+    assert.equal(view.peers()[0].reachable, false);
+  } finally {
+    await view.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
