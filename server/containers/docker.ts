@@ -13,6 +13,11 @@ import type { ContainerBackend, ContainerExit, ContainerHandle, ContainerSpec } 
 export const NODE_LABEL = "serverledge.node";
 const EXECUTOR_PORT = "8080/tcp";
 const PIDS_LIMIT = 256;
+/**
+ * Bridge network of function containers, with inter-container traffic disabled: a function
+ * cannot reach another function's executor; the node reaches each through its published port.
+ */
+export const FUNCTION_NETWORK = "serverledge-functions";
 
 /** Options of {@linkcode DockerBackend}. */
 export interface DockerBackendOptions {
@@ -61,14 +66,37 @@ export class DockerBackend implements ContainerBackend {
     }
   }
 
+  async #ensureNetwork(): Promise<void> {
+    const network = this.#docker.getNetwork(FUNCTION_NETWORK);
+    try {
+      await network.inspect();
+      return;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+    try {
+      await this.#docker.createNetwork({
+        Name: FUNCTION_NETWORK,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Options: { "com.docker.network.bridge.enable_icc": "false" },
+        Labels: { "serverledge.network": "functions" },
+      });
+    } catch (error) {
+      // Another node created it at the same moment.
+      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+    }
+  }
+
   #createContainer(spec: ContainerSpec) {
-    return (this.#docker.createContainer({
+    return this.#docker.createContainer({
       Image: spec.image,
       Labels: { ...spec.labels, [NODE_LABEL]: this.#nodeId },
       ExposedPorts: { [EXECUTOR_PORT]: {} },
       StopTimeout: 1,
       HostConfig: {
         PortBindings: { [EXECUTOR_PORT]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
+        NetworkMode: FUNCTION_NETWORK,
         Memory: spec.memoryMB * 1024 * 1024,
         MemorySwap: spec.memoryMB * 1024 * 1024,
         NanoCpus: spec.cpus > 0 ? Math.round(spec.cpus * 1e9) : 0,
@@ -76,7 +104,7 @@ export class DockerBackend implements ContainerBackend {
         SecurityOpt: ["no-new-privileges"],
         CapDrop: ["ALL"],
       },
-    }));
+    });
   }
 
   /** @inheritdoc */
@@ -126,6 +154,7 @@ export class DockerBackend implements ContainerBackend {
   /** @inheritdoc */
   async ping(): Promise<void> {
     await this.#call("reach the daemon", () => this.#docker.ping());
+    await this.#call("prepare the function network", () => this.#ensureNetwork());
   }
 
   async #call<T>(action: string, run: () => Promise<T>): Promise<T> {

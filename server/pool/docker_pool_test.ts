@@ -31,6 +31,13 @@ Deno.test("containers carry limits, the node label, and no privileges", opts, as
   assert.notEqual(inspected.Config.User, "", "the executor does not run as root");
   const bindings = inspected.NetworkSettings.Ports["8080/tcp"];
   assert.ok(bindings.every((b: { HostIp: string }) => b.HostIp === "127.0.0.1"));
+  assert.equal(host.NetworkMode, "serverledge-functions");
+  const network = JSON.parse(await docker("network", "inspect", "serverledge-functions"))[0];
+  assert.equal(
+    network.Options["com.docker.network.bridge.enable_icc"],
+    "false",
+    "functions cannot reach each other's executors",
+  );
 });
 
 Deno.test("concurrent invocations start as many containers as memory allows", opts, async () => {
