@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { UnavailableError } from "../errors.ts";
+import { checkNodeRecord, checkTtl } from "./checks.ts";
 import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord, Registry } from "./registry.ts";
 
 /** Name of the KV file inside the data dir given to {@linkcode EmbeddedRegistry.open}. */
@@ -160,7 +161,7 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
 
   /** Stores `entry` under `reqId`; it reads as absent after `ttlSeconds`. */
   async putAsync(reqId: string, entry: AsyncEntry, ttlSeconds: number): Promise<void> {
-    _checkTtl(ttlSeconds);
+    checkTtl(ttlSeconds, "Async");
     const ttlMs = Math.ceil(ttlSeconds * 1000);
     const stored: _StoredAsync = { entry, expiresAt: Date.now() + ttlMs };
     return await this.#run(async () => {
@@ -200,10 +201,8 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
    */
   registerNode(node: NodeRecord, ttlSeconds: number): Promise<() => Promise<void>> {
     try {
-      _checkNode(node);
-      if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-        throw new RangeError(`Node TTL "${ttlSeconds}" is invalid: it must be a positive number`);
-      }
+      checkNodeRecord(node);
+      checkTtl(ttlSeconds, "Node");
     } catch (error) {
       return Promise.reject(error);
     }
@@ -371,30 +370,6 @@ function _live(stored: _StoredAsync | null): stored is _StoredAsync {
 function _checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0) {
     throw new TypeError(`Function name "${name}" is invalid: it must be a non-empty string`);
-  }
-}
-
-function _checkNode(node: NodeRecord): void {
-  if (typeof node !== "object" || node === null) {
-    throw new TypeError(`Node "${node}" is invalid: it must be an object`);
-  }
-  for (const field of ["Id", "Area"] as const) {
-    const value = node[field];
-    if (typeof value !== "string" || value.length === 0 || value.includes("/")) {
-      throw new TypeError(`Node ${field} "${value}" is invalid: it must be non-empty, without "/"`);
-    }
-  }
-  if (typeof node.Url !== "string" || node.Url.length === 0) {
-    throw new TypeError(`Node Url "${node.Url}" is invalid: it must be a non-empty string`);
-  }
-  if (typeof node.Cloud !== "boolean") {
-    throw new TypeError(`Node Cloud "${node.Cloud}" is invalid: it must be a boolean`);
-  }
-}
-
-function _checkTtl(ttlSeconds: number): void {
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-    throw new RangeError(`Async TTL "${ttlSeconds}" is invalid: it must be a positive number`);
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from "etcd3";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { HttpError, PayloadTooLargeError, UnavailableError } from "../errors.ts";
+import { checkNodeRecord, checkTtl } from "./checks.ts";
 import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord, Registry } from "./registry.ts";
 
 /** Key prefix of function definitions. */
@@ -160,9 +161,7 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
    * (etcd raises it to its minimum lease TTL, 2 s with default settings).
    */
   async putAsync(reqId: string, entry: AsyncEntry, ttlSeconds: number): Promise<void> {
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-      throw new RangeError(`Async TTL "${ttlSeconds}" is invalid: it must be a positive number`);
-    }
+    checkTtl(ttlSeconds, "Async");
     const key = _asyncKey(reqId);
     const TTL = Math.ceil(ttlSeconds);
     const lease = await this.#call(() => this.#client.leaseClient.leaseGrant({ TTL }));
@@ -203,10 +202,8 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
    * @throws {UnavailableError} when the first registration fails (nothing is left behind)
    */
   async registerNode(node: NodeRecord, ttlSeconds: number): Promise<() => Promise<void>> {
-    _checkNode(node);
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-      throw new RangeError(`Node TTL "${ttlSeconds}" is invalid: it must be a positive number`);
-    }
+    checkNodeRecord(node);
+    checkTtl(ttlSeconds, "Node");
     const record: NodeRecord = { Id: node.Id, Url: node.Url, Area: node.Area, Cloud: node.Cloud };
     const registration = new _NodeRegistration({
       client: this.#client,
@@ -657,24 +654,6 @@ function _nodeIdOf(key: string): string | undefined {
   const ok = key.startsWith(NODE_PREFIX) && parts.length === 3 &&
     (parts[1] === "edge" || parts[1] === "cloud") && parts[0] !== "" && parts[2] !== "";
   return ok ? parts[2] : undefined;
-}
-
-function _checkNode(node: NodeRecord): void {
-  if (typeof node !== "object" || node === null) {
-    throw new TypeError(`Node "${node}" is invalid: it must be an object`);
-  }
-  for (const field of ["Id", "Area"] as const) {
-    const value = node[field];
-    if (typeof value !== "string" || value.length === 0 || value.includes("/")) {
-      throw new TypeError(`Node ${field} "${value}" is invalid: it must be non-empty, without "/"`);
-    }
-  }
-  if (typeof node.Url !== "string" || node.Url.length === 0) {
-    throw new TypeError(`Node Url "${node.Url}" is invalid: it must be a non-empty string`);
-  }
-  if (typeof node.Cloud !== "boolean") {
-    throw new TypeError(`Node Cloud "${node.Cloud}" is invalid: it must be a boolean`);
-  }
 }
 
 /** The record stored in `kv`, if its key and value are those of a node. */
