@@ -165,7 +165,7 @@ export interface Config {
   readonly scheduler: {
     /** `scheduler.policy`. */
     readonly policy: SchedulingPolicyName;
-    /** `scheduler.queue.capacity`: accepted, not used yet (behaves as 0, no queue). */
+    /** `scheduler.queue.capacity`: requests that may wait for local capacity; 0 = none. */
     readonly queueCapacity: number;
   };
   /** `metrics.enabled`. */
@@ -527,8 +527,8 @@ const _SPECS: readonly _KeySpec[] = [
     _int(0),
     0,
     undefined,
-    "Accepted for Serverledge compatibility; not used yet: a request finds capacity at once " +
-      "or is offloaded or refused (429), as with 0",
+    "Requests that may wait here for a container, memory or CPU to free up (up to their " +
+      "function's timeout) when no place can take them at once; 0 = none wait, they get 429",
   ),
   _key("metrics.enabled", _bool(), true, undefined, "Serve Prometheus metrics at `/metrics`"),
   _key("async.ttl", _int(1), 86400, undefined, "Seconds the report of an async request is kept"),

@@ -18,6 +18,7 @@ import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { codeInitializer } from "./invoke/prepare_container.ts";
 import { Telemetry } from "./metrics/telemetry.ts";
+import { CapacityQueue } from "./scheduling/capacity_queue.ts";
 import { DurationEstimates } from "./scheduling/estimates.ts";
 import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
@@ -66,7 +67,9 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     dataDir: config.dataDir,
   });
   const store = await FunctionStore.open(registry);
+  const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
+    onCapacityFreed: () => queue.notify(),
     backend,
     initialize: codeInitializer(EXECUTOR_READY_TIMEOUT_MS, config.limits.codeBytes),
     memoryMB: config.pool.memoryMB,
@@ -121,6 +124,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       cluster,
       telemetry,
       estimates: new DurationEstimates(),
+      queue,
     }),
     cluster,
     asyncRequests,

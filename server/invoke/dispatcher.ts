@@ -12,6 +12,7 @@ import { OverloadedError, UnavailableError } from "../errors.ts";
 import type { FunctionDefinition } from "../functions/function.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
+import type { CapacityQueue } from "../scheduling/capacity_queue.ts";
 import type { DurationEstimates } from "../scheduling/estimates.ts";
 import { plan, type Target } from "../scheduling/policies.ts";
 import type { Invoker } from "./invoker.ts";
@@ -36,6 +37,8 @@ export interface DispatcherOptions {
   telemetry: Telemetry;
   /** Measured durations, fed by local runs. */
   estimates: DurationEstimates;
+  /** Where requests wait for local capacity (`scheduler.queue.capacity`). */
+  queue: CapacityQueue;
 }
 
 /** Remote targets tried for one request: the first choice and one retry. */
@@ -93,9 +96,44 @@ export class Dispatcher {
         failures.push(error as Error);
       }
     }
+    const waitable = failures.length > 0 && failures.every((f) => f instanceof OverloadedError);
+    if (waitable && this.#options.queue.enabled) {
+      const report = await this.#waitForCapacity(definition, request, requestId, arrival, failures);
+      if (report) return report;
+    }
     const dropped = this.#dropError(definition, failures);
     telemetry.drop(definition.Name, dropped.message);
     throw dropped;
+  }
+
+  /**
+   * Waits in the queue and retries here each time capacity is freed, until the function's
+   * timeout; `undefined` when it never found room (the reason is added to `failures`).
+   */
+  async #waitForCapacity(
+    definition: FunctionDefinition,
+    request: InvocationRequest,
+    requestId: string,
+    arrival: number,
+    failures: Error[],
+  ): Promise<ExecutionReport | undefined> {
+    const signal = AbortSignal.timeout(definition.Timeout * 1000);
+    try {
+      while (await this.#options.queue.wait(signal)) {
+        try {
+          return await this.#runOn({ kind: "local" }, definition, request, requestId, arrival);
+        } catch (error) {
+          if (!(error instanceof OverloadedError)) throw error;
+        }
+      }
+      failures.push(
+        new OverloadedError(`it waited ${definition.Timeout} s in the queue without finding room`),
+      );
+    } catch (error) {
+      if (!(error instanceof OverloadedError)) throw error;
+      failures.push(error);
+    }
+    return undefined;
   }
 
   async #runOn(

@@ -27,6 +27,8 @@ export interface PoolOptions {
   expirationSeconds: number;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
+  /** Called whenever a container slot, memory or CPU is given back (wakes waiting requests). */
+  onCapacityFreed?: () => void;
 }
 
 /** A container the pool owns. */
@@ -135,6 +137,7 @@ export class ContainerPool {
     container.lastUsed = this.#now();
     if (broken) container.retired = true;
     if (container.retired && container.active === 0) await this.#remove(container);
+    this.#options.onCapacityFreed?.();
   }
 
   /**
@@ -322,6 +325,7 @@ export class ContainerPool {
 
   async #remove(container: PooledContainer): Promise<void> {
     if (!this.#detach(container)) return;
+    this.#options.onCapacityFreed?.();
     try {
       await this.#options.backend.remove(container.id);
     } catch (error) {
