@@ -68,3 +68,29 @@ Deno.test("without a Docker daemon the start says what to run", opts, async () =
   }));
   assert.match(stderr, /no daemon answers at "\/tmp\/no-docker-here.sock".*setup-docker\.sh/);
 });
+
+Deno.test(
+  "an async request cut short by a crash is reported as failed after the restart",
+  opts,
+  async () => {
+    await using node = await startNodeProcess();
+    await fetch(`${node.url}/create`, {
+      method: "POST",
+      body: JSON.stringify(await exampleFunction("sleepy", "sleep.py")),
+    }).then((r) => r.body?.cancel());
+    const answer = await fetch(`${node.url}/invoke/sleepy`, {
+      method: "POST",
+      body: JSON.stringify({ Params: { seconds: 30 }, Async: true }),
+    });
+    const { ReqId } = await answer.json();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await node.stop("SIGKILL");
+    await node.restart();
+    assert.match(node.output(), /Marked 1 async request\(s\) cut short by a restart as failed/);
+    const poll = await fetch(`${node.url}/poll/${ReqId}`);
+    assert.equal(poll.status, 200);
+    const report = await poll.json();
+    assert.equal(report.Success, false);
+    assert.match(report.Error, /restarted before the request completed/);
+  },
+);
