@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NotFoundError } from "../errors.ts";
+import { BadRequestError, NotFoundError } from "../errors.ts";
 import type { AsyncEntry, Registry } from "../registry/registry.ts";
 import type { ExecutionReport } from "./report.ts";
 
@@ -20,6 +20,8 @@ export interface AsyncRequestsOptions {
 }
 
 const STORE_ATTEMPTS = 5;
+/** What {@linkcode AsyncRequests.newRequestId} makes: a function name, `-`, a UUID. */
+const REQUEST_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 
 /** Tracks async requests of this node. */
 export class AsyncRequests {
@@ -58,8 +60,14 @@ export class AsyncRequests {
     this.#inFlight.add(task);
   }
 
-  /** The report of `reqId`; `NotFoundError` while it runs or when it is unknown. */
+  /**
+   * The report of `reqId`; `NotFoundError` while it runs or when it is unknown,
+   * `BadRequestError` when it is not a request id at all.
+   */
   async poll(reqId: string): Promise<ExecutionReport> {
+    if (!REQUEST_ID.test(reqId)) {
+      throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
+    }
     const entry = await this.#options.registry.getAsync(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {
