@@ -4,7 +4,7 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
-import { QOS_CLASSES } from "../scheduling/policies.ts";
+import { QOS_CLASS_NAMES, qosClassOf } from "../scheduling/qos.ts";
 import { describe, numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
 
 /** An invocation request, Serverledge's fields with their defaults applied. */
@@ -44,11 +44,11 @@ export function parseInvocationRequest(input: unknown): InvocationRequest {
 function readQosClass(value: unknown): number {
   if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
   if (typeof value === "string") {
-    const known = QOS_CLASSES[value.toLowerCase() as keyof typeof QOS_CLASSES];
+    const known = qosClassOf(value);
     if (known !== undefined) return known;
     if (/^\d+$/.test(value)) return Number(value);
   }
-  const names = Object.keys(QOS_CLASSES).map((n) => `"${n}"`).join(", ");
+  const names = Object.keys(QOS_CLASS_NAMES).map((n) => `"${n}"`).join(", ");
   throw new BadRequestError(
     `Field "QoSClass" must be a class number or one of ${names}, got ${describe(value)}`,
   );

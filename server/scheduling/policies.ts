@@ -6,14 +6,12 @@
  */
 import type { SchedulingPolicyName } from "../config.ts";
 import type { Peer } from "../cluster/peer.ts";
+import { QOS_CLASSES } from "./qos.ts";
 
 /** One place a request may run. */
 export type Target =
   | { kind: "local" }
   | { kind: "edge" | "cloud"; peer: Peer };
-
-/** Serverledge's QoS classes (the API carries the number; names are accepted too). */
-export const QOS_CLASSES = { low: 0, high_performance: 1, batch: 2 } as const;
 
 /** Everything a policy decides on. */
 export interface SchedulingInput {
@@ -80,7 +78,8 @@ export function rankEdges(neighbours: Peer[], fn: { name: string; memoryMB: numb
  * The QoS-aware edge-cloud plan: each candidate gets an expected response time (network
  * round trip + cold start unless warm + run time). Candidates that meet `maxResponseTime` come
  * first, ordered by class: `low` prefers the cheapest place (here, then the edge, then the
- * cloud), `high_performance` the fastest, `batch` the cloud (keeping the edge free). When no
+ * cloud), `high_performance` the fastest, `high_availability` the cloud (most capacity, keeping
+ * the edge free). When no
  * candidate meets the deadline, the fastest is tried alone (best effort).
  */
 function qosPlan(input: SchedulingInput): Target[] {
@@ -112,7 +111,7 @@ function qosPlan(input: SchedulingInput): Target[] {
   }
   const order = input.qosClass === QOS_CLASSES.high_performance
     ? (a: typeof meeting[0], b: typeof meeting[0]) => a.seconds - b.seconds
-    : input.qosClass === QOS_CLASSES.batch
+    : input.qosClass === QOS_CLASSES.high_availability
     ? (a: typeof meeting[0], b: typeof meeting[0]) => b.tier - a.tier || a.seconds - b.seconds
     : (a: typeof meeting[0], b: typeof meeting[0]) => a.tier - b.tier || a.seconds - b.seconds;
   return meeting.sort(order).map((c) => c.target);

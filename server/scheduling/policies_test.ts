@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Peer } from "../cluster/peer.ts";
-import { plan, QOS_CLASSES, rankEdges, type SchedulingInput, type Target } from "./policies.ts";
+import { plan, rankEdges, type SchedulingInput, type Target } from "./policies.ts";
+import { QOS_CLASSES } from "./qos.ts";
 
 function peer(id: string, options: Partial<Peer> & { free?: number; warm?: number } = {}): Peer {
   const { free = 1000, warm = 0, ...rest } = options;
@@ -118,7 +119,7 @@ Deno.test("edgecloud honours the deadline with measured latency and durations", 
   ]);
 });
 
-Deno.test("edgecloud orders by class: low is cheapest-first, high performance fastest, batch cloud", () => {
+Deno.test("edgecloud orders by class: low is cheapest-first, high performance fastest, high availability cloud", () => {
   const warmEdge = peer("edge", { warm: 1, latencyMs: 2 });
   const warmCloud = peer("cloud", { cloud: true, warm: 1, latencyMs: 30 });
   const base = input({ policy: "edgecloud", neighbours: [warmEdge], clouds: [warmCloud] });
@@ -128,7 +129,7 @@ Deno.test("edgecloud orders by class: low is cheapest-first, high performance fa
     "cloud:cloud",
     "local",
   ]);
-  assert.deepEqual(where(plan({ ...base, qosClass: QOS_CLASSES.batch })), [
+  assert.deepEqual(where(plan({ ...base, qosClass: QOS_CLASSES.high_availability })), [
     "cloud:cloud",
     "edge:edge",
     "local",

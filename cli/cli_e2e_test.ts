@@ -1,0 +1,465 @@
+// End-to-end tests of serverledge-cli: the CLI runs as a subprocess (`deno run` with the
+// permissions of the shipped binary) against a real node with real Docker containers.
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { CLI_BINARY } from "../scripts/binaries.ts";
+import { startTestNode } from "../server/testing/test_node.ts";
+import { runCli } from "./main.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const E2E = { sanitizeOps: false, sanitizeResources: false };
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from the project root; SERVERLEDGE_HOST/PORT are unset unless given. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...CLI_BINARY.runFlags, CLI_BINARY.entry, ...args],
+    cwd: ROOT,
+    env: { SERVERLEDGE_HOST: "", SERVERLEDGE_PORT: "", NO_COLOR: "1", ...env },
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Runs the CLI, expects exit code 0 and nothing on stderr, and parses its JSON output. */
+async function cliJson(args: string[], env: Record<string, string> = {}) {
+  const run = await cli(args, env);
+  assert.equal(run.stderr, "", `stderr of: ${args.join(" ")}`);
+  assert.equal(run.code, 0, `exit code of: ${args.join(" ")}`);
+  return JSON.parse(run.stdout);
+}
+
+Deno.test(
+  "serverledge-cli drives a real node with the seed README's and today's flags",
+  E2E,
+  async (t) => {
+    await using node = await startTestNode({ config: { "container.pool.memory": 2048 } });
+    const port = new URL(node.url).port;
+    const at = ["-host", "127.0.0.1", "-port", port];
+    const env = { SERVERLEDGE_HOST: "127.0.0.1", SERVERLEDGE_PORT: port };
+    const dir = await Deno.makeTempDir({ prefix: "serverledge-cli-e2e-" });
+
+    await t.step("seed README: -cmd create, host and port before the command", async () => {
+      const run = await cli([
+        ...at,
+        "-cmd",
+        "create",
+        "-function",
+        "func",
+        "-memory",
+        "600",
+        "-src",
+        "examples/hello.py",
+        "-runtime",
+        "python310",
+        "-handler",
+        "hello.handler",
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      // Printed as Serverledge's CLI prints answers: tab-indented JSON.
+      assert.equal(run.stdout, '{\n\t"Created": "func",\n\t"Runtime": "python311"\n}\n');
+    });
+
+    await t.step("seed README: -cmd invoke with -param pairs", async () => {
+      const report = await cliJson([
+        ...at,
+        "-cmd",
+        "invoke",
+        "-function",
+        "func",
+        "-param",
+        "name:Edge",
+        "-param",
+        "b:3",
+      ]);
+      assert.equal(report.Success, true);
+      assert.equal(JSON.parse(report.Result), "Hello, Edge!");
+    });
+
+    await t.step("today's flags: create --runtime --handler --memory --cpu --src", async () => {
+      const answer = await cliJson([
+        "create",
+        "-f",
+        "double",
+        "--runtime",
+        "python310",
+        "--handler",
+        "double.handler",
+        "--memory",
+        "128",
+        "--cpu",
+        "0.5",
+        "--src",
+        "examples/double.py",
+        "-H",
+        "127.0.0.1",
+        "-P",
+        port,
+      ]);
+      assert.deepEqual(answer, { Created: "double", Runtime: "python311" });
+      const definitions = (await node.get("/function?details=true")).body as {
+        Name: string;
+        CPUDemand: number;
+      }[];
+      assert.equal(definitions.find((d) => d.Name === "double")?.CPUDemand, 0.5);
+    });
+
+    await t.step(
+      "today's flags: invoke -f -p -j -o --resptime -c, values read as JSON",
+      async () => {
+        await Deno.writeTextFile(`${dir}/params.json`, JSON.stringify({ a: 5, b: 7 }));
+        const report = await cliJson([
+          "invoke",
+          "-f",
+          "double",
+          "-p",
+          "a:2",
+          "-j",
+          `${dir}/params.json`,
+          "-o",
+          "--resptime",
+          "0.5",
+          "-c",
+          "1",
+          ...at,
+        ]);
+        assert.equal(report.Success, true);
+        // -p overrides the file; numbers arrive as numbers.
+        assert.deepEqual(JSON.parse(report.Result), { a: 2, b: 7, product: 14 });
+      },
+    );
+
+    await t.step("--name=value spelling, -params_file and -return_output", async () => {
+      const report = await cliJson([
+        "invoke",
+        "--function=func",
+        `-params_file=${dir}/params.json`,
+        "-return_output",
+        `--port=${port}`,
+      ]);
+      assert.equal(report.Success, true);
+      assert.equal(report.Output, "Saying hello to World\n");
+    });
+
+    await t.step("seed README: -qosclass <class> -qosrespt <respt>", async () => {
+      for (const qos of ["performance", "low", "2"]) {
+        const report = await cliJson([
+          "invoke",
+          "-function",
+          "double",
+          "-param",
+          "a:3",
+          "-qosclass",
+          qos,
+          "-qosrespt",
+          "2",
+          ...at,
+        ]);
+        assert.equal(report.Success, true, qos);
+      }
+    });
+
+    await t.step("seed README: -qosclass async answers the request id; poll -wait", async () => {
+      const { ReqId } = await cliJson([
+        ...at,
+        "-cmd",
+        "invoke",
+        "-function",
+        "double",
+        "-param",
+        "a:2",
+        "-param",
+        "b:3",
+        "-qosclass",
+        "async",
+      ]);
+      assert.match(ReqId, /^double-/);
+      const report = await cliJson(["poll", "-request", ReqId, "-wait", ...at]);
+      assert.deepEqual(JSON.parse(report.Result), { a: 2, b: 3, product: 6 });
+      // Today's spelling, once the result exists.
+      assert.equal((await cliJson(["poll", "--request", ReqId, ...at])).Success, true);
+    });
+
+    await t.step("poll of a running request: exit 1 while it runs, -wait waits", async () => {
+      await cliJson([
+        "create",
+        "-f",
+        "sleep",
+        "--runtime",
+        "python310",
+        "--handler",
+        "sleep.handler",
+        "--src",
+        "examples/sleep.py",
+        ...at,
+      ]);
+      const { ReqId } = await cliJson(["invoke", "-f", "sleep", "-p", "seconds:1.5", "-a", ...at]);
+      const running = await cli(["poll", "-request", ReqId, ...at]);
+      assert.equal(running.code, 1);
+      assert.equal(running.stderr, `Request "${ReqId}" is still running\n`);
+      const timedOut = await cli(["poll", "-request", ReqId, "-wait", "-timeout", "0.2", ...at]);
+      assert.equal(timedOut.code, 1);
+      assert.equal(timedOut.stderr, `Request "${ReqId}" is still running after 0.2 s\n`);
+      const done = await cliJson(["poll", "-request", ReqId, "-wait", ...at]);
+      assert.deepEqual(JSON.parse(done.Result), { slept: 1.5 });
+    });
+
+    await t.step("status from SERVERLEDGE_HOST/SERVERLEDGE_PORT, readable and -json", async () => {
+      const run = await cli(["status"], env);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`^Node +test-\\S+ at http://127\\.0\\.0\\.1:${port} `));
+      assert.match(run.stdout, /\nFUNCTION +WARM +BUSY +STARTING +MEMORY\n/);
+      assert.match(run.stdout, /\nfunc +1 +0 +0 +600 MB\n/);
+      const status = await cliJson(["status", "-json"], env);
+      assert.equal(status.Id, node.node.services.identity.id);
+      assert.equal(run.stderr, "");
+    });
+
+    await t.step("seed README: status with -host/-port after the command", async () => {
+      const run = await cli(["status", ...at], { SERVERLEDGE_PORT: "1" });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^Node /);
+    });
+
+    await t.step("list, list -details, and -H/-P", async () => {
+      const names = await cliJson(["list", "-H", "127.0.0.1", "-P", port]);
+      assert.deepEqual([...names].sort(), ["double", "func", "sleep"]);
+      const details = await cliJson(["list", "-details", "-json"], env);
+      const func = details.find((d: { Name: string }) => d.Name === "func");
+      assert.equal(func.MemoryMB, 600);
+      assert.equal(func.TarFunctionCode, undefined);
+    });
+
+    await t.step("prewarm -function -count and -f -c, quiet when piped", async () => {
+      assert.deepEqual(await cliJson(["prewarm", "-function", "double", "-count", "2", ...at]), {
+        Prewarmed: 2,
+      });
+      assert.deepEqual(await cliJson(["prewarm", "-f", "sleep", "-c", "1"], env), {
+        Prewarmed: 1,
+      });
+      const warm = (await node.get("/status")).body as {
+        AvailableWarmContainers: Record<string, number>;
+      };
+      assert.ok(warm.AvailableWarmContainers.double >= 2);
+    });
+
+    await t.step("on a terminal, prewarm and poll -wait show progress on stderr", async () => {
+      const output = { stdout: "", stderr: "" };
+      const terminal = {
+        stdout: (text: string) => void (output.stdout += text),
+        stderr: (text: string) => void (output.stderr += text),
+        interactive: true,
+        env: () => undefined,
+      };
+      assert.equal(await runCli(["prewarm", "-f", "func", "-c", "1", ...at], terminal), 0);
+      assert.ok(
+        output.stderr.startsWith('\rPrewarming "func": 0 of 1 containers ready ('),
+        JSON.stringify(output.stderr),
+      );
+      assert.ok(output.stderr.endsWith("\r\x1b[K"), "the progress line is cleared");
+      assert.deepEqual(JSON.parse(output.stdout), { Prewarmed: 1 });
+
+      output.stdout = output.stderr = "";
+      assert.equal(await runCli(["prewarm", "-f", "nope", "-c", "2", ...at], terminal), 1);
+      assert.ok(output.stderr.endsWith('Function "nope" does not exist\n'), output.stderr);
+
+      output.stdout = output.stderr = "";
+      const { ReqId } = await cliJson(["invoke", "-f", "sleep", "-p", "seconds:1", "-a", ...at]);
+      assert.equal(await runCli(["poll", "-request", ReqId, "-wait", ...at], terminal), 0);
+      assert.ok(
+        output.stderr.startsWith(`\rWaiting for request "${ReqId}" (0 s)`),
+        JSON.stringify(output.stderr),
+      );
+      assert.equal(JSON.parse(output.stdout).Success, true);
+    });
+
+    await t.step("update from a folder; -cpus", async () => {
+      await Deno.mkdir(`${dir}/code`);
+      await Deno.writeTextFile(`${dir}/code/helper.py`, "FACTOR = 10\n");
+      await Deno.writeTextFile(
+        `${dir}/code/double.py`,
+        "from helper import FACTOR\n\ndef handler(params, context):\n" +
+          '    return {"product": FACTOR * int(params["a"])}\n',
+      );
+      assert.deepEqual(
+        await cliJson([
+          "update",
+          "-function",
+          "double",
+          "-runtime",
+          "python310",
+          "-handler",
+          "double.handler",
+          "-cpus",
+          "0.25",
+          "-src",
+          `${dir}/code`,
+          ...at,
+        ]),
+        { Updated: "double", Runtime: "python311" },
+      );
+      const report = await cliJson(["invoke", "-f", "double", "-p", "a:4", ...at]);
+      assert.deepEqual(JSON.parse(report.Result), { product: 40 });
+    });
+
+    await t.step("-custom_image: a custom runtime running the Python executor image", async () => {
+      assert.deepEqual(
+        await cliJson([
+          "create",
+          "-function",
+          "custom",
+          "-runtime",
+          "custom",
+          "-custom_image",
+          "serverledge-python311",
+          "-handler",
+          "hello.handler",
+          "-src",
+          "examples/hello.py",
+          ...at,
+        ]),
+        { Created: "custom", Runtime: "custom" },
+      );
+      const report = await cliJson(["invoke", "-f", "custom", "-p", "name:Custom", ...at]);
+      assert.equal(JSON.parse(report.Result), "Hello, Custom!");
+    });
+
+    await t.step(
+      "a failing function: its report on stdout, the reason on stderr, exit 1",
+      async () => {
+        await cliJson([
+          "create",
+          "-f",
+          "fail",
+          "-runtime",
+          "python310",
+          "-handler",
+          "fail.handler",
+          "-src",
+          "examples/fail.py",
+          ...at,
+        ]);
+        const run = await cli(["invoke", "-f", "fail", "-p", "message:boom", ...at]);
+        assert.equal(run.code, 1);
+        assert.equal(JSON.parse(run.stdout).Success, false);
+        assert.match(run.stderr, /^Function "fail" failed: .*boom/);
+      },
+    );
+
+    await t.step("API errors: the node's message, exit 1", async () => {
+      const cases: [string[], string][] = [
+        [["invoke", "-f", "nope"], 'Function "nope" does not exist\n'],
+        [["delete", "-f", "nope"], 'Function "nope" does not exist\n'],
+        [["poll", "-request", "nope-1"], 'Request id "nope-1" is malformed\n'],
+        [
+          ["poll", "-request", "nope-00000000-0000-0000-0000-000000000000"],
+          'Request "nope-00000000-0000-0000-0000-000000000000" is unknown or its report expired\n',
+        ],
+        [["prewarm", "-f", "nope"], 'Function "nope" does not exist\n'],
+      ];
+      for (const [args, message] of cases) {
+        const run = await cli([...args, ...at]);
+        assert.equal(run.code, 1, args.join(" "));
+        assert.equal(run.stderr, message);
+        assert.equal(run.stdout, "");
+      }
+      const taken = await cli([
+        "create",
+        "-f",
+        "func",
+        "-runtime",
+        "python310",
+        "-handler",
+        "hello.handler",
+        "-src",
+        "examples/hello.py",
+        ...at,
+      ]);
+      assert.equal(taken.code, 1);
+      assert.match(taken.stderr, /^Function "func" already exists/);
+      const badRuntime = await cli([
+        "create",
+        "-f",
+        "cobol",
+        "-runtime",
+        "cobol85",
+        "-src",
+        "examples/hello.py",
+        ...at,
+      ]);
+      assert.equal(badRuntime.code, 1);
+      assert.match(badRuntime.stderr, /^Runtime "cobol85" is unknown/);
+    });
+
+    await t.step("usage errors: usage of that command, exit 2", async () => {
+      const unknownFlag = await cli(["invoke", "-f", "func", "--bogus", ...at]);
+      assert.equal(unknownFlag.code, 2);
+      assert.match(
+        unknownFlag.stderr,
+        /^Unknown option "--bogus"\n\nUsage: serverledge-cli invoke /,
+      );
+      const unknownCommand = await cli(["-cmd", "deploy", ...at]);
+      assert.equal(unknownCommand.code, 2);
+      assert.match(unknownCommand.stderr, /^Unknown command "deploy"\n\nUsage: serverledge-cli </);
+      const missingSrc = await cli(["create", "-f", "x", "-runtime", "python310", ...at]);
+      assert.equal(missingSrc.code, 2);
+      assert.match(missingSrc.stderr, /^Option "-src" is required for runtime "python310"\n/);
+    });
+
+    await t.step("a missing -src path: a clear message, exit 1", async () => {
+      const run = await cli([
+        "create",
+        "-f",
+        "x",
+        "-runtime",
+        "python310",
+        "-handler",
+        "x.handler",
+        "-src",
+        "examples/missing.py",
+        ...at,
+      ]);
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.stderr,
+        'Cannot read source "examples/missing.py": no such file or directory\n',
+      );
+    });
+
+    await t.step("delete -function, then the function is gone", async () => {
+      assert.deepEqual(await cliJson(["delete", "-function", "func", ...at]), { Deleted: "func" });
+      assert.deepEqual(await cliJson(["-cmd", "delete", "--function", "sleep"], env), {
+        Deleted: "sleep",
+      });
+      const names = await cliJson(["list", ...at]);
+      assert.ok(!names.includes("func"));
+    });
+
+    await t.step("an unreachable node: one line naming host and port, exit 1", async () => {
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const closed = (listener.addr as Deno.NetAddr).port;
+      listener.close();
+      const run = await cli(["status"], {
+        SERVERLEDGE_HOST: "127.0.0.1",
+        SERVERLEDGE_PORT: `${closed}`,
+      });
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.stderr,
+        `Cannot reach the node at 127.0.0.1:${closed}: connection refused\n`,
+      );
+    });
+
+    await Deno.remove(dir, { recursive: true });
+  },
+);

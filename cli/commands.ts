@@ -1,0 +1,31 @@
+/**
+ * Every `serverledge-cli` command, in the order the help lists them.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { createCommand } from "./create.ts";
+import { deleteCommand } from "./delete.ts";
+import { invokeCommand } from "./invoke.ts";
+import { listCommand } from "./list.ts";
+import { pollCommand } from "./poll.ts";
+import { prewarmCommand } from "./prewarm.ts";
+import { statusCommand } from "./status.ts";
+import { updateCommand } from "./update.ts";
+
+/** The commands, by the order of the help. */
+export const COMMANDS: readonly Command[] = [
+  createCommand,
+  updateCommand,
+  deleteCommand,
+  listCommand,
+  invokeCommand,
+  pollCommand,
+  prewarmCommand,
+  statusCommand,
+];
+
+/** The command named `name`, if there is one. */
+export function findCommandByName(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,90 @@
+/**
+ * `serverledge-cli invoke`: runs a function (`POST /invoke/<name>`) and prints its report, or
+ * the request id of an asynchronous invocation.
+ *
+ * @module
+ */
+import { apiError } from "./client.ts";
+import { type Command, FUNCTION_FLAG } from "./command.ts";
+import { CliError } from "./errors.ts";
+import { parseParams, parseQosClass, readParamsFile } from "./params.ts";
+
+/** The `invoke` command. */
+export const invokeCommand: Command = {
+  name: "invoke",
+  summary: "Invokes a function",
+  usage: "-function <name> [-param <name:value>]... [options]",
+  flags: [
+    FUNCTION_FLAG,
+    {
+      name: "param",
+      aliases: ["p"],
+      kind: "list",
+      value: "name:value",
+      help: "a parameter; its value is read as JSON when it parses, else as text",
+    },
+    {
+      name: "params_file",
+      aliases: ["j"],
+      kind: "string",
+      value: "file.json",
+      help: "a JSON object of parameters (-param values override it)",
+    },
+    {
+      name: "qosclass",
+      aliases: ["class", "qosClass", "c"],
+      kind: "string",
+      value: "class",
+      help: "QoS class: low (0), performance (1), availability or batch (2), a number, or async",
+    },
+    {
+      name: "qosrespt",
+      aliases: ["resptime", "maxRespT"],
+      kind: "number",
+      value: "seconds",
+      help: "maximum response time wanted, in seconds",
+    },
+    {
+      name: "async",
+      aliases: ["a"],
+      kind: "boolean",
+      help: "invoke asynchronously: print the request id at once (then use poll)",
+    },
+    {
+      name: "return_output",
+      aliases: ["ret_output", "o"],
+      kind: "boolean",
+      help: "return the function's printed output in the report",
+    },
+  ],
+  async run({ flags, client, output }) {
+    const name = flags.string("function")!;
+    const file = flags.string("params_file");
+    const qos = parseQosClass(flags.string("qosclass"));
+    const params = {
+      ...(file === undefined ? {} : await readParamsFile(file)),
+      ...parseParams(flags.list("param")),
+    };
+    const answer = await client.request("POST", `/invoke/${encodeURIComponent(name)}`, {
+      Params: params,
+      QoSClass: qos.qosClass,
+      QoSMaxRespT: flags.number("qosrespt") ?? -1,
+      CanDoOffloading: true,
+      Async: flags.boolean("async") || qos.async,
+      ReturnOutput: flags.boolean("return_output"),
+    });
+    const report = answer.body as { Success?: boolean; Error?: string; ReqId?: string };
+    if (answer.status === 200) {
+      output.answer(report);
+      if (report.ReqId) {
+        output.hint(`Get the result with: serverledge-cli poll -request ${report.ReqId}`);
+      }
+      return;
+    }
+    if (report?.Success === false) {
+      output.answer(report);
+      throw new CliError(`Function "${name}" failed: ${report.Error ?? "no reason given"}`);
+    }
+    throw apiError(answer);
+  },
+};

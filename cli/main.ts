@@ -1,0 +1,120 @@
+/**
+ * `serverledge-cli`: the command-line client of a Serverledge node, wire-compatible with
+ * Serverledge's own (`serverledge-cli -cmd invoke -function f -param a:2`, or
+ * `serverledge-cli invoke -f f -p a:2`). Exit codes: 0 done, 1 the node is unreachable or
+ * refused the request, 2 the command line is wrong.
+ *
+ * @module
+ */
+import { checkRequired, findCommand, type FlagSpec, parseFlags } from "./args.ts";
+import { resolveAddress } from "./address.ts";
+import { NodeClient } from "./client.ts";
+import { type Command, GLOBAL_FLAGS } from "./command.ts";
+import { COMMANDS, findCommandByName } from "./commands.ts";
+import { CliError, UsageError } from "./errors.ts";
+import { Output, type Terminal } from "./output.ts";
+import { commandUsage, generalUsage } from "./usage.ts";
+
+/** Where the CLI reads its environment and writes its output. */
+export interface CliEnvironment extends Terminal {
+  /** Reads an environment variable (`SERVERLEDGE_HOST`, `SERVERLEDGE_PORT`). */
+  env(name: string): string | undefined;
+}
+
+const ALL_FLAGS: readonly FlagSpec[] = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
+
+/**
+ * Runs the CLI on `args` and resolves its exit code: 0 done, 1 failed (node unreachable, API
+ * error, unreadable file), 2 wrong command line (the usage is printed on stderr).
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await runCli(["status", "-port", "1323"], denoEnvironment()));
+ * ```
+ */
+export async function runCli(
+  args: readonly string[],
+  environment: CliEnvironment,
+): Promise<number> {
+  // `deno task cli -- <args>` passes the `--` through.
+  const line = args[0] === "--" ? args.slice(1) : args;
+  let command: Command | undefined;
+  try {
+    const found = findCommand(line, ALL_FLAGS);
+    if (found.name === "help") return help(found.args, environment);
+    if (found.name === undefined) {
+      if (parseFlags(found.args, GLOBAL_FLAGS).boolean("help")) {
+        environment.stdout(generalUsage() + "\n");
+        return 0;
+      }
+      throw new UsageError("No command given");
+    }
+    command = findCommandByName(found.name);
+    if (!command) throw new UsageError(`Unknown command "${found.name}"`);
+    const flags = parseFlags(found.args, [...GLOBAL_FLAGS, ...command.flags]);
+    if (flags.boolean("help")) {
+      environment.stdout(commandUsage(command) + "\n");
+      return 0;
+    }
+    checkRequired(flags, command.flags);
+    const address = resolveAddress(
+      { host: flags.string("host"), port: flags.string("port") },
+      environment.env,
+    );
+    const log = flags.boolean("verbose")
+      ? (text: string) => environment.stderr(text + "\n")
+      : undefined;
+    await command.run({
+      flags,
+      client: new NodeClient(address, { log }),
+      output: new Output(environment, { json: flags.boolean("json") }),
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const usage = command ? commandUsage(command) : generalUsage();
+      environment.stderr(`${error.message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      environment.stderr(error.message + "\n");
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function help(args: string[], environment: CliEnvironment): number {
+  const name = args.find((arg) => !arg.startsWith("-"));
+  const command = name === undefined ? undefined : findCommandByName(name);
+  if (name !== undefined && !command) {
+    environment.stderr(`Unknown command "${name}"\n\n${generalUsage()}\n`);
+    return 2;
+  }
+  environment.stdout((command ? commandUsage(command) : generalUsage()) + "\n");
+  return 0;
+}
+
+/** The real process: standard output and error, and the environment variables it may read. */
+export function denoEnvironment(): CliEnvironment {
+  const encoder = new TextEncoder();
+  const write = (file: typeof Deno.stdout, text: string) => {
+    const bytes = encoder.encode(text);
+    for (let written = 0; written < bytes.length;) {
+      written += file.writeSync(bytes.subarray(written));
+    }
+  };
+  return {
+    stdout: (text) => write(Deno.stdout, text),
+    stderr: (text) => write(Deno.stderr, text),
+    interactive: Deno.stderr.isTerminal(),
+    env(name) {
+      const permission = Deno.permissions.querySync({ name: "env", variable: name });
+      return permission.state === "granted" ? Deno.env.get(name) : undefined;
+    },
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, denoEnvironment()));
+}

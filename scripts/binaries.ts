@@ -1,0 +1,53 @@
+/**
+ * The two programs this project ships, as `deno compile` (`deno task compile`) and
+ * `deno install -g` (`deno task install`) build them: the node `serverledge` and the client
+ * `serverledge-cli`, each with the permissions it runs with and the files it needs at run time.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+/** One program. */
+export interface Binary {
+  /** Command name, e.g. `serverledge`. */
+  name: string;
+  /** Entry module, relative to the project root. */
+  entry: string;
+  /** Deno flags it runs with (permissions, unstable features). */
+  runFlags: readonly string[];
+  /** Folders embedded in the compiled binary when they exist (their `*_test.ts` left out). */
+  include: readonly string[];
+  /** A quick run proving a compiled binary is this program (not a bare Deno runtime). */
+  smoke: { args: readonly string[]; expect: string };
+}
+
+/** The node: `main.ts` with the permissions of `deno task start`. */
+export const NODE_BINARY: Binary = {
+  name: "serverledge",
+  entry: "main.ts",
+  runFlags: [
+    "--unstable-kv",
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-sys",
+  ],
+  include: ["runtimes", "dashboard"],
+  smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start the node" },
+};
+
+/** The client: `cli/main.ts`, reading files (`-src`, `-params_file`) and two variables. */
+export const CLI_BINARY: Binary = {
+  name: "serverledge-cli",
+  entry: "cli/main.ts",
+  runFlags: ["--allow-net", "--allow-read", "--allow-env=SERVERLEDGE_HOST,SERVERLEDGE_PORT"],
+  include: [],
+  smoke: { args: ["help"], expect: "Usage: serverledge-cli" },
+};
+
+/** Both programs, node first. */
+export const BINARIES: readonly Binary[] = [NODE_BINARY, CLI_BINARY];
+
+/** The project root (where deno.json is). */
+export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
