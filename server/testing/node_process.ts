@@ -5,16 +5,7 @@
  * @module
  */
 import { stringify } from "yaml";
-
-/** Permissions of `deno task start` (kept in step with deno.json). */
-export const NODE_PERMISSIONS = [
-  "--unstable-kv",
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-];
+import { NODE_BINARY } from "../../scripts/binaries.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -29,7 +20,7 @@ export function freePort(): number {
 /** Runs `main.ts` with `args`; output is piped. */
 export function spawnMain(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...NODE_PERMISSIONS, MAIN, ...args],
+    args: ["run", ...NODE_BINARY.runFlags, MAIN, ...args],
     env,
     stdout: "piped",
     stderr: "piped",
