@@ -108,7 +108,17 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     restart: start,
     async [Symbol.asyncDispose]() {
       await stop();
+      await removeContainersOf(id);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** Removes the containers a (possibly killed) node left behind. */
+async function removeContainersOf(id: string): Promise<void> {
+  const docker = (...args: string[]) =>
+    new Deno.Command("docker", { args, stdout: "piped", stderr: "null" }).output();
+  const listed = await docker("ps", "-aq", "--filter", `label=serverledge.node=${id}`);
+  const ids = new TextDecoder().decode(listed.stdout).split("\n").filter(Boolean);
+  if (ids.length > 0) await docker("rm", "-f", ...ids);
 }
