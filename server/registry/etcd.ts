@@ -226,7 +226,7 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
     };
   }
 
-  /** Every registered node, ordered by area, edge before cloud, then id. */
+  /** Every registered node, ordered by key: area, then kind (cloud before edge), then id. */
   async listNodes(): Promise<NodeRecord[]> {
     const range = this.#client.getAll().prefix(NODE_PREFIX).sort("Key", "Ascend");
     const result = await this.#call(() => range.exec());

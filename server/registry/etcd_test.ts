@@ -1,63 +1,24 @@
 import assert from "node:assert/strict";
 import { Etcd3 } from "etcd3";
-import type { FunctionDefinition } from "../functions/function.ts";
 import { PayloadTooLargeError, UnavailableError } from "../errors.ts";
 import { startEtcd } from "../testing/etcd.ts";
+import * as contract from "../testing/registry_contract.ts";
+import {
+  collectFunctionEvents,
+  collectNodeEvents,
+  definition,
+  delay,
+  eventually,
+  node,
+} from "../testing/registry_contract.ts";
 import { etcdHost, EtcdRegistry } from "./etcd.ts";
-import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord } from "./registry.ts";
+import type { NodeRecord } from "./registry.ts";
 
-function definition(name: string, overrides: Partial<FunctionDefinition> = {}) {
-  return {
-    Name: name,
-    Runtime: "python311",
-    MemoryMB: 128,
-    CPUDemand: 0,
-    Handler: "f.handler",
-    TarFunctionCode: btoa("code of " + name),
-    CustomImage: "",
-    MaxConcurrency: 1,
-    Timeout: 60,
-    Version: crypto.randomUUID(),
-    ...overrides,
-  } satisfies FunctionDefinition;
-}
-
-const pending = (Node: string): AsyncEntry => ({
-  Status: "pending",
-  Node,
-  Function: "f",
-  Since: 1,
-});
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Waits until `condition()` holds, failing after `timeoutMs`. */
-async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await delay(50);
-  }
-}
-
-/** Collects the events of a watch. */
-function collect(registry: EtcdRegistry): { events: FunctionEvent[]; stop: () => void } {
-  const events: FunctionEvent[] = [];
-  const stop = registry.watchFunctions((event) => events.push(event));
-  return { events, stop };
-}
-
-/** Collects the membership events of a watch. */
-function collectNodes(registry: EtcdRegistry): { events: NodeEvent[]; stop: () => void } {
-  const events: NodeEvent[] = [];
-  const stop = registry.watchNodes((event) => events.push(event));
-  return { events, stop };
-}
-
-function node(Id: string, overrides: Partial<NodeRecord> = {}): NodeRecord {
-  return { Id, Url: `http://127.0.0.1:1323/${Id}`, Area: "ROME", Cloud: false, ...overrides };
+/** Runs `check` on a registry of its own, on an etcd of its own. */
+async function onNewRegistry(check: (registry: EtcdRegistry) => Promise<void>): Promise<void> {
+  await using etcd = await startEtcd();
+  await using registry = await EtcdRegistry.open(etcd.address);
+  await check(registry);
 }
 
 /** Whether `registry` lists a node with id `id`. */
@@ -139,27 +100,12 @@ Deno.test("EtcdRegistry.open() fails within its timeout when etcd does not answe
   assert.match(error.message, new RegExp(`^Registry "etcd" at "${address}" is unavailable: `));
 });
 
-Deno.test("EtcdRegistry creates, updates, deletes and lists functions", async () => {
-  await using etcd = await startEtcd();
-  await using registry = await EtcdRegistry.open(etcd.address);
-  assert.equal(registry.kind, "etcd");
-  const a = definition("a");
-  const b = definition("b");
-  assert.equal(await registry.createFunction(b), true);
-  assert.equal(await registry.createFunction(a), true);
-  assert.equal(await registry.createFunction(definition("a", { MemoryMB: 1 })), false);
-  assert.deepEqual(await registry.listFunctions(), [a, b]);
-
-  const a2 = definition("a", { MemoryMB: 256, TarFunctionCode: btoa("new code") });
-  assert.equal(await registry.updateFunction(a2), true);
-  assert.equal(await registry.updateFunction(definition("missing")), false);
-  assert.deepEqual(await registry.listFunctions(), [a2, b]);
-
-  assert.equal(await registry.deleteFunction("b"), true);
-  assert.equal(await registry.deleteFunction("b"), false);
-  assert.deepEqual(await registry.listFunctions(), [a2]);
-  await assert.rejects(registry.createFunction(definition("a/b")), TypeError);
-});
+Deno.test("EtcdRegistry creates, updates, deletes and lists functions", () =>
+  onNewRegistry(async (registry) => {
+    assert.equal(registry.kind, "etcd");
+    await contract.assertFunctionCrud(registry);
+    await assert.rejects(registry.createFunction(definition("a/b")), TypeError);
+  }));
 
 Deno.test("EtcdRegistry stores large definitions and refuses too large ones", async () => {
   await using etcd = await startEtcd();
@@ -175,28 +121,7 @@ Deno.test("EtcdRegistry.watchFunctions() sees the changes of every node", async 
   await using etcd = await startEtcd();
   await using node1 = await EtcdRegistry.open(etcd.address);
   await using node2 = await EtcdRegistry.open(etcd.address);
-  const watch = collect(node1);
-  const a = definition("a");
-  const a2 = definition("a", { MemoryMB: 512 });
-  const b = definition("b");
-  await node2.createFunction(a);
-  await node2.createFunction(a);
-  await node2.updateFunction(a2);
-  await node2.deleteFunction("a");
-  await node1.createFunction(b);
-  const expected = [
-    { type: "put", definition: a },
-    { type: "put", definition: a2 },
-    { type: "delete", name: "a" },
-    { type: "put", definition: b },
-  ];
-  await eventually(() => watch.events.length >= expected.length);
-  assert.deepEqual(watch.events, expected);
-
-  watch.stop();
-  await node2.deleteFunction("b");
-  await delay(200);
-  assert.equal(watch.events.length, expected.length);
+  await contract.assertWatchFunctions(node2, node1);
 });
 
 Deno.test("EtcdRegistry.watchFunctions() after listFunctions() misses no change", async () => {
@@ -207,45 +132,26 @@ Deno.test("EtcdRegistry.watchFunctions() after listFunctions() misses no change"
   assert.equal((await node1.listFunctions()).length, 1);
   const between = definition("between");
   await node2.createFunction(between);
-  const watch = collect(node1);
+  const watch = collectFunctionEvents(node1);
   await eventually(() => watch.events.length === 1);
   assert.deepEqual(watch.events, [{ type: "put", definition: between }]);
   watch.stop();
 });
 
-Deno.test("EtcdRegistry stores async entries under a lease", async () => {
-  await using etcd = await startEtcd();
-  await using registry = await EtcdRegistry.open(etcd.address);
-  const done: AsyncEntry = { Status: "done", Node: "n1", Function: "f", Report: { Result: "1" } };
-  await registry.putAsync("f-1", pending("n1"), 60);
-  assert.deepEqual(await registry.getAsync("f-1"), pending("n1"));
-  await registry.putAsync("f-1", done, 60);
-  assert.deepEqual(await registry.getAsync("f-1"), done);
-  assert.equal(await registry.getAsync("f-2"), undefined);
-  await assert.rejects(registry.putAsync("f-3", done, 0), RangeError);
+Deno.test("EtcdRegistry stores async entries under a lease", () =>
+  onNewRegistry(async (registry) => {
+    await contract.assertAsyncEntries(registry);
+    await contract.assertAsyncEntriesExpire(registry, 1, 5_000);
+  }));
 
-  await registry.putAsync("f-short", done, 1);
-  assert.deepEqual(await registry.getAsync("f-short"), done);
-  await eventually(async () => await registry.getAsync("f-short") === undefined, 6_000);
-  assert.deepEqual(await registry.getAsync("f-1"), done);
-});
-
-Deno.test("EtcdRegistry.listPendingAsync() lists the pending entries of a node", async () => {
-  await using etcd = await startEtcd();
-  await using registry = await EtcdRegistry.open(etcd.address);
-  await registry.putAsync("f-1", pending("n1"), 60);
-  await registry.putAsync("f-2", pending("n2"), 60);
-  await registry.putAsync("f-3", { ...pending("n1"), Status: "done", Report: {} }, 60);
-  await registry.putAsync("f-4", pending("n1"), 60);
-  assert.deepEqual(await registry.listPendingAsync("n1"), ["f-1", "f-4"]);
-  assert.deepEqual(await registry.listPendingAsync("n3"), []);
-});
+Deno.test("EtcdRegistry.listPendingAsync() lists the pending entries of a node", () =>
+  onNewRegistry(contract.assertPendingAsync));
 
 Deno.test("EtcdRegistry survives an etcd restart", async () => {
   await using etcd = await startEtcd();
   await using node1 = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
   await using node2 = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
-  const watch = collect(node1);
+  const watch = collectFunctionEvents(node1);
   const a = definition("a");
   await node2.createFunction(a);
   await eventually(() => watch.events.length === 1);
@@ -269,7 +175,7 @@ Deno.test("EtcdRegistry survives an etcd restart", async () => {
 Deno.test("EtcdRegistry.close() does not wait for a dead etcd", async () => {
   await using etcd = await startEtcd();
   const registry = await EtcdRegistry.open(etcd.address);
-  collect(registry);
+  collectFunctionEvents(registry);
   await etcd.stop();
   const started = Date.now();
   await registry.close();
@@ -280,45 +186,23 @@ Deno.test("EtcdRegistry.registerNode() is seen by every node until it unregister
   await using etcd = await startEtcd();
   await using nodeA = await EtcdRegistry.open(etcd.address);
   await using nodeB = await EtcdRegistry.open(etcd.address);
-  assert.deepEqual(await nodeB.listNodes(), []);
-  const watch = collectNodes(nodeB);
+  await contract.assertNodeMembership(nodeA, nodeB);
+});
+
+Deno.test("EtcdRegistry.listNodes() orders nodes by area, then kind and id", async () => {
+  await using etcd = await startEtcd();
+  await using nodeA = await EtcdRegistry.open(etcd.address);
+  await using nodeB = await EtcdRegistry.open(etcd.address);
   const a = node("a");
   const cloud = node("c", { Area: "MILAN", Cloud: true });
-  const unregisterA = await nodeA.registerNode(a, 10);
-  const unregisterCloud = await nodeB.registerNode(cloud, 10);
-  assert.deepEqual(await nodeB.listNodes(), [cloud, a]); // ordered by area, then kind and id
+  await nodeA.registerNode(a, 10);
+  await nodeB.registerNode(cloud, 10);
+  assert.deepEqual(await nodeB.listNodes(), [cloud, a]);
   assert.deepEqual(await nodeA.listNodes(), [cloud, a]);
-  await eventually(() => watch.events.length === 2);
-  assert.deepEqual(watch.events, [{ type: "put", node: a }, { type: "put", node: cloud }]);
-
-  const started = Date.now();
-  await unregisterA();
-  await eventually(() => watch.events.length === 3, 1_000);
-  assert.ok(Date.now() - started < 1_000, `took ${Date.now() - started} ms`);
-  assert.deepEqual(watch.events[2], { type: "delete", id: "a" });
-  assert.deepEqual(await nodeB.listNodes(), [cloud]);
-  await unregisterA(); // twice is harmless
-
-  watch.stop();
-  await unregisterCloud();
-  await delay(200);
-  assert.equal(watch.events.length, 3);
-  assert.deepEqual(await nodeA.listNodes(), []);
 });
 
-Deno.test("EtcdRegistry.registerNode() refuses malformed nodes and TTLs", async () => {
-  await using etcd = await startEtcd();
-  await using registry = await EtcdRegistry.open(etcd.address);
-  await assert.rejects(registry.registerNode(node(""), 10), TypeError);
-  await assert.rejects(registry.registerNode(node("a/b"), 10), /Node Id "a\/b" is invalid/);
-  await assert.rejects(registry.registerNode(node("a", { Area: "" }), 10), TypeError);
-  await assert.rejects(registry.registerNode(node("a", { Url: "" }), 10), TypeError);
-  const notBoolean = { ...node("a"), Cloud: "yes" } as unknown as NodeRecord;
-  await assert.rejects(registry.registerNode(notBoolean, 10), TypeError);
-  await assert.rejects(registry.registerNode(node("a"), 0), RangeError);
-  await assert.rejects(registry.registerNode(node("a"), Number.NaN), RangeError);
-  assert.deepEqual(await registry.listNodes(), []);
-});
+Deno.test("EtcdRegistry.registerNode() refuses malformed nodes and TTLs", () =>
+  onNewRegistry(contract.assertRefusesMalformedNodes));
 
 Deno.test("EtcdRegistry.watchNodes() after listNodes() misses no change", async () => {
   await using etcd = await startEtcd();
@@ -328,7 +212,7 @@ Deno.test("EtcdRegistry.watchNodes() after listNodes() misses no change", async 
   assert.equal((await nodeB.listNodes()).length, 1);
   const between = node("between");
   await nodeA.registerNode(between, 10);
-  const watch = collectNodes(nodeB);
+  const watch = collectNodeEvents(nodeB);
   await eventually(() => watch.events.length === 1);
   assert.deepEqual(watch.events, [{ type: "put", node: between }]);
   watch.stop();
@@ -338,7 +222,7 @@ Deno.test("EtcdRegistry.watchNodes() ignores keys that are not node records", as
   await using etcd = await startEtcd();
   await using registry = await EtcdRegistry.open(etcd.address);
   await using other = await EtcdRegistry.open(etcd.address);
-  const watch = collectNodes(registry);
+  const watch = collectNodeEvents(registry);
   const client = new Etcd3({ hosts: etcd.address });
   try {
     await client.put("/registry/ROME/edge").value("{}");
@@ -359,7 +243,7 @@ Deno.test("EtcdRegistry.watchNodes() ignores keys that are not node records", as
 Deno.test("EtcdRegistry drops a killed node within its lease TTL", async () => {
   await using etcd = await startEtcd();
   await using observer = await EtcdRegistry.open(etcd.address);
-  const watch = collectNodes(observer);
+  const watch = collectNodeEvents(observer);
   const child = await spawnRegisteredNode(etcd.address, node("doomed"), 2);
   try {
     await eventually(() => watch.events.length === 1);
@@ -383,7 +267,7 @@ Deno.test("EtcdRegistry keeps a node registered across a short etcd restart", as
   await using etcd = await startEtcd();
   await using nodeA = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
   await using nodeB = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
-  const watch = collectNodes(nodeB);
+  const watch = collectNodeEvents(nodeB);
   await nodeA.registerNode(node("a"), 2);
   await eventually(() => watch.events.length === 1);
 
@@ -401,7 +285,7 @@ Deno.test("EtcdRegistry registers a node again after losing its lease in an outa
   await using etcd = await startEtcd();
   await using nodeA = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
   await using nodeB = await EtcdRegistry.open(etcd.address, { timeoutMs: 2_000 });
-  const watch = collectNodes(nodeB);
+  const watch = collectNodeEvents(nodeB);
   const unregister = await nodeA.registerNode(node("a"), 2);
   await eventually(() => watch.events.length === 1);
 
@@ -453,7 +337,7 @@ Deno.test("EtcdRegistry.close() stops keepalives without waiting for a dead etcd
   await using etcd = await startEtcd();
   const registry = await EtcdRegistry.open(etcd.address);
   await registry.registerNode(node("a"), 2);
-  collectNodes(registry);
+  collectNodeEvents(registry);
   await etcd.stop();
   const started = Date.now();
   await registry.close();

@@ -70,7 +70,10 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   let output = "";
   let child: Deno.ChildProcess | undefined;
   const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) output += chunk;
+    // A TextDecoder rather than TextDecoderStream: its types differ between Deno's and the DOM's
+    // libs, and `deno check .` sees both once the dashboard's Preact (DOM) types are in.
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
   };
   const start = async () => {
     const process = spawnMain([configPath]);

@@ -1,0 +1,260 @@
+/**
+ * The behaviour every {@linkcode Registry} backend must share, as assertions the backends'
+ * tests call on their own registries, and the fixtures they use.
+ *
+ * Each `assert…` function starts from an empty registry and leaves behind what it stored.
+ * Those that watch take a `writer` and a `watcher` (the same registry by default): with a
+ * shared backend they may be two registries on the same store, so that the watcher sees the
+ * changes of another node; the waits are then as long as the backend needs to deliver them.
+ *
+ * @example In a backend's tests
+ * ```ts
+ * import { assertFunctionCrud } from "./registry_contract.ts";
+ * import { EmbeddedRegistry } from "../registry/embedded.ts";
+ *
+ * Deno.test("EmbeddedRegistry creates, updates, deletes and lists functions", async () => {
+ *   await using registry = await EmbeddedRegistry.open(await Deno.makeTempDir());
+ *   await assertFunctionCrud(registry);
+ * });
+ * ```
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { FunctionDefinition } from "../functions/function.ts";
+import type {
+  AsyncEntry,
+  FunctionEvent,
+  NodeEvent,
+  NodeRecord,
+  Registry,
+} from "../registry/registry.ts";
+
+/** A valid definition named `name` (with its own code and a fresh `Version`), then `overrides`. */
+export function definition(
+  name: string,
+  overrides: Partial<FunctionDefinition> = {},
+): FunctionDefinition {
+  return {
+    Name: name,
+    Runtime: "python311",
+    MemoryMB: 128,
+    CPUDemand: 0,
+    Handler: "f.handler",
+    TarFunctionCode: btoa("code of " + name),
+    CustomImage: "",
+    MaxConcurrency: 1,
+    Timeout: 60,
+    Version: crypto.randomUUID(),
+    ...overrides,
+  } satisfies FunctionDefinition;
+}
+
+/** An edge node record of area `ROME` with id `Id`, then `overrides`. */
+export function node(Id: string, overrides: Partial<NodeRecord> = {}): NodeRecord {
+  return { Id, Url: `http://127.0.0.1:1323/${Id}`, Area: "ROME", Cloud: false, ...overrides };
+}
+
+/** A pending async entry of function `f` started by node `Node`. */
+export function pendingEntry(Node: string): AsyncEntry {
+  return { Status: "pending", Node, Function: "f", Since: 1 };
+}
+
+/** A done async entry of function `f` run by node `Node`. */
+export function doneEntry(Node: string): AsyncEntry {
+  return { Status: "done", Node, Function: "f", Report: { Success: true, Result: "1" } };
+}
+
+/** Resolves after `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until `condition()` holds, failing after `timeoutMs`. */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await delay(50);
+  }
+}
+
+/** Collects the function events `registry` sees from now on, until `stop()`. */
+export function collectFunctionEvents(
+  registry: Registry,
+): { events: FunctionEvent[]; stop: () => void } {
+  const events: FunctionEvent[] = [];
+  const stop = registry.watchFunctions((event) => events.push(event));
+  return { events, stop };
+}
+
+/** Collects the membership events `registry` sees from now on, until `stop()`. */
+export function collectNodeEvents(registry: Registry): { events: NodeEvent[]; stop: () => void } {
+  const events: NodeEvent[] = [];
+  const stop = registry.watchNodes((event) => events.push(event));
+  return { events, stop };
+}
+
+/**
+ * Checks that functions are created only under a new name, updated only when they exist,
+ * deleted once, listed by name with their code, and that an empty name is refused.
+ */
+export async function assertFunctionCrud(registry: Registry): Promise<void> {
+  const a = definition("a");
+  const b = definition("b");
+  assert.equal(await registry.createFunction(b), true);
+  assert.equal(await registry.createFunction(a), true);
+  assert.equal(await registry.createFunction(definition("a", { MemoryMB: 1 })), false);
+  assert.deepEqual(await registry.listFunctions(), [a, b]);
+
+  const a2 = definition("a", { MemoryMB: 256, TarFunctionCode: btoa("new code") });
+  assert.equal(await registry.updateFunction(a2), true);
+  assert.equal(await registry.updateFunction(definition("missing")), false);
+  assert.deepEqual(await registry.listFunctions(), [a2, b]);
+
+  assert.equal(await registry.deleteFunction("b"), true);
+  assert.equal(await registry.deleteFunction("b"), false);
+  assert.deepEqual(await registry.listFunctions(), [a2]);
+
+  await assert.rejects(registry.createFunction(definition("")), TypeError);
+  assert.deepEqual(await registry.listFunctions(), [a2]);
+}
+
+/**
+ * Checks that `watcher` sees every successful change, made by `writer` or by itself, in order
+ * (refused creates, updates and deletes are not events), and nothing once stopped.
+ */
+export async function assertWatchFunctions(
+  writer: Registry,
+  watcher: Registry = writer,
+): Promise<void> {
+  const watch = collectFunctionEvents(watcher);
+  const a = definition("a");
+  const a2 = definition("a", { MemoryMB: 512 });
+  const b = definition("b");
+  await writer.createFunction(a);
+  await writer.createFunction(a);
+  await writer.updateFunction(a2);
+  await writer.updateFunction(definition("missing"));
+  await writer.deleteFunction("a");
+  await writer.deleteFunction("a");
+  await watcher.createFunction(b);
+  const expected: FunctionEvent[] = [
+    { type: "put", definition: a },
+    { type: "put", definition: a2 },
+    { type: "delete", name: "a" },
+    { type: "put", definition: b },
+  ];
+  await eventually(() => watch.events.length >= expected.length);
+  assert.deepEqual(watch.events, expected);
+
+  watch.stop();
+  await writer.deleteFunction("b");
+  await delay(200);
+  assert.equal(watch.events.length, expected.length);
+}
+
+/**
+ * Checks that an async entry reads back as stored, is replaced by a later put under the same
+ * id, that an unknown id reads as `undefined`, and that a TTL that is not positive is refused.
+ */
+export async function assertAsyncEntries(registry: Registry): Promise<void> {
+  const pending = pendingEntry("n1");
+  const done = doneEntry("n1");
+  await registry.putAsync("f-1", pending, 60);
+  assert.deepEqual(await registry.getAsync("f-1"), pending);
+  await registry.putAsync("f-1", done, 60);
+  assert.deepEqual(await registry.getAsync("f-1"), done);
+  assert.equal(await registry.getAsync("f-2"), undefined);
+  for (const ttl of [0, -1, Number.NaN]) {
+    await assert.rejects(registry.putAsync("f-3", done, ttl), RangeError, String(ttl));
+  }
+  assert.equal(await registry.getAsync("f-3"), undefined);
+}
+
+/**
+ * Checks that an async entry put with `ttlSeconds` reads back at once, reads as absent at the
+ * latest `withinMs` after its TTL, and that an entry with a longer TTL stays meanwhile.
+ */
+export async function assertAsyncEntriesExpire(
+  registry: Registry,
+  ttlSeconds: number,
+  withinMs: number,
+): Promise<void> {
+  const done = doneEntry("n1");
+  await registry.putAsync("f-long", done, 60);
+  await registry.putAsync("f-short", done, ttlSeconds);
+  assert.deepEqual(await registry.getAsync("f-short"), done);
+  const expired = async () => await registry.getAsync("f-short") === undefined;
+  await eventually(expired, ttlSeconds * 1000 + withinMs);
+  assert.deepEqual(await registry.getAsync("f-long"), done);
+}
+
+/** Checks that `listPendingAsync(node)` lists, by id, the pending entries of that node only. */
+export async function assertPendingAsync(registry: Registry): Promise<void> {
+  await registry.putAsync("f-1", pendingEntry("n1"), 60);
+  await registry.putAsync("f-2", pendingEntry("n2"), 60);
+  await registry.putAsync("f-3", doneEntry("n1"), 60);
+  await registry.putAsync("f-4", pendingEntry("n1"), 60);
+  assert.deepEqual(await registry.listPendingAsync("n1"), ["f-1", "f-4"]);
+  assert.deepEqual(await registry.listPendingAsync("n2"), ["f-2"]);
+  assert.deepEqual(await registry.listPendingAsync("n3"), []);
+}
+
+/**
+ * Checks that a node registered through `registering` or `observing` is listed by both and
+ * seen by `observing`'s watch; that unregistering removes it at once (within 1 s) and twice
+ * is harmless; and that a stopped watch sees nothing more.
+ */
+export async function assertNodeMembership(
+  registering: Registry,
+  observing: Registry = registering,
+): Promise<void> {
+  assert.deepEqual(await observing.listNodes(), []);
+  const watch = collectNodeEvents(observing);
+  const a = node("a");
+  const b = node("b", { Url: "http://127.0.0.1:9999" });
+  const unregisterB = await registering.registerNode(b, 10);
+  const unregisterA = await observing.registerNode(a, 10);
+  assert.deepEqual(await registering.listNodes(), [a, b]);
+  assert.deepEqual(await observing.listNodes(), [a, b]);
+  await eventually(() => watch.events.length >= 2);
+  assert.deepEqual(watch.events, [{ type: "put", node: b }, { type: "put", node: a }]);
+
+  const started = Date.now();
+  await unregisterB();
+  await eventually(() => watch.events.length >= 3, 1_000);
+  assert.ok(Date.now() - started < 1_000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(watch.events.slice(2), [{ type: "delete", id: "b" }]);
+  assert.deepEqual(await observing.listNodes(), [a]);
+  assert.deepEqual(await registering.listNodes(), [a]);
+  await unregisterB(); // twice is harmless
+
+  watch.stop();
+  await unregisterA();
+  await delay(200);
+  assert.equal(watch.events.length, 3);
+  assert.deepEqual(await registering.listNodes(), []);
+}
+
+/**
+ * Checks that `registerNode` refuses, registering nothing, a node whose Id or Area is empty or
+ * holds "/", whose Url is empty or whose Cloud is not a boolean (`TypeError`), and a TTL that
+ * is not a positive number (`RangeError`).
+ */
+export async function assertRefusesMalformedNodes(registry: Registry): Promise<void> {
+  await assert.rejects(registry.registerNode(node(""), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a/b"), 10), /Node Id "a\/b" is invalid/);
+  await assert.rejects(registry.registerNode(node("a", { Area: "" }), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a", { Area: "A/B" }), 10), TypeError);
+  await assert.rejects(registry.registerNode(node("a", { Url: "" }), 10), TypeError);
+  const notBoolean = { ...node("a"), Cloud: "yes" } as unknown as NodeRecord;
+  await assert.rejects(registry.registerNode(notBoolean, 10), TypeError);
+  for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    await assert.rejects(registry.registerNode(node("a"), ttl), RangeError, String(ttl));
+  }
+  assert.deepEqual(await registry.listNodes(), []);
+}
