@@ -33,7 +33,7 @@ export const NODE_BINARY: Binary = {
     "--allow-env",
     "--allow-sys",
   ],
-  include: ["runtimes", "dashboard"],
+  include: ["runtimes", "dashboard/dist"],
   smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start the node" },
 };
 

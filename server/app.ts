@@ -14,6 +14,7 @@ import { statusRoutes } from "./api/status.ts";
 import { eventRoutes } from "./api/events.ts";
 import { metricsRoutes } from "./api/metrics.ts";
 import { runtimeRoutes } from "./api/runtimes.ts";
+import { dashboardRoutes } from "./api/dashboard.ts";
 
 /** Options of {@linkcode createApp}. */
 export interface AppOptions {
@@ -39,6 +40,7 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
   app.route("/", eventRoutes(services));
   app.route("/", metricsRoutes(services, options.metricsEnabled));
   app.route("/", runtimeRoutes());
+  app.route("/", dashboardRoutes());
   app.notFound((c) => c.json({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HttpError) {

@@ -46,6 +46,7 @@ export function nodeStatus(services: NodeServices) {
     ...load,
     Policy: identity.policy,
     Registry: identity.registry,
+    RegistryConnected: cluster.registryConnected(),
     UptimeSeconds: Math.round((Date.now() - identity.startedAt) / 1000),
     BusyContainers: busy,
     DropCount: counters.dropped,

@@ -83,6 +83,16 @@ Deno.test(
     assert.ok(gone < 6_000, `gone after ${gone} ms (TTL 2 s)`);
     await b.restart();
     await until(sees(a, b.id), "B to reappear");
+
+    const connected = async () =>
+      ((await (await fetch(`${a.url}/status`)).json()) as { RegistryConnected: boolean })
+        .RegistryConnected;
+    assert.equal(await connected(), true);
+    await etcd.stop();
+    await until(async () => !(await connected()), "A to notice etcd is down");
+    await etcd.start();
+    await until(connected, "A to see etcd again");
+    await until(sees(a, b.id), "A to see B after the etcd restart");
   },
 );
 

@@ -40,6 +40,7 @@ export class ClusterView {
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #stopWatch: () => void = () => {};
   #unregister: () => Promise<void> = () => Promise.resolve();
+  #registryConnected = true;
 
   /** @param options registry, identity and intervals */
   constructor(options: ClusterViewOptions) {
@@ -59,7 +60,10 @@ export class ClusterView {
     if (staticCloudUrl && ![...this.#peers.values()].some((p) => p.url === staticCloudUrl)) {
       this.#add({ Id: staticCloudUrl, Url: staticCloudUrl, Area: "", Cloud: true });
     }
-    this.#every(this.#options.nearbyIntervalSeconds, () => this.#pollAll(false));
+    this.#every(this.#options.nearbyIntervalSeconds, () => {
+      this.#resync();
+      this.#pollAll(false);
+    });
     this.#every(this.#options.monitoringIntervalSeconds, () => this.#pollAll(true));
   }
 
@@ -71,6 +75,11 @@ export class ClusterView {
   /** Cloud nodes that answered recently. */
   clouds(): Peer[] {
     return this.#usable(true);
+  }
+
+  /** Whether the registry answered the last membership check (etcd connection state). */
+  registryConnected(): boolean {
+    return this.#registryConnected;
   }
 
   /** Every known node, usable or not, for `/status`. */
@@ -91,6 +100,26 @@ export class ClusterView {
     await this.#unregister().catch((error) =>
       console.error("Could not remove this node's registration:", error)
     );
+  }
+
+  /**
+   * Lists the members again (a safety net behind the watch): adds nodes the watch missed,
+   * drops registered ones that are gone, and records whether the registry answered.
+   */
+  async #resync(): Promise<void> {
+    try {
+      const nodes = await this.#options.registry.listNodes();
+      this.#registryConnected = true;
+      const ids = new Set(nodes.map((n) => n.Id));
+      for (const peer of [...this.#peers.values()]) {
+        if (peer.url !== this.#options.staticCloudUrl && !ids.has(peer.id)) {
+          this.#peers.delete(peer.id);
+        }
+      }
+      for (const node of nodes) this.#add(node);
+    } catch {
+      this.#registryConnected = false;
+    }
   }
 
   #add(node: NodeRecord): void {

@@ -42,6 +42,7 @@ Deno.test("a static cloud is polled, named by its answer, and dropped when stale
   try {
     await view.start();
     assert.deepEqual(view.neighbours(), [], "the node never sees itself");
+    assert.equal(view.registryConnected(), true);
     await until(() => view.clouds().length === 1, "the cloud answered");
     const [cloud] = view.clouds();
     assert.equal(cloud.id, "cloud-1");

@@ -1,0 +1,184 @@
+/**
+ * A small client of the node's HTTP API for the dashboard: JSON in and out, the node's
+ * `{"Error": "..."}` answers turned into {@linkcode ApiError}, and an optional bearer token.
+ *
+ * @module
+ */
+import type {
+  ExecutionReport,
+  FunctionDefinitionBody,
+  FunctionInfo,
+  InvokeBody,
+  NodeStatus,
+  RuntimeInfo,
+} from "./types.ts";
+
+/** An error answer of the node (or a failed request: `status` 0). */
+export class ApiError extends Error {
+  /** HTTP status, 0 when the node could not be reached. */
+  readonly status: number;
+  /** The parsed answer body, when it was JSON. */
+  readonly body: unknown;
+
+  /** An error with the node's message. */
+  constructor(status: number, message: string, body?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.body = body;
+  }
+
+  /** Whether the node asks for (another) token. */
+  get unauthorized(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+/** Options of {@linkcode NodeApi}. */
+export interface NodeApiOptions {
+  /** Base URL of the node. @default "" (the page's own origin) */
+  baseUrl?: string;
+  /** The token to send as `Authorization: Bearer`, if any. @default no token */
+  token?: () => string | undefined;
+  /** The fetch to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** What an async invocation answers. */
+export interface AsyncAnswer {
+  /** Id to poll. */
+  ReqId: string;
+}
+
+/**
+ * Calls the node's API.
+ *
+ * @example
+ * ```ts
+ * const api = new NodeApi();
+ * const status = await api.status();
+ * console.log(status.Id);
+ * ```
+ */
+export class NodeApi {
+  readonly #baseUrl: string;
+  readonly #token: () => string | undefined;
+  readonly #fetch: typeof fetch;
+
+  /** A client of the node at `options.baseUrl`. */
+  constructor(options: NodeApiOptions = {}) {
+    this.#baseUrl = options.baseUrl ?? "";
+    this.#token = options.token ?? (() => undefined);
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /** Headers every request carries (the token, when there is one). */
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    const token = this.#token();
+    return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+  }
+
+  /** The full URL of `path`. */
+  url(path: string): string {
+    return this.#baseUrl + path;
+  }
+
+  /** `GET /status`. */
+  status(): Promise<NodeStatus> {
+    return this.#request<NodeStatus>("GET", "/status");
+  }
+
+  /** `GET /function?details=true`, sorted by name. */
+  async functions(): Promise<FunctionInfo[]> {
+    const list = await this.#request<FunctionInfo[]>("GET", "/function?details=true");
+    return [...list].sort((a, b) => a.Name.localeCompare(b.Name));
+  }
+
+  /** `GET /runtimes`. */
+  runtimes(): Promise<RuntimeInfo[]> {
+    return this.#request<RuntimeInfo[]>("GET", "/runtimes");
+  }
+
+  /** `POST /create`. */
+  create(body: FunctionDefinitionBody): Promise<{ Created: string; Runtime: string }> {
+    return this.#request("POST", "/create", body);
+  }
+
+  /** `POST /update`. */
+  update(body: FunctionDefinitionBody): Promise<{ Updated: string; Runtime: string }> {
+    return this.#request("POST", "/update", body);
+  }
+
+  /** `POST /delete`. */
+  delete(name: string): Promise<{ Deleted: string }> {
+    return this.#request("POST", "/delete", { Name: name });
+  }
+
+  /** `POST /prewarm`: answers how many containers were started. */
+  prewarm(name: string, instances: number): Promise<{ Prewarmed: number }> {
+    return this.#request("POST", "/prewarm", { Function: name, Instances: instances });
+  }
+
+  /**
+   * `POST /invoke/<name>`: the report, or `{ReqId}` when `body.Async`. A failed function
+   * (HTTP 500 with a report) answers its report rather than throwing.
+   */
+  async invoke(name: string, body: InvokeBody): Promise<ExecutionReport | AsyncAnswer> {
+    try {
+      return await this.#request("POST", `/invoke/${encodeURIComponent(name)}`, body);
+    } catch (error) {
+      if (error instanceof ApiError && isReport(error.body)) return error.body;
+      throw error;
+    }
+  }
+
+  /** `GET /poll/<id>`: the report, or `undefined` while there is none yet (404). */
+  async poll(reqId: string): Promise<ExecutionReport | undefined> {
+    try {
+      return await this.#request<ExecutionReport>("GET", `/poll/${encodeURIComponent(reqId)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      if (error instanceof ApiError && isReport(error.body)) return error.body;
+      throw error;
+    }
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.#fetch(this.url(path), {
+        method,
+        headers: this.headers(body === undefined ? {} : { "content-type": "application/json" }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, `Cannot reach the node: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text for the message
+    }
+    if (!response.ok) {
+      throw new ApiError(response.status, errorMessage(response, parsed, text), parsed);
+    }
+    return parsed as T;
+  }
+}
+
+/** Whether `value` is an execution report (as opposed to an error answer). */
+export function isReport(value: unknown): value is ExecutionReport {
+  return typeof value === "object" && value !== null && "Success" in value &&
+    "ResponseTime" in value;
+}
+
+function errorMessage(response: Response, parsed: unknown, text: string): string {
+  if (typeof parsed === "object" && parsed !== null && "Error" in parsed) {
+    return String((parsed as { Error: unknown }).Error);
+  }
+  const detail = text.trim().slice(0, 200);
+  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}` +
+    (detail ? `: ${detail}` : "");
+}

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { readCodeArchive } from "../../server/functions/code_archive.ts";
+import {
+  defaultHandler,
+  editorFileName,
+  encodeBase64,
+  packCode,
+  runtimeFamily,
+  starterCode,
+  stripTopFolder,
+  suggestHandler,
+} from "./code.ts";
+
+Deno.test("runtimeFamily knows canonical names and aliases", () => {
+  assert.equal(runtimeFamily("python310"), "python");
+  assert.equal(runtimeFamily("nodejs17"), "node");
+  assert.equal(runtimeFamily("custom"), "custom");
+});
+
+Deno.test("stripTopFolder removes a picked folder's own name only when all share it", () => {
+  assert.deepEqual(stripTopFolder(["app/hello.py", "app/lib/util.py"]), [
+    "hello.py",
+    "lib/util.py",
+  ]);
+  assert.deepEqual(stripTopFolder(["hello.py", "util.py"]), ["hello.py", "util.py"]);
+  assert.deepEqual(stripTopFolder(["a/x.py", "b/y.py"]), ["a/x.py", "b/y.py"]);
+  assert.deepEqual(stripTopFolder([]), []);
+});
+
+Deno.test("suggestHandler follows each runtime's convention", () => {
+  assert.equal(suggestHandler("python311", ["util.py", "hello.py"]), "hello.handler");
+  assert.equal(
+    suggestHandler("python311", ["util.py", "main.py", "lib/handler.py"]),
+    "main.handler",
+  );
+  assert.equal(suggestHandler("nodejs18", ["sieve.js", "index.js"]), "index.js");
+  assert.equal(suggestHandler("nodejs18", ["sieve.js", "README.md"]), "sieve.js");
+  assert.equal(suggestHandler("python311", ["README.md"]), "");
+  assert.equal(suggestHandler("custom", ["x.py"]), "");
+});
+
+Deno.test("editorFileName derives the file from the handler", () => {
+  assert.equal(editorFileName("python310", "hello.handler"), "hello.py");
+  assert.equal(editorFileName("python310", "pkg.mod.handler"), "pkg/mod.py");
+  assert.equal(editorFileName("python310", "bad"), "main.py");
+  assert.equal(editorFileName("python310", defaultHandler("python310")), "main.py");
+  assert.equal(editorFileName("nodejs18", "sieve.js"), "sieve.js");
+  assert.equal(editorFileName("nodejs18", "../x.js"), "index.js");
+  assert.equal(editorFileName("custom", "anything"), "function");
+  assert.match(starterCode("python311"), /^def handler\(params, context\):/);
+  assert.match(starterCode("nodejs18"), /module\.exports/);
+});
+
+Deno.test("packCode makes a tar the node accepts", async () => {
+  const encoder = new TextEncoder();
+  const code = packCode([
+    { path: "lib/util.py", data: encoder.encode("X = 1\n") },
+    { path: "hello.py", data: encoder.encode("def handler(p, c):\n    return 1\n") },
+  ]);
+  const files = await readCodeArchive(code, { maxBytes: 1 << 20 });
+  assert.deepEqual(files.map((f) => f.path).sort(), ["hello.py", "lib/util.py"]);
+});
+
+Deno.test("encodeBase64 handles large inputs", () => {
+  const bytes = new Uint8Array(200_000).map((_, i) => i % 256);
+  const back = Uint8Array.from(atob(encodeBase64(bytes)), (c) => c.charCodeAt(0));
+  assert.deepEqual(back, bytes);
+});

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { readCodeArchive } from "../../server/functions/code_archive.ts";
+import { buildDefinition, emptyForm, formFromFunction, isArchive } from "./function_form.ts";
+
+Deno.test("a blank Python form with a name makes a create body with the editor's code", async () => {
+  const form = { ...emptyForm("python311"), name: "hello" };
+  const result = buildDefinition(form);
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.equal(result.body.Handler, "main.handler");
+  assert.equal(result.body.MemoryMB, 128);
+  assert.equal(result.body.CPUDemand, undefined);
+  const files = await readCodeArchive(result.body.TarFunctionCode, { maxBytes: 1 << 20 });
+  assert.deepEqual(files.map((f) => f.path), ["main.py"]);
+  assert.match(new TextDecoder().decode(files[0].data), /def handler/);
+});
+
+Deno.test("the form points at the field to fix", () => {
+  const base = { ...emptyForm("python311"), name: "ok" };
+  const field = (change: Partial<typeof base>) => {
+    const r = buildDefinition({ ...base, ...change });
+    return r.ok ? "ok" : r.field;
+  };
+  assert.equal(field({ name: "-bad" }), "name");
+  assert.equal(field({ name: "a b" }), "name");
+  assert.equal(field({ memory: "12.5" }), "memory");
+  assert.equal(field({ memory: "0" }), "memory");
+  assert.equal(field({ cpu: "x" }), "cpu");
+  assert.equal(field({ cpu: "0.5" }), "ok");
+  assert.equal(field({ timeout: "1.5" }), "timeout");
+  assert.equal(field({ maxConcurrency: "4" }), "ok");
+  assert.equal(field({ handler: " " }), "handler");
+  assert.equal(field({ code: "  " }), "code");
+  assert.equal(field({ source: "files" }), "files");
+  assert.equal(field({ runtime: "custom", handler: "" }), "customImage");
+  assert.equal(field({ runtime: "custom", handler: "", customImage: "me/img", code: "" }), "ok");
+});
+
+Deno.test("optional numbers are sent only when given", () => {
+  const r = buildDefinition({
+    ...emptyForm("nodejs18"),
+    name: "n",
+    cpu: "0.25",
+    maxConcurrency: "2",
+    timeout: "30",
+  });
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(r.body.Handler, "index.js");
+  assert.equal(r.body.CPUDemand, 0.25);
+  assert.equal(r.body.MaxConcurrency, 2);
+  assert.equal(r.body.Timeout, 30);
+});
+
+Deno.test("an update form keeps the settings and asks for the code again", () => {
+  const form = formFromFunction({
+    Name: "f",
+    Runtime: "python311",
+    MemoryMB: 256,
+    CPUDemand: 0,
+    Handler: "f.handler",
+    MaxConcurrency: 1,
+    Timeout: 60,
+  });
+  assert.equal(form.memory, "256");
+  assert.equal(form.cpu, "");
+  assert.equal(form.maxConcurrency, "");
+  assert.equal(form.timeout, "60");
+  assert.equal(form.source, "files");
+  const r = buildDefinition(form);
+  assert.ok(!r.ok && r.field === "files");
+});
+
+Deno.test("one picked tar is sent as it is", () => {
+  const tar = new Uint8Array([1, 2, 3]);
+  const r = buildDefinition({
+    ...emptyForm("python311"),
+    name: "t",
+    source: "files",
+    files: [{ path: "code.tar", data: tar }],
+  });
+  assert.ok(r.ok && r.body.TarFunctionCode === btoa("\x01\x02\x03"));
+  assert.ok(isArchive([{ path: "x.TGZ", data: tar }]));
+  assert.ok(!isArchive([{ path: "x.tar", data: tar }, { path: "y.py", data: tar }]));
+});
