@@ -89,7 +89,7 @@ try {
     nodeCold.push(performance.now() - t);
     if (report.IsWarmStart) throw new Error("expected a cold start");
     await post(`${url}/delete`, { Name: `cold${i}` });
-    await containersGone(url); // as the floor loop, start the next one on a quiet daemon
+    await containersGone(node.id); // as the floor loop, start the next one on a quiet daemon
   }
   rows.push([
     "cold start (median)",
@@ -155,13 +155,15 @@ try {
   await backend.removeAll();
 }
 
-async function containersGone(nodeUrl: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const status = await (await fetch(`${nodeUrl}/status`)).json();
-    if (status.Pool.usedMemoryMB === 0) break;
+/** Waits until Docker has removed every container of node `id`. */
+async function containersGone(id: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const listed = await new Deno.Command("docker", {
+      args: ["ps", "-aq", "--filter", `label=serverledge.node=${id}`],
+    }).output();
+    if (new TextDecoder().decode(listed.stdout).trim() === "") return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 async function offloadFigure(
