@@ -2,7 +2,8 @@
  * `deno task bench`: a trivial Python function through a node, each figure beside a floor
  * measured in the same run:
  *
- * - cold start vs. create + start + first answer of a bare executor container;
+ * - cold start vs. create + start + first answer of a bare executor container, also with
+ *   `container.pool.blank: 1` (a cold start takes a started blank container);
  * - warm invoke p50/p99 vs. a direct POST to a warm executor's published port;
  * - throughput at concurrency 1 and 16 vs. the same direct calls;
  * - warm invoke p50 vs. a bare Deno server forwarding to a warm executor (the least one hop
@@ -97,6 +98,13 @@ try {
     ms(median(floorCold)),
     `${(median(nodeCold) / median(floorCold)).toFixed(2)}×`,
   ]);
+  const blankCold = await blankColdStarts(definition);
+  rows.push([
+    "cold start, blank containers",
+    ms(median(blankCold)),
+    ms(median(floorCold)),
+    `${(median(blankCold) / median(floorCold)).toFixed(2)}×`,
+  ]);
 
   // Warm: a direct executor vs. the node with one warm container.
   const direct = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
@@ -153,6 +161,32 @@ try {
 } finally {
   await node[Symbol.asyncDispose]();
   await backend.removeAll();
+}
+
+/** Cold starts on a node keeping one blank container per runtime, each once it is refilled. */
+async function blankColdStarts(definition: Record<string, unknown>): Promise<number[]> {
+  await using blankNode = await startNodeProcess({
+    config: { "container.pool.memory": 4096, "container.pool.blank": 1 },
+  });
+  const refilled = async () => {
+    for (let i = 0; i < 500; i++) {
+      const status = await (await fetch(`${blankNode.url}/status`)).json();
+      if (status.Pool.blank === 2) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error("blank containers were not refilled");
+  };
+  const times: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    await refilled();
+    await post(`${blankNode.url}/create`, { ...definition, Name: `blank${i}` });
+    const t = performance.now();
+    const report = await post(`${blankNode.url}/invoke/blank${i}`, { Params: { a: 1 } });
+    times.push(performance.now() - t);
+    if (report.IsWarmStart) throw new Error("expected a cold start");
+    await post(`${blankNode.url}/delete`, { Name: `blank${i}` });
+  }
+  return times;
 }
 
 /** Waits until Docker has removed every container of node `id`. */

@@ -130,6 +130,8 @@ export interface Config {
     readonly memoryMB: number;
     /** `container.pool.cpus`: CPUs the pool may give to containers. */
     readonly cpus: number;
+    /** `container.pool.blank`: blank containers kept started per built-in runtime. */
+    readonly blankPerRuntime: number;
   };
   /** Container lifetimes. */
   readonly container: {
@@ -468,6 +470,14 @@ const _SPECS: readonly _KeySpec[] = [
     "Default invocation timeout in seconds, for functions that set none",
   ),
   _key(
+    "container.pool.blank",
+    _int(0),
+    1,
+    undefined,
+    "Blank containers kept started per built-in runtime (32 MB each); a cold start takes one, " +
+      "resizes it and hands it the function's code instead of creating a container",
+  ),
+  _key(
     "code.max.size",
     _int(1024),
     64 * MIB,
@@ -740,7 +750,11 @@ function _resolve(
     dataDir: resolve(options.cwd ?? Deno.cwd(), v<string>("data.dir")),
     cloud: v("cloud"),
     cloudServerUrl: v("cloud.server.url"),
-    pool: { memoryMB: v("container.pool.memory"), cpus: v("container.pool.cpus") },
+    pool: {
+      memoryMB: v("container.pool.memory"),
+      cpus: v("container.pool.cpus"),
+      blankPerRuntime: v("container.pool.blank"),
+    },
     container: { expiration: v("container.expiration"), timeout: v("container.timeout") },
     janitor: { interval: v("janitor.interval") },
     factory: { refreshImages: v("factory.images.refresh") },

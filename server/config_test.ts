@@ -43,7 +43,7 @@ Deno.test("defaultConfig() gives every key its documented default", () => {
   assert.equal(c.nodeId, "edge1-1323");
   assert.equal(c.cloud, false);
   assert.equal(c.cloudServerUrl, "");
-  assert.deepEqual(c.pool, { memoryMB: 4096, cpus: 4 });
+  assert.deepEqual(c.pool, { memoryMB: 4096, cpus: 4, blankPerRuntime: 1 });
   assert.deepEqual(c.container, { expiration: 600, timeout: 60 });
   assert.equal(c.janitor.interval, 60);
   assert.equal(c.factory.refreshImages, false);
@@ -97,7 +97,7 @@ cloud.server.url: http://10.0.0.5:1323/
   assert.equal(c.api.port, 1326);
   assert.equal(c.etcd.address, "127.0.0.1:2379");
   assert.equal(c.registry.udpPort, 9877);
-  assert.deepEqual(c.pool, { memoryMB: 3072, cpus: 1.5 });
+  assert.deepEqual(c.pool, { memoryMB: 3072, cpus: 1.5, blankPerRuntime: 1 });
   assert.equal(c.scheduler.policy, "edgeonly");
   assert.equal(c.cloudServerUrl, "http://10.0.0.5:1323");
   assert.equal(c.nodeId, "edge1-1326");
@@ -122,7 +122,7 @@ registry:
     port: 9878
 `);
   assert.equal(c.metricsEnabled, false);
-  assert.deepEqual(c.pool, { memoryMB: 2048, cpus: 4 });
+  assert.deepEqual(c.pool, { memoryMB: 2048, cpus: 4, blankPerRuntime: 1 });
   assert.equal(c.container.expiration, 30);
   assert.equal(c.api.port, 1325);
   assert.equal(c.cloud, true);
@@ -225,7 +225,7 @@ Deno.test("SERVERLEDGE_* variables override the file", () => {
   assert.equal(c.api.port, 1400);
   assert.equal(c.cloud, true);
   assert.equal(c.cloudServerUrl, "http://cloud:1323");
-  assert.deepEqual(c.pool, { memoryMB: 2048, cpus: 2.5 });
+  assert.deepEqual(c.pool, { memoryMB: 2048, cpus: 2.5, blankPerRuntime: 1 });
   assert.equal(c.scheduler.policy, "cloudonly");
   assert.deepEqual(c.warnings, []);
 });

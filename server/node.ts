@@ -17,6 +17,7 @@ import { ClusterView } from "./cluster/cluster_view.ts";
 import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { codeInitializer } from "./invoke/prepare_container.ts";
+import { waitUntilReady } from "./containers/executor_client.ts";
 import { Telemetry } from "./metrics/telemetry.ts";
 import { CapacityQueue } from "./scheduling/capacity_queue.ts";
 import { DurationEstimates } from "./scheduling/estimates.ts";
@@ -70,6 +71,9 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
     onCapacityFreed: () => queue.notify(),
+    blankPerImage: config.pool.blankPerRuntime,
+    blankImages: builtInImages(),
+    waitReady: (url) => waitUntilReady(url, EXECUTOR_READY_TIMEOUT_MS),
     backend,
     initialize: codeInitializer(EXECUTOR_READY_TIMEOUT_MS, config.limits.codeBytes),
     memoryMB: config.pool.memoryMB,
@@ -91,6 +95,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const settled = await asyncRequests.settleLeftovers();
   if (settled > 0) log(`Marked ${settled} async request(s) cut short by a restart as failed`);
   const stopJanitor = startJanitor(pool, config.janitor.interval);
+  pool.fillBlanks();
 
   const host = config.api.ip === "0.0.0.0" ? "127.0.0.1" : config.api.ip;
   const url = options.url ?? `http://${host}:${config.api.port}`;

@@ -7,6 +7,7 @@ import { startNode } from "./node.ts";
 
 const noImages: ContainerBackend = {
   start: () => Promise.reject(new Error("unused")),
+  resize: () => Promise.resolve(),
   remove: () => Promise.resolve(),
   inspectExit: () => Promise.resolve(undefined),
   removeAll: () => Promise.resolve(0),

@@ -54,6 +54,7 @@ const status: NodeStatus = {
     usedMemoryMB: 256,
     cpus: 2,
     usedCpus: 0,
+    blank: 1,
     functions: { f: { idle: 1, busy: 1, starting: 0, memoryMB: 256 } },
   },
   Functions: 1,
@@ -87,10 +88,10 @@ Deno.test("PoolPanel draws a bar per function with its accessible value", () => 
   assert.match(html, /data-testid="pool-row-f" data-busy="1" data-idle="1"/);
   assert.match(html, /aria-valuetext="256 MB of 1 GB: 1 busy, 1 idle, 0 starting"/);
   assert.match(html, /role="meter"[^>]*aria-label="Pool memory in use"/);
-  assert.match(
-    renderToString(h(PoolPanel, { pool: { ...status.Pool, functions: {} } })),
-    /pool-empty/,
-  );
+  assert.match(html, /1 blank container ready for cold starts/);
+  const empty = renderToString(h(PoolPanel, { pool: { ...status.Pool, functions: {}, blank: 0 } }));
+  assert.match(empty, /pool-empty/);
+  assert.doesNotMatch(empty, /pool-blank/);
 });
 
 Deno.test("Meter caps at 100 and reports its total", () => {

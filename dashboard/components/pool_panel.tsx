@@ -46,6 +46,11 @@ export function PoolPanel(props: { pool: PoolStats | undefined; class?: string }
               { label: "Starting", class: STARTING, percent: sum((r) => r.percent.starting) },
             ]}
           />
+          {pool.blank > 0 && (
+            <p class={`mt-1 text-xs ${mutedClass}`} data-testid="pool-blank">
+              {pool.blank} blank container{pool.blank === 1 ? "" : "s"} ready for cold starts
+            </p>
+          )}
         </div>
         <div>
           <div class="mb-1 flex justify-between text-sm">

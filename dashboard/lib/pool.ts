@@ -42,6 +42,8 @@ export interface PoolSummary {
   usedCpus: number;
   /** Percent of the pool's CPUs in use. */
   cpuPercent: number;
+  /** Blank containers ready for cold starts (their memory is in `usedMemoryMB`). */
+  blank: number;
   /** One row per function holding containers, the largest first. */
   rows: PoolRow[];
 }
@@ -51,7 +53,7 @@ export interface PoolSummary {
  *
  * @example
  * ```ts
- * const pool = poolSummary({ memoryMB: 1024, usedMemoryMB: 256, cpus: 2, usedCpus: 0,
+ * const pool = poolSummary({ memoryMB: 1024, usedMemoryMB: 256, cpus: 2, usedCpus: 0, blank: 0,
  *   functions: { hello: { idle: 1, busy: 1, starting: 0, memoryMB: 256 } } });
  * pool.rows[0].percent; // { busy: 12.5, idle: 12.5, starting: 0 }
  * ```
@@ -88,6 +90,7 @@ export function poolSummary(pool: PoolStats): PoolSummary {
     cpus: pool.cpus,
     usedCpus: pool.usedCpus,
     cpuPercent: percent(pool.usedCpus, pool.cpus > 0 ? pool.cpus : 1),
+    blank: pool.blank,
     rows,
   };
 }

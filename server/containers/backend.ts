@@ -38,6 +38,8 @@ export interface ContainerExit {
 export interface ContainerBackend {
   /** Creates and starts a container; resolves once its executor port is published. */
   start(spec: ContainerSpec): Promise<ContainerHandle>;
+  /** Changes a running container's memory (and swap) limit and CPU limit. */
+  resize(id: string, limits: { memoryMB: number; cpus: number }): Promise<void>;
   /** Stops and removes a container; resolves even if it is already gone. */
   remove(id: string): Promise<void>;
   /** What happened to a container, or `undefined` when it no longer exists. */

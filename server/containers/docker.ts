@@ -108,6 +108,17 @@ export class DockerBackend implements ContainerBackend {
   }
 
   /** @inheritdoc */
+  async resize(id: string, limits: { memoryMB: number; cpus: number }): Promise<void> {
+    const bytes = limits.memoryMB * 1024 * 1024;
+    await this.#call("resize a container", () =>
+      this.#docker.getContainer(id).update({
+        Memory: bytes,
+        MemorySwap: bytes,
+        NanoCpus: limits.cpus > 0 ? Math.round(limits.cpus * 1e9) : 0,
+      }));
+  }
+
+  /** @inheritdoc */
   async remove(id: string): Promise<void> {
     try {
       await this.#docker.getContainer(id).remove({ force: true });

@@ -86,3 +86,37 @@ Deno.test("a custom image honouring the executor contract runs functions", opts,
   assert.equal(missing.status, 503);
   assert.match(missing.body.Error as string, /Image "no-such-image:1" is not available locally/);
 });
+
+Deno.test(
+  "with container.pool.blank a cold start uses a resized blank container",
+  opts,
+  async () => {
+    await using node = await startTestNode({ config: { "container.pool.blank": 1 } });
+    const id = node.node.services.identity.id;
+    const blanks = async () =>
+      ((await node.get("/status")).body as { Pool: { blank: number } }).Pool.blank;
+    const twoBlanks = async () => {
+      const deadline = Date.now() + 20_000;
+      while (await blanks() < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(await blanks(), 2, "one blank container per built-in runtime");
+    };
+    await twoBlanks();
+
+    await node.post("/create", await exampleFunction("double", "double.py", { MemoryMB: 96 }));
+    const cold = await node.post("/invoke/double", { Params: { a: 2, b: 5 } });
+    assert.equal(cold.body.IsWarmStart, false);
+    assert.equal(JSON.parse(cold.body.Result as string).product, 10);
+    await twoBlanks(); // the taken one was replaced
+
+    const all = (await docker("ps", "-q", "--filter", `label=serverledge.node=${id}`)).split("\n");
+    assert.equal(all.length, 3, "the serving one and two blank ones");
+    const memories = await Promise.all(
+      all.map(async (c) => JSON.parse(await docker("inspect", c))[0].HostConfig.Memory / 1048576),
+    );
+    assert.deepEqual(memories.sort((a, b) => a - b), [32, 32, 96], "the taken one was resized");
+    const warm = await node.post("/invoke/double", { Params: { a: 1, b: 1 } });
+    assert.equal(warm.body.IsWarmStart, true);
+  },
+);

@@ -9,6 +9,7 @@ import type { ContainerBackend } from "../containers/backend.ts";
 import { OverloadedError } from "../errors.ts";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { imageFor } from "../runtimes/catalog.ts";
+import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
 
 /** Prepares a started container for a function: waits for its executor and pushes the code. */
 export type ContainerInitializer = (url: string, definition: FunctionDefinition) => Promise<void>;
@@ -29,6 +30,12 @@ export interface PoolOptions {
   now?: () => number;
   /** Called whenever a container slot, memory or CPU is given back (wakes waiting requests). */
   onCapacityFreed?: () => void;
+  /** Blank containers kept per image of {@linkcode PoolOptions.blankImages}. @default 0 */
+  blankPerImage?: number;
+  /** Images kept blank (the built-in runtimes'). @default [] */
+  blankImages?: readonly string[];
+  /** Resolves once a blank container's executor answers (required with blank containers). */
+  waitReady?: (url: string) => Promise<void>;
 }
 
 /** A container the pool owns. */
@@ -85,6 +92,8 @@ export interface PoolStats {
   cpus: number;
   /** CPUs reserved by running invocations. */
   usedCpus: number;
+  /** Blank containers ready for a cold start (their memory is in `usedMemoryMB`). */
+  blank: number;
   /** Per function name. */
   functions: Record<string, FunctionOccupancy>;
 }
@@ -95,14 +104,40 @@ export class ContainerPool {
   readonly #now: () => number;
   readonly #containers = new Map<string, PooledContainer[]>();
   readonly #starting = new Map<string, { count: number; memoryMB: number }>();
+  readonly #blanks: BlankContainers;
   #usedMemoryMB = 0;
   #usedCpus = 0;
   #closed = false;
 
-  /** Creates an empty pool; containers are started on demand. */
+  /**
+   * Creates an empty pool; containers are started on demand (call
+   * {@linkcode ContainerPool.fillBlanks} to start blank ones).
+   */
   constructor(options: PoolOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#blanks = new BlankContainers({
+      backend: options.backend,
+      images: options.blankImages ?? [],
+      perImage: options.blankPerImage ?? 0,
+      waitReady: options.waitReady ?? (() => Promise.resolve()),
+      ledger: {
+        tryReserve: (memoryMB) => {
+          if (this.#closed || !this.#fits(memoryMB)) return false;
+          this.#usedMemoryMB += memoryMB;
+          return true;
+        },
+        release: (memoryMB) => {
+          this.#usedMemoryMB -= memoryMB;
+          this.#options.onCapacityFreed?.();
+        },
+      },
+    });
+  }
+
+  /** Starts blank containers up to their number, as far as memory allows without evicting. */
+  fillBlanks(): void {
+    this.#blanks.fill();
   }
 
   /**
@@ -167,11 +202,15 @@ export class ContainerPool {
     await Promise.all(doomed.filter((c) => c.active === 0).map((c) => this.#remove(c)));
   }
 
-  /** Removes idle containers unused for longer than the expiration; resolves how many. */
+  /**
+   * Removes idle containers unused for longer than the expiration and tops blank containers up;
+   * resolves how many expired.
+   */
   async expireIdle(): Promise<number> {
     const limit = this.#now() - this.#options.expirationSeconds * 1000;
     const expired = this.#all().filter((c) => c.active === 0 && c.lastUsed <= limit);
     await Promise.all(expired.map((c) => this.#remove(c)));
+    this.#blanks.fill();
     return expired.length;
   }
 
@@ -195,6 +234,7 @@ export class ContainerPool {
       usedMemoryMB: this.#usedMemoryMB,
       cpus: this.#options.cpus,
       usedCpus: this.#usedCpus,
+      blank: this.#blanks.count,
       functions,
     };
   }
@@ -208,10 +248,11 @@ export class ContainerPool {
       this.#usedCpus + definition.CPUDemand <= this.#options.cpus + 1e-9;
     if (!cpuFree) return { warm: false, fits: false };
     if (this.#findWarm(definition)) return { warm: true, fits: true };
-    const idle = this.#all().filter((c) => c.active === 0).reduce((n, c) => n + c.memoryMB, 0);
+    const needed = definition.MemoryMB -
+      (this.#blanks.has(imageFor(definition)) ? BLANK_MEMORY_MB : 0);
     return {
       warm: false,
-      fits: this.#usedMemoryMB - idle + definition.MemoryMB <= this.#options.memoryMB,
+      fits: this.#usedMemoryMB - this.#freeableMB() + needed <= this.#options.memoryMB,
     };
   }
 
@@ -227,7 +268,7 @@ export class ContainerPool {
   /** Removes every container; the pool refuses work afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.allSettled(this.#all().map((c) => this.#remove(c)));
+    await Promise.allSettled([...this.#all().map((c) => this.#remove(c)), this.#blanks.close()]);
   }
 
   #findWarm(definition: FunctionDefinition): PooledContainer | undefined {
@@ -257,26 +298,34 @@ export class ContainerPool {
   async #startContainer(definition: FunctionDefinition, evict: boolean): Promise<PooledContainer> {
     if (this.#closed) throw new OverloadedError("Node is shutting down");
     const memoryMB = definition.MemoryMB;
-    if (!this.#fits(memoryMB) && evict) this.#evictFor(memoryMB);
-    if (!this.#fits(memoryMB)) {
+    const image = imageFor(definition);
+    const blank = this.#blanks.take(image);
+    const needed = memoryMB - (blank ? BLANK_MEMORY_MB : 0);
+    if (!this.#fits(needed) && evict) this.#evictFor(needed);
+    if (!this.#fits(needed)) {
+      if (blank) this.#blanks.putBack(image, blank);
       throw new OverloadedError(
         `Node has no memory for function "${definition.Name}": it needs ${memoryMB} MB, ` +
           `${this.#options.memoryMB - this.#usedMemoryMB} of ${this.#options.memoryMB} MB are free`,
       );
     }
-    this.#usedMemoryMB += memoryMB;
+    this.#usedMemoryMB += needed;
     const starting = this.#starting.get(definition.Name) ?? { count: 0, memoryMB: 0 };
     starting.count++;
     starting.memoryMB += memoryMB;
     this.#starting.set(definition.Name, starting);
-    let handle: { id: string; url: string } | undefined;
+    let handle = blank;
     try {
-      handle = await this.#options.backend.start({
-        image: imageFor(definition),
-        memoryMB,
-        cpus: definition.CPUDemand,
-        labels: { "serverledge.function": definition.Name },
-      });
+      if (handle) {
+        await this.#options.backend.resize(handle.id, { memoryMB, cpus: definition.CPUDemand });
+      } else {
+        handle = await this.#options.backend.start({
+          image,
+          memoryMB,
+          cpus: definition.CPUDemand,
+          labels: { "serverledge.function": definition.Name },
+        });
+      }
       await this.#options.initialize(handle.url, definition);
     } catch (error) {
       this.#usedMemoryMB -= memoryMB;
@@ -286,6 +335,7 @@ export class ContainerPool {
       starting.count--;
       starting.memoryMB -= memoryMB;
       if (starting.count === 0) this.#starting.delete(definition.Name);
+      if (blank) this.#blanks.fill();
     }
     const container: PooledContainer = {
       id: handle.id,
@@ -307,13 +357,19 @@ export class ContainerPool {
     return this.#usedMemoryMB + memoryMB <= this.#options.memoryMB;
   }
 
+  /** Memory eviction could free: idle containers and blank ones. */
+  #freeableMB(): number {
+    const idle = this.#all().filter((c) => c.active === 0).reduce((n, c) => n + c.memoryMB, 0);
+    return idle + this.#blanks.evictableMB;
+  }
+
+  /** Frees memory for `memoryMB` more, blank containers first, then LRU idle ones. */
   #evictFor(memoryMB: number): void {
+    if (this.#usedMemoryMB + memoryMB - this.#options.memoryMB > this.#freeableMB()) return;
+    while (!this.#fits(memoryMB) && this.#blanks.evictOne() > 0);
     const idle = this.#all()
       .filter((c) => c.active === 0)
       .sort((a, b) => a.lastUsed - b.lastUsed);
-    const needed = this.#usedMemoryMB + memoryMB - this.#options.memoryMB;
-    const freeable = idle.reduce((n, c) => n + c.memoryMB, 0);
-    if (freeable < needed) return;
     for (const container of idle) {
       if (this.#fits(memoryMB)) break;
       this.#detach(container);

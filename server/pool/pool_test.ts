@@ -15,6 +15,11 @@ class MemoryBackend implements ContainerBackend {
     const id = `c${this.#next++}`;
     return Promise.resolve({ id, url: `http://127.0.0.1:1/${id}` });
   }
+  resized: [string, number][] = [];
+  resize(id: string, limits: { memoryMB: number }) {
+    this.resized.push([id, limits.memoryMB]);
+    return Promise.resolve();
+  }
   remove(id: string) {
     this.removed.push(id);
     return Promise.resolve();
@@ -49,7 +54,7 @@ function definition(name: string, changes: Partial<FunctionDefinition> = {}): Fu
   };
 }
 
-function setup(memoryMB = 300, cpus = 2) {
+function setup(memoryMB = 300, cpus = 2, blankPerImage = 0) {
   let clock = 1000;
   const backend = new MemoryBackend();
   const pool = new ContainerPool({
@@ -59,6 +64,8 @@ function setup(memoryMB = 300, cpus = 2) {
     cpus,
     expirationSeconds: 60,
     now: () => clock,
+    blankPerImage,
+    blankImages: ["serverledge-python311"],
   });
   return { backend, pool, tick: (ms: number) => (clock += ms) };
 }
@@ -163,4 +170,48 @@ Deno.test("pool gives memory back when a container cannot start", async () => {
   await assert.rejects(pool.acquire(definition("f")), /no image/);
   assert.equal(pool.stats().usedMemoryMB, 0);
   assert.equal(pool.stats().usedCpus, 0);
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("a cold start takes a blank container, resizes it and starts a replacement", async () => {
+  const { pool, backend } = setup(300, 2, 1);
+  pool.fillBlanks();
+  await settle();
+  assert.equal(pool.stats().blank, 1);
+  assert.equal(pool.stats().usedMemoryMB, 32);
+  const blankId = `c0`;
+  const lease = await pool.acquire(definition("f"));
+  assert.equal(lease.warm, false);
+  assert.equal(lease.container.id, blankId, "the blank container serves the function");
+  assert.deepEqual(backend.resized, [[blankId, 100]]);
+  await settle();
+  assert.equal(pool.stats().blank, 1, "a replacement was started");
+  assert.equal(pool.stats().usedMemoryMB, 132);
+  assert.equal(backend.started.length, 2);
+});
+
+Deno.test("blank containers are evicted before warm ones", async () => {
+  const { pool, backend } = setup(164, 2, 1);
+  pool.fillBlanks();
+  await settle();
+  const other = await pool.acquire(definition("other", { Runtime: "nodejs18" }));
+  await pool.release(other);
+  assert.equal(pool.stats().usedMemoryMB, 132);
+  // A 64 MB Node.js cold start needs 32 MB more than is free: the blank goes, the warm one stays.
+  const next = await pool.acquire(definition("next", { Runtime: "nodejs18", MemoryMB: 64 }));
+  assert.equal(next.warm, false);
+  assert.deepEqual(backend.removed, ["c0"], "the blank container was evicted");
+  assert.deepEqual(pool.warmCounts(), { other: 1 });
+  assert.equal(pool.stats().blank, 0);
+});
+
+Deno.test("closing the pool removes blank containers", async () => {
+  const { pool, backend } = setup(300, 2, 2);
+  pool.fillBlanks();
+  await settle();
+  assert.equal(pool.stats().blank, 2);
+  await pool.close();
+  assert.deepEqual(backend.removed.sort(), ["c0", "c1"]);
+  assert.equal(pool.stats().usedMemoryMB, 0);
 });

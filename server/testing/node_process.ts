@@ -43,7 +43,10 @@ export interface NodeProcess extends AsyncDisposable {
 
 /** Options of {@linkcode startNodeProcess}. */
 export interface NodeProcessOptions {
-  /** Flat config keys over the defaults (`api.port`, `node.id`, `data.dir` are set here). */
+  /**
+   * Flat config keys over the defaults (`api.port`, `node.id`, `data.dir` are set here, and
+   * `container.pool.blank: 0` so that tests count containers exactly).
+   */
   config?: Record<string, unknown>;
   /** Node id. @default a random `proc-…` id */
   id?: string;
@@ -64,6 +67,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
       "api.port": port,
       "node.id": id,
       "data.dir": `${dir}/data`,
+      "container.pool.blank": 0,
       ...options.config,
     }),
   );

@@ -30,7 +30,10 @@ export interface TestNodeOptions {
   dataDir?: string;
 }
 
-/** Starts a node with a unique id, a temp data dir and a 1 GB pool, listening on port 0. */
+/**
+ * Starts a node with a unique id, a temp data dir, a 1 GB pool and no blank containers (so
+ * tests count containers and memory exactly), listening on port 0.
+ */
 export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "serverledge-test-" });
@@ -43,6 +46,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
       "api.port": port,
       "data.dir": dataDir,
       "container.pool.memory": 1024,
+      "container.pool.blank": 0,
       ...options.config,
     }),
     "yaml",

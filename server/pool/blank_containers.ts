@@ -1,0 +1,143 @@
+/**
+ * Blank containers: executors of the built-in runtimes started ahead of need, holding no
+ * function. A cold start takes one, resizes it to the function's limits and hands it the code
+ * over HTTP, which skips creating and starting a container (most of a cold start's time).
+ *
+ * @module
+ */
+import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
+
+/** Memory a blank container is started with and holds in the pool's books, MB. */
+export const BLANK_MEMORY_MB = 32;
+
+/** The pool's memory books, as blank containers use them. */
+export interface MemoryLedger {
+  /** Reserves `memoryMB` when it fits without evicting anything; false otherwise. */
+  tryReserve(memoryMB: number): boolean;
+  /** Gives back `memoryMB`. */
+  release(memoryMB: number): void;
+}
+
+/** Options of {@linkcode BlankContainers}. */
+export interface BlankContainersOptions {
+  /** Runs the containers. */
+  backend: ContainerBackend;
+  /** Images kept blank (the built-in runtimes'). */
+  images: readonly string[];
+  /** Blank containers kept per image (`container.pool.blank`); 0 keeps none. */
+  perImage: number;
+  /** Resolves once a started container's executor answers. */
+  waitReady: (url: string) => Promise<void>;
+  /** Where their memory is booked. */
+  ledger: MemoryLedger;
+}
+
+/** Ready blank containers per image, topped up in the background. */
+export class BlankContainers {
+  readonly #options: BlankContainersOptions;
+  readonly #ready = new Map<string, ContainerHandle[]>();
+  readonly #starting = new Map<string, number>();
+  #closed = false;
+
+  /** @param options backend, images, how many, readiness check and memory books */
+  constructor(options: BlankContainersOptions) {
+    this.#options = options;
+  }
+
+  /** Ready blank containers, all images together. */
+  get count(): number {
+    let n = 0;
+    for (const list of this.#ready.values()) n += list.length;
+    return n;
+  }
+
+  /** Whether a ready blank container of `image` is there to take. */
+  has(image: string): boolean {
+    return (this.#ready.get(image)?.length ?? 0) > 0;
+  }
+
+  /**
+   * Takes a ready blank container of `image` (its {@linkcode BLANK_MEMORY_MB} stay booked to
+   * the caller); `undefined` when there is none. The caller calls
+   * {@linkcode BlankContainers.fill} once it has booked the rest of its memory.
+   */
+  take(image: string): ContainerHandle | undefined {
+    return this.#ready.get(image)?.shift();
+  }
+
+  /** Gives back a container taken but not used (its memory is still booked). */
+  putBack(image: string, handle: ContainerHandle): void {
+    if (this.#closed) {
+      this.#discard(handle);
+      return;
+    }
+    this.#ready.set(image, [handle, ...(this.#ready.get(image) ?? [])]);
+  }
+
+  /** Removes one blank container to make room; returns the MB freed (0 when none). */
+  evictOne(): number {
+    for (const list of this.#ready.values()) {
+      const handle = list.pop();
+      if (handle) {
+        this.#discard(handle);
+        return BLANK_MEMORY_MB;
+      }
+    }
+    return 0;
+  }
+
+  /** Memory blank containers hold that eviction could free, MB. */
+  get evictableMB(): number {
+    return this.count * BLANK_MEMORY_MB;
+  }
+
+  /** Starts blank containers until each image has its number, as far as memory allows. */
+  fill(): void {
+    if (this.#closed) return;
+    for (const image of this.#options.images) {
+      const missing = this.#options.perImage - (this.#ready.get(image)?.length ?? 0) -
+        (this.#starting.get(image) ?? 0);
+      for (let i = 0; i < missing; i++) {
+        if (!this.#options.ledger.tryReserve(BLANK_MEMORY_MB)) return;
+        this.#start(image);
+      }
+    }
+  }
+
+  /** Removes every blank container and starts no more. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#ready.values()].flat();
+    this.#ready.clear();
+    await Promise.all(all.map((handle) => this.#discard(handle)));
+  }
+
+  async #start(image: string): Promise<void> {
+    this.#starting.set(image, (this.#starting.get(image) ?? 0) + 1);
+    let handle: ContainerHandle | undefined;
+    try {
+      handle = await this.#options.backend.start({
+        image,
+        memoryMB: BLANK_MEMORY_MB,
+        cpus: 0,
+        labels: { "serverledge.blank": "true" },
+      });
+      await this.#options.waitReady(handle.url);
+      if (this.#closed) throw new Error("the pool is closing");
+      this.#ready.set(image, [...(this.#ready.get(image) ?? []), handle]);
+    } catch (error) {
+      if (!this.#closed) console.error(`Could not start a blank "${image}" container:`, error);
+      if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
+      this.#options.ledger.release(BLANK_MEMORY_MB);
+    } finally {
+      this.#starting.set(image, (this.#starting.get(image) ?? 1) - 1);
+    }
+  }
+
+  async #discard(handle: ContainerHandle): Promise<void> {
+    this.#options.ledger.release(BLANK_MEMORY_MB);
+    await this.#options.backend.remove(handle.id).catch((error) =>
+      console.error(`Could not remove blank container ${handle.id}:`, error)
+    );
+  }
+}
