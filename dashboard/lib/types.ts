@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { LoadReport } from "../../server/cluster/peer.ts";
 import type { PoolStats } from "../../server/pool/pool.ts";
 
 export type { FunctionOccupancy, PoolStats } from "../../server/pool/pool.ts";
@@ -63,24 +64,8 @@ export interface Neighbour {
   Received: number;
 }
 
-/** `GET /status` (and the `status` event of `/events`). */
-export interface NodeStatus {
-  /** Node id. */
-  Id: string;
-  /** URL other nodes reach it at. */
-  Url: string;
-  /** Registry area. */
-  Area: string;
-  /** Whether it is a cloud node. */
-  Cloud: boolean;
-  /** Free pool memory, in MB. */
-  AvailableMemMB: number;
-  /** Free pool CPUs. */
-  AvailableCPUs: number;
-  /** Idle warm containers per function. */
-  AvailableWarmContainers: Record<string, number>;
-  /** Load averages of the machine (1, 5, 15 min). */
-  LoadAvg: number[];
+/** `GET /status` (and the `status` event of `/events`): the node's `/load` fields and more. */
+export interface NodeStatus extends LoadReport {
   /** Scheduling policy. */
   Policy: string;
   /** Registry backend: `embedded` or `etcd`. */
