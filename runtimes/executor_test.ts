@@ -168,19 +168,20 @@ async function init(ex: Executor, files: ReturnType<typeof file>[]) {
   assert.deepEqual(r.body, { Ready: true, Initialized: true });
 }
 
-/** Runs `tags.length` invocations at once; each must get exactly its own output back. */
-async function checkConcurrentOutput(
-  ex: Executor,
-  handler: string,
-  expected: (tag: string) => string,
-) {
+/** What a chatty handler prints for `tag`: five lines on stdout and stderr, interleaved. */
+function chattyOutput(tag: string): string {
+  return [0, 1, 2, 3, 4].map((i) => `${tag} out ${i}\n${tag} err ${i}\n`).join("");
+}
+
+/** Runs `tags.length` chatty invocations at once; each must get exactly its own output back. */
+async function checkConcurrentOutput(ex: Executor, handler: string) {
   const tags = ["alpha", "beta", "gamma", "delta"];
   const replies = await Promise.all(tags.map((tag) => ex.invoke(handler, { tag, lines: 5 })));
   const spans: [number, number][] = [];
   replies.forEach((r, i) => {
     assert.equal(r.status, 200);
     assert.equal(r.body.Success, true, r.body.Error);
-    assert.equal(r.body.Output, expected(tags[i]));
+    assert.equal(r.body.Output, chattyOutput(tags[i]));
     const result = JSON.parse(r.body.Result);
     assert.equal(result.tag, tags[i]);
     spans.push([result.start, result.end]);
@@ -315,7 +316,6 @@ Deno.test("python311 executor: init, invoke, errors, concurrent output", async (
         checkConcurrentOutput(
           ex,
           "chatty.handler",
-          (tag) => [0, 1, 2, 3, 4].map((i) => `${tag} out ${i}\n${tag} err ${i}\n`).join(""),
         ),
     );
   } finally {
@@ -424,7 +424,6 @@ Deno.test("nodejs18 executor: init, invoke, errors, concurrent output", async (t
         checkConcurrentOutput(
           ex,
           "lib/chatty.js",
-          (tag) => [0, 1, 2, 3, 4].map((i) => `${tag} out ${i}\n${tag} err ${i}\n`).join(""),
         ),
     );
   } finally {

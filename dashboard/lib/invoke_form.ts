@@ -4,14 +4,15 @@
  *
  * @module
  */
+import { QOS_CLASSES as NODE_QOS_CLASSES } from "../../server/scheduling/qos.ts";
 import { type ParamRow, paramsToRows, parseParamsJson, rowsToParams } from "./params.ts";
 import type { ExecutionReport, InvokeBody } from "./types.ts";
 
 /** Serverledge's QoS classes, by number. */
 export const QOS_CLASSES: readonly { value: number; label: string }[] = [
-  { value: 0, label: "Low (default)" },
-  { value: 1, label: "High performance" },
-  { value: 2, label: "Batch" },
+  { value: NODE_QOS_CLASSES.low, label: "Low (default)" },
+  { value: NODE_QOS_CLASSES.high_performance, label: "High performance" },
+  { value: NODE_QOS_CLASSES.high_availability, label: "High availability" },
 ];
 
 /** The form's fields. */

@@ -16,10 +16,9 @@ export function statusRoutes(services: NodeServices): Hono {
   return app;
 }
 
-/** The compact load of this node, as neighbours poll it. */
-export function nodeLoad(services: NodeServices): LoadReport {
+/** The compact load of this node, as neighbours poll it (`stats`: the pool's, if already read). */
+export function nodeLoad(services: NodeServices, stats = services.pool.stats()): LoadReport {
   const { identity, pool } = services;
-  const stats = pool.stats();
   return {
     Id: identity.id,
     Url: identity.url,
@@ -41,7 +40,7 @@ export function nodeStatus(services: NodeServices) {
   for (const [name, occupancy] of Object.entries(stats.functions)) {
     if (occupancy.busy > 0) busy[name] = occupancy.busy;
   }
-  const load = nodeLoad(services);
+  const load = nodeLoad(services, stats);
   return {
     ...load,
     Policy: identity.policy,

@@ -4,7 +4,7 @@
  * @module
  */
 import { BadRequestError, NotFoundError } from "../errors.ts";
-import { findRuntime, RUNTIMES } from "../runtimes/catalog.ts";
+import { findRuntime, type Runtime, RUNTIMES } from "../runtimes/catalog.ts";
 import {
   numberField,
   optionalString,
@@ -106,7 +106,7 @@ export async function parseDefinition(
       );
     }
   }
-  if (code !== "") await checkCode(code, handler, runtime.name, limits.codeBytes);
+  if (code !== "") await checkCode(code, handler, runtime, limits.codeBytes);
 
   return {
     Name: name,
@@ -122,9 +122,8 @@ export async function parseDefinition(
   };
 }
 
-async function checkCode(code: string, handler: string, runtimeName: string, maxBytes: number) {
+async function checkCode(code: string, handler: string, runtime: Runtime, maxBytes: number) {
   const files = await readCodeArchive(code, { maxBytes });
-  const runtime = findRuntime(runtimeName)!;
   let needed: string | undefined;
   try {
     needed = runtime.handlerFile(handler);
