@@ -16,12 +16,9 @@
  * @module
  */
 import { DockerBackend } from "../server/containers/docker.ts";
-import {
-  initExecutor,
-  invokeExecutor,
-  waitUntilReady,
-} from "../server/containers/executor_client.ts";
+import { encodeExecutorCode } from "../server/containers/executor.ts";
 import { readCodeArchive } from "../server/functions/code_archive.ts";
+import { sleep } from "../server/timing/sleep.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
 
@@ -77,7 +74,7 @@ try {
   for (let i = 0; i < COLD_RUNS; i++) {
     const t = performance.now();
     const handle = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
-    await waitUntilReady(handle.url, 30_000);
+    await handle.executor.waitUntilReady(30_000);
     floorCold.push(performance.now() - t);
     await backend.remove(handle.id);
   }
@@ -108,9 +105,9 @@ try {
 
   // Warm: a direct executor vs. the node with one warm container.
   const direct = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
-  await waitUntilReady(direct.url, 30_000);
-  await initExecutor(direct.url, files);
-  const directCall = () => invokeExecutor(direct.url, executorRequest, AbortSignal.timeout(10_000));
+  await direct.executor.waitUntilReady(30_000);
+  await direct.executor.init(encodeExecutorCode(files));
+  const directCall = () => direct.executor.invoke(executorRequest, AbortSignal.timeout(10_000));
   await post(`${url}/create`, { ...definition, MaxConcurrency: 16 });
   const nodeCall = () => post(`${url}/invoke/bench`, { Params: { a: 2, b: 3 } });
   await timed(200, 1, directCall);
@@ -140,7 +137,7 @@ try {
       "--allow-net",
       new URL("./bare_proxy.ts", import.meta.url).pathname,
       String(proxyPort),
-      direct.url,
+      direct.executor.url,
     ],
     stdout: "piped",
   }).spawn();
@@ -171,8 +168,8 @@ async function blankColdStarts(definition: Record<string, unknown>): Promise<num
   const refilled = async () => {
     for (let i = 0; i < 500; i++) {
       const status = await (await fetch(`${blankNode.url}/status`)).json();
-      if (status.Pool.blank === 2) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (status.Pool.Blank === 2) return;
+      await sleep(20);
     }
     throw new Error("blank containers were not refilled");
   };
@@ -196,7 +193,7 @@ async function containersGone(id: string): Promise<void> {
       args: ["ps", "-aq", "--filter", `label=serverledge.node=${id}`],
     }).output();
     if (new TextDecoder().decode(listed.stdout).trim() === "") return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 
@@ -214,7 +211,7 @@ async function offloadFigure(
     const report = await viaEdge();
     if (report.SchedAction !== "O") {
       if (i === 99) throw new Error("the edge did not offload");
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
   const offloaded = await timed(WARM_CALLS / 2, 1, viaEdge);

@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { ApiError, errorMessage } from "../protocol/error.ts";
 import { baseUrl, type NodeAddress } from "./address.ts";
-import { ApiError, CliError, UnreachableError } from "./errors.ts";
+import { CliError, UnreachableError } from "./errors.ts";
 
 /** A node's answer: HTTP status and parsed JSON body. */
 export interface ApiAnswer {
@@ -80,11 +81,7 @@ export class NodeClient {
 
 /** The error a non-2xx answer stands for: the node's `Error` message, with the status. */
 export function apiError(answer: ApiAnswer): ApiError {
-  const body = answer.body as { Error?: unknown } | undefined;
-  const message = typeof body?.Error === "string" && body.Error !== ""
-    ? body.Error
-    : `The node answered HTTP ${answer.status}`;
-  return new ApiError(answer.status, answer.body, message);
+  return new ApiError(answer.status, errorMessage(answer.status, answer.body), answer.body);
 }
 
 function okBody(answer: ApiAnswer): unknown {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { FunctionDefinitionBody } from "../protocol/function.ts";
 import type { Flags, FlagSpec } from "./args.ts";
 import { FUNCTION_FLAG } from "./command.ts";
 import { UsageError } from "./errors.ts";
@@ -54,16 +55,16 @@ export const DEFINITION_FLAGS: readonly FlagSpec[] = [
 ];
 
 /** The definition body for `POST /create` and `POST /update`, with the code packed from `-src`. */
-export async function definitionBody(flags: Flags): Promise<Record<string, unknown>> {
+export async function definitionBody(flags: Flags): Promise<FunctionDefinitionBody> {
   const runtime = flags.string("runtime")!;
   const src = flags.string("src");
   if (src === undefined && runtime !== "custom") {
     throw new UsageError(`Option "-src" is required for runtime "${runtime}"`);
   }
-  const body: Record<string, unknown> = {
-    Name: flags.string("function"),
+  const body: FunctionDefinitionBody = {
+    Name: flags.string("function")!,
     Runtime: runtime,
-    MemoryMB: flags.number("memory"),
+    MemoryMB: flags.number("memory")!,
     Handler: flags.string("handler") ?? "",
     TarFunctionCode: src === undefined ? "" : await packSource(src),
   };

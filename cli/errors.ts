@@ -1,7 +1,7 @@
 /**
  * The errors the CLI turns into exit codes: a {@linkcode UsageError} prints the command's usage
- * and exits 2; a {@linkcode CliError} (the node is unreachable, the node refused the request, a
- * file cannot be read) prints its one-line message and exits 1.
+ * and exits 2; a {@linkcode CliError} (the node is unreachable, a file cannot be read) and the
+ * protocol's `ApiError` (the node refused the request) print their one-line message and exit 1.
  *
  * @module
  */
@@ -29,27 +29,6 @@ export class CliError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
-  }
-}
-
-/** The node answered with an error status; the message is the node's own `Error` text. */
-export class ApiError extends CliError {
-  /** HTTP status of the answer. */
-  readonly status: number;
-  /** The answer's body, parsed (`undefined` when it was not JSON). */
-  readonly body: unknown;
-
-  /**
-   * An error answer of the node.
-   *
-   * @param status HTTP status of the answer
-   * @param body the answer's parsed body
-   * @param message the node's explanation
-   */
-  constructor(status: number, body: unknown, message: string) {
-    super(message);
-    this.status = status;
-    this.body = body;
   }
 }
 

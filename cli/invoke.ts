@@ -4,6 +4,11 @@
  *
  * @module
  */
+import type {
+  AsyncAnswer,
+  ExecutionReport,
+  InvocationRequestBody,
+} from "../protocol/invocation.ts";
 import { apiError } from "./client.ts";
 import { type Command, FUNCTION_FLAG } from "./command.ts";
 import { CliError } from "./errors.ts";
@@ -65,16 +70,17 @@ export const invokeCommand: Command = {
       ...(file === undefined ? {} : await readParamsFile(file)),
       ...parseParams(flags.list("param")),
     };
-    const answer = await client.request("POST", `/invoke/${encodeURIComponent(name)}`, {
+    const body: InvocationRequestBody = {
       Params: params,
       QoSClass: qos.qosClass,
       QoSMaxRespT: flags.number("qosrespt") ?? -1,
       CanDoOffloading: true,
       Async: flags.boolean("async") || qos.async,
       ReturnOutput: flags.boolean("return_output"),
-    });
-    const report = answer.body as { Success?: boolean; Error?: string; ReqId?: string };
-    if (answer.status === 200) {
+    };
+    const answer = await client.request("POST", `/invoke/${encodeURIComponent(name)}`, body);
+    const report = answer.body as Partial<ExecutionReport & AsyncAnswer> | undefined;
+    if (answer.status === 200 && report) {
       output.answer(report);
       if (report.ReqId) {
         output.hint(`Get the result with: serverledge-cli poll -request ${report.ReqId}`);

@@ -11,6 +11,7 @@ import { resolveAddress } from "./address.ts";
 import { NodeClient } from "./client.ts";
 import { type Command, GLOBAL_FLAGS } from "./command.ts";
 import { COMMANDS, findCommandByName } from "./commands.ts";
+import { ApiError } from "../protocol/error.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { Output, type Terminal } from "./output.ts";
 import { commandUsage, generalUsage } from "./usage.ts";
@@ -76,7 +77,7 @@ export async function runCli(
       environment.stderr(`${error.message}\n\n${usage}\n`);
       return 2;
     }
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof ApiError) {
       environment.stderr(error.message + "\n");
       return 1;
     }

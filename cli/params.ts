@@ -6,7 +6,7 @@
  */
 import { CliError, UsageError } from "./errors.ts";
 import { describeFsError } from "./fs_error.ts";
-import { QOS_CLASS_NAMES } from "../server/scheduling/qos.ts";
+import { QOS_CLASS_NAMES } from "../protocol/qos.ts";
 
 /**
  * A `-param` value: JSON where it parses as JSON (numbers, `true`/`false`, `null`, arrays,

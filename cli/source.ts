@@ -6,8 +6,8 @@
  * @module
  */
 import { basename, join, relative } from "node:path";
-import { encodeBase64 } from "../server/functions/code_archive.ts";
-import { type TarEntry, writeTar } from "../server/functions/tar_writer.ts";
+import { encodeBase64 } from "../protocol/base64.ts";
+import { type TarEntry, writeTar } from "../protocol/tar_writer.ts";
 import { CliError } from "./errors.ts";
 import { describeFsError } from "./fs_error.ts";
 

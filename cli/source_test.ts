@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { encodeBase64, readCodeArchive } from "../server/functions/code_archive.ts";
-import { writeTar } from "../server/functions/tar_writer.ts";
+import { encodeBase64 } from "../protocol/base64.ts";
+import { readCodeArchive } from "../server/functions/code_archive.ts";
+import { writeTar } from "../protocol/tar_writer.ts";
 import { CliError } from "./errors.ts";
 import { packSource } from "./source.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { formatStatus, type NodeStatus } from "./status_summary.ts";
+import { formatStatus, type StatusAnswer } from "./status_summary.ts";
 
 /** The `status` command. */
 export const statusCommand: Command = {
@@ -16,6 +16,6 @@ export const statusCommand: Command = {
   async run({ client, output }) {
     const status = await client.get("/status");
     if (output.json) output.answer(status);
-    else output.text(formatStatus(status as NodeStatus));
+    else output.text(formatStatus(status as StatusAnswer));
   },
 };

@@ -4,76 +4,15 @@
  *
  * @module
  */
+import type { NeighbourStatus, NodeStatus } from "../protocol/status.ts";
 
-/** A function's containers, as `Pool.functions` reports them. */
-export interface Occupancy {
-  /** Warm idle containers. */
-  idle?: number;
-  /** Containers running an invocation. */
-  busy?: number;
-  /** Containers being started. */
-  starting?: number;
-  /** Memory they hold, MB. */
-  memoryMB?: number;
-}
+/** Makes every field of `T`, at every depth, optional. */
+type DeepPartial<T> = T extends readonly (infer E)[] ? DeepPartial<E>[]
+  : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : T;
 
-/** A neighbour node, as `Neighbours` reports it. */
-export interface Neighbour {
-  /** Node id. */
-  Id?: string;
-  /** API URL. */
-  Url?: string;
-  /** Whether it is a cloud node. */
-  Cloud?: boolean;
-  /** Whether it answered lately. */
-  Reachable?: boolean;
-  /** Measured latency, ms. */
-  LatencyMs?: number | null;
-}
-
-/** The fields of `GET /status` the summary shows (all optional: a Go node has fewer). */
-export interface NodeStatus {
-  /** Node id. */
-  Id?: string;
-  /** API URL. */
-  Url?: string;
-  /** Area of the node. */
-  Area?: string;
-  /** Whether it is a cloud node. */
-  Cloud?: boolean;
-  /** Scheduling policy. */
-  Policy?: string;
-  /** Registry kind (embedded, etcd). */
-  Registry?: string;
-  /** Seconds since the node started. */
-  UptimeSeconds?: number;
-  /** Pool memory not given to containers, MB. */
-  AvailableMemMB?: number;
-  /** Pool CPUs not given to containers. */
-  AvailableCPUs?: number;
-  /** Requests refused for lack of capacity (Serverledge's field). */
-  DropCount?: number;
-  /** Machine memory, MB. */
-  TotalMemory?: number;
-  /** Machine memory available, MB. */
-  AvailableMemory?: number;
-  /** Machine CPUs. */
-  TotalCPU?: number;
-  /** Load averages over 1, 5 and 15 minutes. */
-  LoadAvg?: number[];
-  /** Warm idle containers per function (Serverledge's field). */
-  AvailableWarmContainers?: Record<string, number>;
-  /** Busy containers per function. */
-  BusyContainers?: Record<string, number>;
-  /** Pool size and occupancy per function. */
-  Pool?: { memoryMB?: number; cpus?: number; functions?: Record<string, Occupancy> };
-  /** Number of functions defined. */
-  Functions?: number;
-  /** Invocation counters (`Success`, `Failure`, `Dropped`, `ColdStarts`, `Offloaded*`). */
-  Invocations?: Record<string, number>;
-  /** Neighbour nodes. */
-  Neighbours?: Neighbour[];
-}
+/** `GET /status` as the summary reads it: every field optional, as a Go node answers fewer. */
+export type StatusAnswer = DeepPartial<NodeStatus>;
 
 /**
  * Summarises `status` in aligned `Label  value` lines, then a table of containers per function
@@ -81,15 +20,17 @@ export interface NodeStatus {
  *
  * @example
  * ```ts
- * console.log(formatStatus(await client.get("/status") as NodeStatus));
+ * import { formatStatus } from "./status_summary.ts";
+ *
+ * console.log(formatStatus({ Id: "edge-1", Pool: { MemoryMB: 1024 }, AvailableMemMB: 512 }));
  * ```
  */
-export function formatStatus(status: NodeStatus): string {
+export function formatStatus(status: StatusAnswer): string {
   const rows: [string, string | undefined][] = [
     ["Node", nodeLine(status)],
     ["Policy", joined([status.Policy, status.Registry && `registry ${status.Registry}`])],
-    ["Pool memory", ofTotal(status.AvailableMemMB, status.Pool?.memoryMB, "MB")],
-    ["Pool CPUs", ofTotal(status.AvailableCPUs, status.Pool?.cpus, "CPUs")],
+    ["Pool memory", ofTotal(status.AvailableMemMB, status.Pool?.MemoryMB, "MB")],
+    ["Pool CPUs", ofTotal(status.AvailableCPUs, status.Pool?.Cpus, "CPUs")],
     ["Machine", machineLine(status)],
     ["Functions", status.Functions?.toString()],
     ["Invocations", invocationsLine(status)],
@@ -103,13 +44,13 @@ export function formatStatus(status: NodeStatus): string {
   return lines.join("\n");
 }
 
-function nodeLine(status: NodeStatus): string | undefined {
+function nodeLine(status: StatusAnswer): string | undefined {
   const kind = status.Cloud === undefined ? undefined : status.Cloud ? "cloud node" : "edge node";
   const details = joined([kind, status.Area && `area ${status.Area}`, uptime(status)]);
   return joined([status.Id, status.Url && `at ${status.Url}`, details && `(${details})`], " ");
 }
 
-function uptime(status: NodeStatus): string | undefined {
+function uptime(status: StatusAnswer): string | undefined {
   const seconds = status.UptimeSeconds;
   if (seconds === undefined) return undefined;
   const h = Math.floor(seconds / 3600);
@@ -125,7 +66,7 @@ function ofTotal(available?: number, total?: number, unit = ""): string | undefi
     : `${available} of ${total} ${unit} available`;
 }
 
-function machineLine(status: NodeStatus): string | undefined {
+function machineLine(status: StatusAnswer): string | undefined {
   return joined([
     status.TotalMemory !== undefined
       ? `memory ${status.AvailableMemory ?? "?"} of ${status.TotalMemory} MB available`
@@ -135,7 +76,7 @@ function machineLine(status: NodeStatus): string | undefined {
   ]);
 }
 
-function invocationsLine(status: NodeStatus): string | undefined {
+function invocationsLine(status: StatusAnswer): string | undefined {
   const counts = status.Invocations;
   const dropped = counts?.Dropped ?? status.DropCount;
   if (!counts) return dropped === undefined ? undefined : `${dropped} dropped`;
@@ -155,8 +96,8 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
-function containerTable(status: NodeStatus): string[] {
-  const pool = status.Pool?.functions;
+function containerTable(status: StatusAnswer): string[] {
+  const pool = status.Pool?.Functions;
   const names = [
     ...new Set([
       ...Object.keys(pool ?? {}),
@@ -169,16 +110,16 @@ function containerTable(status: NodeStatus): string[] {
     const occupancy = pool?.[name];
     return [
       name,
-      String(occupancy?.idle ?? status.AvailableWarmContainers?.[name] ?? 0),
-      String(occupancy?.busy ?? status.BusyContainers?.[name] ?? 0),
-      occupancy?.starting === undefined ? "-" : String(occupancy.starting),
-      occupancy?.memoryMB === undefined ? "-" : `${occupancy.memoryMB} MB`,
+      String(occupancy?.Idle ?? status.AvailableWarmContainers?.[name] ?? 0),
+      String(occupancy?.Busy ?? status.BusyContainers?.[name] ?? 0),
+      occupancy?.Starting === undefined ? "-" : String(occupancy.Starting),
+      occupancy?.MemoryMB === undefined ? "-" : `${occupancy.MemoryMB} MB`,
     ];
   });
   return table(["FUNCTION", "WARM", "BUSY", "STARTING", "MEMORY"], rows);
 }
 
-function neighbourTable(neighbours: Neighbour[]): string[] {
+function neighbourTable(neighbours: DeepPartial<NeighbourStatus>[]): string[] {
   const rows = neighbours.map((n) => [
     n.Id ?? "?",
     n.Url ?? "?",

@@ -17,9 +17,9 @@ Deno.test("formatStatus summarises this node's status with its pool table", () =
     TotalCPU: 2,
     LoadAvg: [0.5, 0.25, 0],
     Pool: {
-      memoryMB: 1024,
-      cpus: 2,
-      functions: { hello: { idle: 1, busy: 0, starting: 0, memoryMB: 128 } },
+      MemoryMB: 1024,
+      Cpus: 2,
+      Functions: { hello: { Idle: 1, Busy: 0, Starting: 0, MemoryMB: 128 } },
     },
     Functions: 2,
     Invocations: { Success: 10, Failure: 1, Dropped: 0, ColdStarts: 1 },

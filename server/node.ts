@@ -16,8 +16,6 @@ import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
 import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
-import { codeInitializer } from "./invoke/prepare_container.ts";
-import { waitUntilReady } from "./containers/executor_client.ts";
 import { Telemetry } from "./metrics/telemetry.ts";
 import { CapacityQueue } from "./scheduling/capacity_queue.ts";
 import { DurationEstimates } from "./scheduling/estimates.ts";
@@ -67,15 +65,14 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     etcdAddress: config.etcd.address,
     dataDir: config.dataDir,
   });
-  const store = await FunctionStore.open(registry);
+  const store = await FunctionStore.open(registry, { codeBytes: config.limits.codeBytes, log });
   const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
     onCapacityFreed: () => queue.notify(),
     blankPerImage: config.pool.blankPerRuntime,
     blankImages: builtInImages(),
-    waitReady: (url) => waitUntilReady(url, EXECUTOR_READY_TIMEOUT_MS),
+    readyTimeoutMs: EXECUTOR_READY_TIMEOUT_MS,
     backend,
-    initialize: codeInitializer(EXECUTOR_READY_TIMEOUT_MS, config.limits.codeBytes),
     memoryMB: config.pool.memoryMB,
     cpus: config.pool.cpus,
     expirationSeconds: config.container.expiration,
@@ -83,7 +80,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const telemetry = new Telemetry();
   store.onChange((name, current) => {
     telemetry.events.emit("functions", store.list().map((d) => d.Name));
-    pool.retire(name, current?.Version).catch((error) =>
+    pool.retire(name, current?.definition.Version).catch((error) =>
       console.error(`Could not retire containers of function "${name}":`, error)
     );
   });
@@ -124,7 +121,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       nodeId: config.nodeId,
       isCloud: config.cloud,
       policy: config.scheduler.policy,
-      invoker: new Invoker({ pool, backend }),
+      invoker: new Invoker({ nodeId: config.nodeId, pool, backend }),
       pool,
       cluster,
       telemetry,

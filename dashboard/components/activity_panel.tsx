@@ -5,7 +5,7 @@
  * @module
  */
 import { formatClock, formatSeconds } from "../lib/format.ts";
-import type { InvocationEvent } from "../lib/types.ts";
+import type { InvocationEvent } from "../../protocol/status.ts";
 import { mutedClass } from "../styles.ts";
 import { Badge, Card } from "./ui.tsx";
 

@@ -5,8 +5,9 @@
  * @module
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError, NodeApi } from "../lib/api.ts";
-import type { FunctionInfo, RuntimeInfo } from "../lib/types.ts";
+import { ApiError } from "../../protocol/error.ts";
+import { NodeApi } from "../lib/api.ts";
+import type { FunctionInfo, RuntimeInfo } from "../../protocol/function.ts";
 import { mutedClass } from "../styles.ts";
 import { FunctionsView } from "./functions_view.tsx";
 import { Header, type View, viewFromHash } from "./header.tsx";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
-import type { InvocationEvent, Neighbour, NodeStatus } from "../lib/types.ts";
+import type { InvocationEvent, NeighbourStatus, NodeStatus } from "../../protocol/status.ts";
 import { TrafficHistory } from "../lib/traffic.ts";
 import { placement } from "./activity_panel.tsx";
 import { viewFromHash } from "./header.tsx";
@@ -13,7 +13,7 @@ import { registryDetail, StatusPanel } from "./status_panel.tsx";
 import { sinceStart, TrafficPanel } from "./traffic_panel.tsx";
 import { Meter } from "./ui.tsx";
 
-const cloud: Neighbour = {
+const cloud: NeighbourStatus = {
   Id: "cloud-1",
   Url: "http://127.0.0.1:2",
   Area: "ROME",
@@ -40,6 +40,7 @@ const status: NodeStatus = {
   LoadAvg: [0.1, 0.2, 0.3],
   Policy: "default",
   Registry: "etcd",
+  RegistryConnected: true,
   UptimeSeconds: 125,
   BusyContainers: { f: 1 },
   DropCount: 0,
@@ -50,12 +51,12 @@ const status: NodeStatus = {
   UsedCPU: 0,
   LastUpdateTime: 0,
   Pool: {
-    memoryMB: 1024,
-    usedMemoryMB: 256,
-    cpus: 2,
-    usedCpus: 0,
-    blank: 1,
-    functions: { f: { idle: 1, busy: 1, starting: 0, memoryMB: 256 } },
+    MemoryMB: 1024,
+    UsedMemoryMB: 256,
+    Cpus: 2,
+    UsedCpus: 0,
+    Blank: 1,
+    Functions: { f: { Idle: 1, Busy: 1, Starting: 0, MemoryMB: 256 } },
   },
   Functions: 1,
   Invocations: {
@@ -79,7 +80,7 @@ Deno.test("StatusPanel shows identity, role, uptime, memory, CPU, policy and reg
   assert.match(html, /etcd/);
   assert.match(renderToString(h(StatusPanel, { status: undefined })), /Waiting for the node/);
   assert.equal(registryDetail({ ...status, Registry: "embedded" }), "Single node, no etcd");
-  assert.equal(registryDetail(status), "1 node(s) known, 1 reachable");
+  assert.equal(registryDetail(status), "etcd connected");
   assert.equal(registryDetail({ ...status, RegistryConnected: false }), "etcd unreachable");
 });
 
@@ -89,7 +90,7 @@ Deno.test("PoolPanel draws a bar per function with its accessible value", () => 
   assert.match(html, /aria-valuetext="256 MB of 1 GB: 1 busy, 1 idle, 0 starting"/);
   assert.match(html, /role="meter"[^>]*aria-label="Pool memory in use"/);
   assert.match(html, /1 blank container ready for cold starts/);
-  const empty = renderToString(h(PoolPanel, { pool: { ...status.Pool, functions: {}, blank: 0 } }));
+  const empty = renderToString(h(PoolPanel, { pool: { ...status.Pool, Functions: {}, Blank: 0 } }));
   assert.match(empty, /pool-empty/);
   assert.doesNotMatch(empty, /pool-blank/);
 });

@@ -22,7 +22,7 @@ import {
   emptyForm,
   type FunctionFormState,
 } from "../lib/function_form.ts";
-import type { RuntimeInfo } from "../lib/types.ts";
+import type { RuntimeInfo } from "../../protocol/function.ts";
 import { focusRing, mutedClass } from "../styles.ts";
 import { Button, Card, ErrorText, Field, Input, Select, TextArea } from "./ui.tsx";
 

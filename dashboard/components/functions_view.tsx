@@ -8,7 +8,8 @@ import { useMemo, useState } from "preact/hooks";
 import type { NodeApi } from "../lib/api.ts";
 import { formatMB } from "../lib/format.ts";
 import { emptyForm, formFromFunction, type FunctionFormState } from "../lib/function_form.ts";
-import type { FunctionInfo, PoolStats, RuntimeInfo } from "../lib/types.ts";
+import type { FunctionInfo, RuntimeInfo } from "../../protocol/function.ts";
+import type { PoolStatus } from "../../protocol/status.ts";
 import { mutedClass } from "../styles.ts";
 import { FunctionForm } from "./function_form.tsx";
 import { Badge, Button, Card, ErrorText, Input } from "./ui.tsx";
@@ -22,7 +23,7 @@ export interface FunctionsViewProps {
   /** Why they could not be loaded. */
   loadError: string | undefined;
   /** The pool, for warm/busy counts. */
-  pool: PoolStats | undefined;
+  pool: PoolStatus | undefined;
   /** The node's runtimes. */
   runtimes: RuntimeInfo[];
   /** Reloads the list. */
@@ -121,7 +122,7 @@ export function FunctionsView(props: FunctionsViewProps) {
 
 function FunctionItem(props: {
   fn: FunctionInfo;
-  pool: PoolStats | undefined;
+  pool: PoolStatus | undefined;
   onInvoke(): void;
   onEdit(): void;
   onPrewarm(instances: number): void;
@@ -130,7 +131,7 @@ function FunctionItem(props: {
   const { fn } = props;
   const [confirming, setConfirming] = useState(false);
   const [instances, setInstances] = useState("1");
-  const occupancy = props.pool?.functions[fn.Name];
+  const occupancy = props.pool?.Functions[fn.Name];
   const id = `fn-item-${fn.Name}`;
   return (
     <li
@@ -143,8 +144,8 @@ function FunctionItem(props: {
         <div class="flex flex-wrap gap-1">
           <Badge>{fn.Runtime}</Badge>
           <Badge>{formatMB(fn.MemoryMB)}</Badge>
-          {occupancy && occupancy.idle > 0 && <Badge tone="good">{occupancy.idle} warm</Badge>}
-          {occupancy && occupancy.busy > 0 && <Badge tone="info">{occupancy.busy} busy</Badge>}
+          {occupancy && occupancy.Idle > 0 && <Badge tone="good">{occupancy.Idle} warm</Badge>}
+          {occupancy && occupancy.Busy > 0 && <Badge tone="info">{occupancy.Busy} busy</Badge>}
         </div>
       </div>
       <p class={`mt-1 truncate font-mono text-xs ${mutedClass}`} title={fn.Handler}>

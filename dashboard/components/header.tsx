@@ -4,7 +4,7 @@
  * @module
  */
 import type { LiveMode } from "../lib/live.ts";
-import type { NodeStatus } from "../lib/types.ts";
+import type { NodeStatus } from "../../protocol/status.ts";
 import { focusRing } from "../styles.ts";
 import { Badge, type Tone } from "./ui.tsx";
 

@@ -5,12 +5,14 @@
  * @module
  */
 import { formatAgo, formatMB, formatNumber } from "../lib/format.ts";
-import type { Neighbour } from "../lib/types.ts";
+import type { NeighbourStatus } from "../../protocol/status.ts";
 import { mutedClass } from "../styles.ts";
 import { Badge, Card } from "./ui.tsx";
 
 /** The neighbours panel. */
-export function NeighboursPanel(props: { neighbours: Neighbour[] | undefined; class?: string }) {
+export function NeighboursPanel(
+  props: { neighbours: NeighbourStatus[] | undefined; class?: string },
+) {
   const list = props.neighbours ?? [];
   const now = Date.now();
   return (

@@ -6,7 +6,7 @@
  */
 import { formatMB, formatNumber } from "../lib/format.ts";
 import { poolSummary } from "../lib/pool.ts";
-import type { PoolStats } from "../lib/types.ts";
+import type { PoolStatus } from "../../protocol/status.ts";
 import { mutedClass } from "../styles.ts";
 import { Card, Meter } from "./ui.tsx";
 
@@ -15,7 +15,7 @@ const IDLE = "bg-emerald-500 dark:bg-emerald-400";
 const STARTING = "bg-amber-400 dark:bg-amber-300";
 
 /** The pool panel; `pool` is undefined until the first status. */
-export function PoolPanel(props: { pool: PoolStats | undefined; class?: string }) {
+export function PoolPanel(props: { pool: PoolStatus | undefined; class?: string }) {
   if (!props.pool) {
     return (
       <Card id="pool-title" title="Container pool" class={props.class}>

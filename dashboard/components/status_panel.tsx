@@ -4,7 +4,7 @@
  * @module
  */
 import { formatMB, formatNumber, formatUptime } from "../lib/format.ts";
-import type { NodeStatus } from "../lib/types.ts";
+import type { NodeStatus } from "../../protocol/status.ts";
 import { Badge, Card, Stat } from "./ui.tsx";
 
 /** The status panel; `status` is undefined until the first one arrives. */
@@ -36,7 +36,7 @@ export function StatusPanel(props: { status: NodeStatus | undefined; class?: str
         <Stat label="Uptime" testId="uptime">{formatUptime(s.UptimeSeconds)}</Stat>
         <Stat
           label="Memory used"
-          detail={`${formatMB(s.Pool.usedMemoryMB)} of ${formatMB(s.Pool.memoryMB)} in the pool`}
+          detail={`${formatMB(s.Pool.UsedMemoryMB)} of ${formatMB(s.Pool.MemoryMB)} in the pool`}
         >
           {formatMB(usedMemory)}{" "}
           <span class="text-sm font-normal">/ {formatMB(s.TotalMemory)}</span>
@@ -62,10 +62,7 @@ export function StatusPanel(props: { status: NodeStatus | undefined; class?: str
 }
 
 /** How the registry is doing, as far as the status tells. */
-export function registryDetail(s: NodeStatus & { RegistryConnected?: boolean }): string {
+export function registryDetail(s: NodeStatus): string {
   if (s.Registry !== "etcd") return "Single node, no etcd";
-  if (s.RegistryConnected === true) return "etcd connected";
-  if (s.RegistryConnected === false) return "etcd unreachable";
-  const reachable = s.Neighbours.filter((n) => n.Reachable).length;
-  return `${s.Neighbours.length} node(s) known, ${reachable} reachable`;
+  return s.RegistryConnected ? "etcd connected" : "etcd unreachable";
 }

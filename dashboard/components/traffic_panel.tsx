@@ -6,7 +6,7 @@
  */
 import { seriesColors } from "../lib/palette.ts";
 import { type TrafficHistory, type TrafficSeries } from "../lib/traffic.ts";
-import type { NodeStatus } from "../lib/types.ts";
+import type { NodeStatus } from "../../protocol/status.ts";
 import { mutedClass } from "../styles.ts";
 import { TrafficChart } from "./traffic_chart.tsx";
 import { Badge, Card } from "./ui.tsx";

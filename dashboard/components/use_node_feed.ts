@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { NodeApi } from "../lib/api.ts";
 import { connectLive, type LiveFeed, type LiveMode } from "../lib/live.ts";
 import { TrafficHistory } from "../lib/traffic.ts";
-import type { InvocationEvent, NodeStatus } from "../lib/types.ts";
+import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
 
 /** Recent requests kept for the activity list. */
 export const RECENT_EVENTS = 25;

@@ -4,35 +4,23 @@
  *
  * @module
  */
+import { ApiError, errorMessage } from "../../protocol/error.ts";
 import type {
-  ExecutionReport,
+  CreatedAnswer,
+  DeletedAnswer,
   FunctionDefinitionBody,
   FunctionInfo,
-  InvokeBody,
-  NodeStatus,
+  PrewarmedAnswer,
   RuntimeInfo,
-} from "./types.ts";
-
-/** An error answer of the node (or a failed request: `status` 0). */
-export class ApiError extends Error {
-  /** HTTP status, 0 when the node could not be reached. */
-  readonly status: number;
-  /** The parsed answer body, when it was JSON. */
-  readonly body: unknown;
-
-  /** An error with the node's message. */
-  constructor(status: number, message: string, body?: unknown) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-    this.body = body;
-  }
-
-  /** Whether the node asks for (another) token. */
-  get unauthorized(): boolean {
-    return this.status === 401 || this.status === 403;
-  }
-}
+  UpdatedAnswer,
+} from "../../protocol/function.ts";
+import {
+  type AsyncAnswer,
+  type ExecutionReport,
+  type InvocationRequestBody,
+  isExecutionReport,
+} from "../../protocol/invocation.ts";
+import type { NodeStatus } from "../../protocol/status.ts";
 
 /** Options of {@linkcode NodeApi}. */
 export interface NodeApiOptions {
@@ -42,12 +30,6 @@ export interface NodeApiOptions {
   token?: () => string | undefined;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch;
-}
-
-/** What an async invocation answers. */
-export interface AsyncAnswer {
-  /** Id to poll. */
-  ReqId: string;
 }
 
 /**
@@ -100,22 +82,22 @@ export class NodeApi {
   }
 
   /** `POST /create`. */
-  create(body: FunctionDefinitionBody): Promise<{ Created: string; Runtime: string }> {
+  create(body: FunctionDefinitionBody): Promise<CreatedAnswer> {
     return this.#request("POST", "/create", body);
   }
 
   /** `POST /update`. */
-  update(body: FunctionDefinitionBody): Promise<{ Updated: string; Runtime: string }> {
+  update(body: FunctionDefinitionBody): Promise<UpdatedAnswer> {
     return this.#request("POST", "/update", body);
   }
 
   /** `POST /delete`. */
-  delete(name: string): Promise<{ Deleted: string }> {
+  delete(name: string): Promise<DeletedAnswer> {
     return this.#request("POST", "/delete", { Name: name });
   }
 
   /** `POST /prewarm`: answers how many containers were started. */
-  prewarm(name: string, instances: number): Promise<{ Prewarmed: number }> {
+  prewarm(name: string, instances: number): Promise<PrewarmedAnswer> {
     return this.#request("POST", "/prewarm", { Function: name, Instances: instances });
   }
 
@@ -123,11 +105,11 @@ export class NodeApi {
    * `POST /invoke/<name>`: the report, or `{ReqId}` when `body.Async`. A failed function
    * (HTTP 500 with a report) answers its report rather than throwing.
    */
-  async invoke(name: string, body: InvokeBody): Promise<ExecutionReport | AsyncAnswer> {
+  async invoke(name: string, body: InvocationRequestBody): Promise<ExecutionReport | AsyncAnswer> {
     try {
       return await this.#request("POST", `/invoke/${encodeURIComponent(name)}`, body);
     } catch (error) {
-      if (error instanceof ApiError && isReport(error.body)) return error.body;
+      if (error instanceof ApiError && isExecutionReport(error.body)) return error.body;
       throw error;
     }
   }
@@ -138,7 +120,7 @@ export class NodeApi {
       return await this.#request<ExecutionReport>("GET", `/poll/${encodeURIComponent(reqId)}`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return undefined;
-      if (error instanceof ApiError && isReport(error.body)) return error.body;
+      if (error instanceof ApiError && isExecutionReport(error.body)) return error.body;
       throw error;
     }
   }
@@ -162,23 +144,9 @@ export class NodeApi {
       // not JSON: keep the text for the message
     }
     if (!response.ok) {
-      throw new ApiError(response.status, errorMessage(response, parsed, text), parsed);
+      const message = errorMessage(response.status, parsed, text, response.statusText);
+      throw new ApiError(response.status, message, parsed);
     }
     return parsed as T;
   }
-}
-
-/** Whether `value` is an execution report (as opposed to an error answer). */
-export function isReport(value: unknown): value is ExecutionReport {
-  return typeof value === "object" && value !== null && "Success" in value &&
-    "ResponseTime" in value;
-}
-
-function errorMessage(response: Response, parsed: unknown, text: string): string {
-  if (typeof parsed === "object" && parsed !== null && "Error" in parsed) {
-    return String((parsed as { Error: unknown }).Error);
-  }
-  const detail = text.trim().slice(0, 200);
-  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}` +
-    (detail ? `: ${detail}` : "");
 }

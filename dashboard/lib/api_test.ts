@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ApiError, NodeApi } from "./api.ts";
+import { ApiError } from "../../protocol/error.ts";
+import { NodeApi } from "./api.ts";
 
 function api(answer: (url: string, init: RequestInit) => Response) {
   const seen: { url: string; init: RequestInit }[] = [];

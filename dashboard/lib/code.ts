@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { writeTar } from "../../server/functions/tar_writer.ts";
+import { encodeBase64 } from "../../protocol/base64.ts";
+import { writeTar } from "../../protocol/tar_writer.ts";
 
 /** One file of a function. */
 export interface CodeFile {
@@ -41,15 +42,6 @@ export function packCode(files: readonly CodeFile[]): string {
   const entries = [...files].sort((a, b) => a.path.localeCompare(b.path))
     .map((f) => ({ name: f.path, data: f.data }));
   return encodeBase64(writeTar(entries));
-}
-
-/** Base64 of `bytes`, in chunks (large archives would overflow `String.fromCharCode`). */
-export function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
 
 /**

@@ -3,7 +3,6 @@ import { readCodeArchive } from "../../server/functions/code_archive.ts";
 import {
   defaultHandler,
   editorFileName,
-  encodeBase64,
   packCode,
   runtimeFamily,
   starterCode,
@@ -59,10 +58,4 @@ Deno.test("packCode makes a tar the node accepts", async () => {
   ]);
   const files = await readCodeArchive(code, { maxBytes: 1 << 20 });
   assert.deepEqual(files.map((f) => f.path).sort(), ["hello.py", "lib/util.py"]);
-});
-
-Deno.test("encodeBase64 handles large inputs", () => {
-  const bytes = new Uint8Array(200_000).map((_, i) => i % 256);
-  const back = Uint8Array.from(atob(encodeBase64(bytes)), (c) => c.charCodeAt(0));
-  assert.deepEqual(back, bytes);
 });

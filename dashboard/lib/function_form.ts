@@ -4,15 +4,9 @@
  *
  * @module
  */
-import {
-  type CodeFile,
-  defaultHandler,
-  editorFileName,
-  encodeBase64,
-  packCode,
-  starterCode,
-} from "./code.ts";
-import type { FunctionDefinitionBody, FunctionInfo } from "./types.ts";
+import { encodeBase64 } from "../../protocol/base64.ts";
+import { type CodeFile, defaultHandler, editorFileName, packCode, starterCode } from "./code.ts";
+import type { FunctionDefinitionBody, FunctionInfo } from "../../protocol/function.ts";
 
 /** Where the code comes from. */
 export type CodeSource = "editor" | "files" | "folder";

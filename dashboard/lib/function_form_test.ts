@@ -59,8 +59,10 @@ Deno.test("an update form keeps the settings and asks for the code again", () =>
     MemoryMB: 256,
     CPUDemand: 0,
     Handler: "f.handler",
+    CustomImage: "",
     MaxConcurrency: 1,
     Timeout: 60,
+    Version: "v1",
   });
   assert.equal(form.memory, "256");
   assert.equal(form.cpu, "");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ExecutionReport } from "./types.ts";
+import type { ExecutionReport } from "../../protocol/invocation.ts";
 
 /** One request made from the dashboard. */
 export interface HistoryEntry {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { QOS_CLASSES as NODE_QOS_CLASSES } from "../../server/scheduling/qos.ts";
+import { QOS_CLASSES as NODE_QOS_CLASSES } from "../../protocol/qos.ts";
 import { type ParamRow, paramsToRows, parseParamsJson, rowsToParams } from "./params.ts";
-import type { ExecutionReport, InvokeBody } from "./types.ts";
+import type { ExecutionReport, InvocationRequest } from "../../protocol/invocation.ts";
 
 /** Serverledge's QoS classes, by number. */
 export const QOS_CLASSES: readonly { value: number; label: string }[] = [
@@ -53,7 +53,7 @@ export function emptyInvokeForm(fn: string): InvokeFormState {
 }
 
 /** The result of {@linkcode buildInvokeBody}. */
-export type InvokeBodyResult = { ok: true; body: InvokeBody } | { ok: false; error: string };
+export type InvokeBodyResult = { ok: true; body: InvocationRequest } | { ok: false; error: string };
 
 /** Checks the form and makes the invoke body. */
 export function buildInvokeBody(form: InvokeFormState): InvokeBodyResult {

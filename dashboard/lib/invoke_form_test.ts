@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { buildInvokeBody, emptyInvokeForm, switchMode, whereItRan } from "./invoke_form.ts";
-import type { ExecutionReport } from "./types.ts";
+import type { ExecutionReport } from "../../protocol/invocation.ts";
 
 Deno.test("the invoke form makes Serverledge's body", () => {
   const form = {

@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { ApiError, type NodeApi } from "./api.ts";
+import { ApiError } from "../../protocol/error.ts";
+import type { NodeApi } from "./api.ts";
 import { SseParser } from "./sse.ts";
-import type { InvocationEvent, NodeStatus } from "./types.ts";
+import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
 
 /** How the dashboard is connected to the node. */
 export type LiveMode = "connecting" | "live" | "polling" | "offline" | "unauthorized";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { NodeApi } from "./api.ts";
 import { connectLive, type LiveMode } from "./live.ts";
-import type { NodeStatus } from "./types.ts";
+import type { NodeStatus } from "../../protocol/status.ts";
 
 type Route = (url: string, init?: RequestInit) => Response | Promise<Response>;
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PoolStats } from "./types.ts";
+import type { PoolStatus } from "../../protocol/status.ts";
 
 /** One function's bar. */
 export interface PoolRow {
@@ -53,25 +53,25 @@ export interface PoolSummary {
  *
  * @example
  * ```ts
- * const pool = poolSummary({ memoryMB: 1024, usedMemoryMB: 256, cpus: 2, usedCpus: 0, blank: 0,
- *   functions: { hello: { idle: 1, busy: 1, starting: 0, memoryMB: 256 } } });
+ * const pool = poolSummary({ MemoryMB: 1024, UsedMemoryMB: 256, Cpus: 2, UsedCpus: 0, Blank: 0,
+ *   Functions: { hello: { Idle: 1, Busy: 1, Starting: 0, MemoryMB: 256 } } });
  * pool.rows[0].percent; // { busy: 12.5, idle: 12.5, starting: 0 }
  * ```
  */
-export function poolSummary(pool: PoolStats): PoolSummary {
-  const capacity = pool.memoryMB > 0 ? pool.memoryMB : 1;
-  const rows = Object.entries(pool.functions).map(([name, f]): PoolRow => {
-    const count = f.busy + f.idle + f.starting;
-    const each = count > 0 ? f.memoryMB / count : 0;
-    const busyMB = each * f.busy;
-    const idleMB = each * f.idle;
-    const startingMB = each * f.starting;
+export function poolSummary(pool: PoolStatus): PoolSummary {
+  const capacity = pool.MemoryMB > 0 ? pool.MemoryMB : 1;
+  const rows = Object.entries(pool.Functions).map(([name, f]): PoolRow => {
+    const count = f.Busy + f.Idle + f.Starting;
+    const each = count > 0 ? f.MemoryMB / count : 0;
+    const busyMB = each * f.Busy;
+    const idleMB = each * f.Idle;
+    const startingMB = each * f.Starting;
     return {
       name,
-      busy: f.busy,
-      idle: f.idle,
-      starting: f.starting,
-      memoryMB: f.memoryMB,
+      busy: f.Busy,
+      idle: f.Idle,
+      starting: f.Starting,
+      memoryMB: f.MemoryMB,
       busyMB,
       idleMB,
       startingMB,
@@ -84,13 +84,13 @@ export function poolSummary(pool: PoolStats): PoolSummary {
   }).filter((r) => r.busy + r.idle + r.starting > 0)
     .sort((a, b) => b.memoryMB - a.memoryMB || a.name.localeCompare(b.name));
   return {
-    memoryMB: pool.memoryMB,
-    usedMemoryMB: pool.usedMemoryMB,
-    memoryPercent: percent(pool.usedMemoryMB, capacity),
-    cpus: pool.cpus,
-    usedCpus: pool.usedCpus,
-    cpuPercent: percent(pool.usedCpus, pool.cpus > 0 ? pool.cpus : 1),
-    blank: pool.blank,
+    memoryMB: pool.MemoryMB,
+    usedMemoryMB: pool.UsedMemoryMB,
+    memoryPercent: percent(pool.UsedMemoryMB, capacity),
+    cpus: pool.Cpus,
+    usedCpus: pool.UsedCpus,
+    cpuPercent: percent(pool.UsedCpus, pool.Cpus > 0 ? pool.Cpus : 1),
+    blank: pool.Blank,
     rows,
   };
 }

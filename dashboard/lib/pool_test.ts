@@ -3,15 +3,15 @@ import { percent, poolSummary } from "./pool.ts";
 
 Deno.test("poolSummary splits each function's memory by container state", () => {
   const summary = poolSummary({
-    memoryMB: 1024,
-    usedMemoryMB: 640,
-    cpus: 2,
-    usedCpus: 0.5,
-    blank: 2,
-    functions: {
-      small: { idle: 1, busy: 0, starting: 0, memoryMB: 128 },
-      big: { idle: 1, busy: 2, starting: 1, memoryMB: 512 },
-      gone: { idle: 0, busy: 0, starting: 0, memoryMB: 0 },
+    MemoryMB: 1024,
+    UsedMemoryMB: 640,
+    Cpus: 2,
+    UsedCpus: 0.5,
+    Blank: 2,
+    Functions: {
+      small: { Idle: 1, Busy: 0, Starting: 0, MemoryMB: 128 },
+      big: { Idle: 1, Busy: 2, Starting: 1, MemoryMB: 512 },
+      gone: { Idle: 0, Busy: 0, Starting: 0, MemoryMB: 0 },
     },
   });
   assert.equal(summary.memoryPercent, 62.5);
@@ -31,7 +31,7 @@ Deno.test("percent stays within 0 and 100 and survives a zero capacity", () => {
   assert.equal(percent(20, 10), 100);
   assert.equal(percent(1, 3), 33.3);
   assert.equal(
-    poolSummary({ memoryMB: 0, usedMemoryMB: 0, cpus: 0, usedCpus: 0, blank: 0, functions: {} })
+    poolSummary({ MemoryMB: 0, UsedMemoryMB: 0, Cpus: 0, UsedCpus: 0, Blank: 0, Functions: {} })
       .memoryPercent,
     0,
   );

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NodeStatus } from "./types.ts";
+import type { NodeStatus } from "../../protocol/status.ts";
 
 /** Requests counted in one interval between two snapshots. */
 export interface TrafficSample {

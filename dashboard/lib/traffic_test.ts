@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { TrafficHistory } from "./traffic.ts";
-import type { Neighbour, NodeStatus } from "./types.ts";
+import type { NeighbourStatus, NodeStatus } from "../../protocol/status.ts";
 
-function neighbour(id: string, cloud: boolean, sent: number): Neighbour {
+function neighbour(id: string, cloud: boolean, sent: number): NeighbourStatus {
   return {
     Id: id,
     Url: `http://${id}`,
@@ -22,7 +22,7 @@ function neighbour(id: string, cloud: boolean, sent: number): Neighbour {
 
 function status(
   counts: Partial<NodeStatus["Invocations"]>,
-  neighbours: Neighbour[] = [],
+  neighbours: NeighbourStatus[] = [],
   extra: Partial<NodeStatus> = {},
 ): NodeStatus {
   return {

@@ -93,8 +93,8 @@ Deno.test(
     // Broken containers never serve again: the next calls start fresh ones.
     const stats = await until(async () => {
       const status = await node.get("/status");
-      const pool = (status.body as { Pool: { functions: Record<string, unknown> } }).Pool;
-      return pool.functions.sleepy || pool.functions.hog ? undefined : pool;
+      const pool = (status.body as { Pool: { Functions: Record<string, unknown> } }).Pool;
+      return pool.Functions.sleepy || pool.Functions.hog ? undefined : pool;
     }, "broken containers to be removed");
     assert.ok(stats);
     const again = await node.post("/invoke/sleepy", { Params: { seconds: 0 } });

@@ -1,7 +1,7 @@
 // Bad input gets a clear 4xx and never reaches Docker or the registry; the node stays up.
 import assert from "node:assert/strict";
-import { encodeBase64 } from "../functions/code_archive.ts";
-import { type TarEntry, writeTar } from "../functions/tar_writer.ts";
+import { encodeBase64 } from "../../protocol/base64.ts";
+import { type TarEntry, writeTar } from "../../protocol/tar_writer.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";
 

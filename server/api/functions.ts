@@ -5,7 +5,6 @@
  */
 import { Hono } from "hono";
 import { checkFunctionName, parseDefinition } from "../functions/parse_definition.ts";
-import type { FunctionDefinition } from "../functions/function.ts";
 import { requireObject } from "../validation/fields.ts";
 import { jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
@@ -19,15 +18,17 @@ export function functionRoutes(services: NodeServices): Hono {
   const app = new Hono();
 
   app.post("/create", async (c) => {
-    const definition = await parseDefinition(await jsonBody(c), limits);
-    await store.create(definition);
-    return c.json({ Created: definition.Name, Runtime: definition.Runtime });
+    const checked = await parseDefinition(await jsonBody(c), limits);
+    await store.create(checked);
+    const { Name, Runtime } = checked.definition;
+    return c.json({ Created: Name, Runtime });
   });
 
   app.post("/update", async (c) => {
-    const definition = await parseDefinition(await jsonBody(c), limits);
-    await store.update(definition);
-    return c.json({ Updated: definition.Name, Runtime: definition.Runtime });
+    const checked = await parseDefinition(await jsonBody(c), limits);
+    await store.update(checked);
+    const { Name, Runtime } = checked.definition;
+    return c.json({ Updated: Name, Runtime });
   });
 
   app.post("/delete", async (c) => {
@@ -39,13 +40,8 @@ export function functionRoutes(services: NodeServices): Hono {
   app.get("/function", (c) => {
     const definitions = store.list();
     if (c.req.query("details") !== "true") return c.json(definitions.map((d) => d.Name));
-    return c.json(definitions.map(withoutCode));
+    return c.json(definitions);
   });
 
   return app;
-}
-
-function withoutCode(definition: FunctionDefinition): Omit<FunctionDefinition, "TarFunctionCode"> {
-  const { TarFunctionCode: _code, ...rest } = definition;
-  return rest;
 }

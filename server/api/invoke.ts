@@ -4,10 +4,10 @@
  * @module
  */
 import { Hono } from "hono";
-import { OFFLOADED_FROM_HEADER } from "../cluster/offload_client.ts";
+import { OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
 import { NotFoundError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
-import { AsyncRequests } from "../invoke/async_requests.ts";
+import { newInvocation } from "../invoke/invocation.ts";
 import { parseInvocationRequest } from "../invoke/request.ts";
 import { jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
@@ -21,19 +21,14 @@ export function invokeRoutes(services: NodeServices): Hono {
     const arrival = performance.now();
     const name = checkFunctionName(c.req.param("fn"));
     const request = parseInvocationRequest(await jsonBody(c));
-    const definition = store.get(name);
-    if (!definition) throw new NotFoundError(`Function "${name}" does not exist`);
-    const offloadedFrom = c.req.header(OFFLOADED_FROM_HEADER);
-    const id = AsyncRequests.newRequestId(name);
+    const fn = store.get(name);
+    if (!fn) throw new NotFoundError(`Function "${name}" does not exist`);
+    const invocation = newInvocation(fn, request, arrival, c.req.header(OFFLOADED_FROM_HEADER));
     if (request.Async) {
-      await asyncRequests.submit(
-        id,
-        name,
-        () => dispatcher.dispatch(definition, request, id, arrival, offloadedFrom),
-      );
-      return c.json({ ReqId: id });
+      await asyncRequests.submit(invocation.id, name, () => dispatcher.dispatch(invocation));
+      return c.json({ ReqId: invocation.id });
     }
-    const report = await dispatcher.dispatch(definition, request, id, arrival, offloadedFrom);
+    const report = await dispatcher.dispatch(invocation);
     return c.json(report, report.Success ? 200 : 500);
   });
 

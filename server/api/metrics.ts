@@ -23,23 +23,23 @@ export function metricsRoutes(services: NodeServices, enabled: boolean): Hono {
 function renderMetrics(services: NodeServices): string {
   const stats = services.pool.stats();
   const containers: [Record<string, string>, number][] = [];
-  for (const [fn, occupancy] of Object.entries(stats.functions)) {
-    for (const state of ["idle", "busy", "starting"] as const) {
-      containers.push([{ function: fn, state }, occupancy[state]]);
-    }
+  for (const [fn, occupancy] of Object.entries(stats.Functions)) {
+    containers.push([{ function: fn, state: "idle" }, occupancy.Idle]);
+    containers.push([{ function: fn, state: "busy" }, occupancy.Busy]);
+    containers.push([{ function: fn, state: "starting" }, occupancy.Starting]);
   }
   const counters = services.telemetry.counters;
   return [
     services.telemetry.render(),
-    gauge("serverledge_pool_memory_mb", "Memory of the container pool, MB", [[{}, stats.memoryMB]]),
+    gauge("serverledge_pool_memory_mb", "Memory of the container pool, MB", [[{}, stats.MemoryMB]]),
     gauge("serverledge_pool_memory_used_mb", "Memory held by containers, MB", [[
       {},
-      stats.usedMemoryMB,
+      stats.UsedMemoryMB,
     ]]),
-    gauge("serverledge_pool_cpus", "CPUs of the container pool", [[{}, stats.cpus]]),
+    gauge("serverledge_pool_cpus", "CPUs of the container pool", [[{}, stats.Cpus]]),
     gauge("serverledge_pool_cpus_used", "CPUs reserved by running invocations", [[
       {},
-      stats.usedCpus,
+      stats.UsedCpus,
     ]]),
     gauge("serverledge_containers", "Containers by function and state", containers),
     gauge("serverledge_dropped_requests", "Requests dropped since start", [[{}, counters.dropped]]),

@@ -20,9 +20,9 @@ export function prewarmRoutes(services: NodeServices): Hono {
     const name = checkFunctionName(body.Function);
     const instances = numberField(body, "Instances", { min: 0, max: MAX_INSTANCES, integer: true });
     optionalBoolean(body, "ForceImagePull", false);
-    const definition = services.store.get(name);
-    if (!definition) throw new NotFoundError(`Function "${name}" does not exist`);
-    const prewarmed = instances === 0 ? 0 : await services.pool.prewarm(definition, instances);
+    const fn = services.store.get(name);
+    if (!fn) throw new NotFoundError(`Function "${name}" does not exist`);
+    const prewarmed = instances === 0 ? 0 : await services.pool.prewarm(fn.pool, instances);
     return c.json({ Prewarmed: prewarmed });
   });
   return app;

@@ -50,7 +50,7 @@ Deno.test("nodes on one etcd see the same functions, updates and deletes", opts,
   assert.equal((await a.post("/delete", { Name: "double" })).status, 200);
   await until(async () => (await b.post("/invoke/double", {})).status === 404, "the delete");
   await until(async () => {
-    const status = (await b.get("/status")).body as { Pool: { usedMemoryMB: number } };
-    return status.Pool.usedMemoryMB === 0;
+    const status = (await b.get("/status")).body as { Pool: { UsedMemoryMB: number } };
+    return status.Pool.UsedMemoryMB === 0;
   }, "B to remove the deleted function's containers");
 });

@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import type { LoadReport } from "../cluster/peer.ts";
+import type { LoadReport, NodeStatus, PoolStatus } from "../../protocol/status.ts";
 import type { NodeServices } from "./services.ts";
 
 /** The status routes. */
@@ -17,28 +17,31 @@ export function statusRoutes(services: NodeServices): Hono {
 }
 
 /** The compact load of this node, as neighbours poll it (`stats`: the pool's, if already read). */
-export function nodeLoad(services: NodeServices, stats = services.pool.stats()): LoadReport {
+export function nodeLoad(
+  services: NodeServices,
+  stats: PoolStatus = services.pool.stats(),
+): LoadReport {
   const { identity, pool } = services;
   return {
     Id: identity.id,
     Url: identity.url,
     Area: identity.area,
     Cloud: identity.cloud,
-    AvailableMemMB: stats.memoryMB - stats.usedMemoryMB,
-    AvailableCPUs: round(stats.cpus - stats.usedCpus),
+    AvailableMemMB: stats.MemoryMB - stats.UsedMemoryMB,
+    AvailableCPUs: round(stats.Cpus - stats.UsedCpus),
     AvailableWarmContainers: pool.warmCounts(),
     LoadAvg: Deno.loadavg(),
   };
 }
 
 /** The node's status as `/status` answers it. */
-export function nodeStatus(services: NodeServices) {
+export function nodeStatus(services: NodeServices): NodeStatus {
   const { identity, pool, telemetry: { counters }, store, cluster } = services;
   const stats = pool.stats();
   const memory = Deno.systemMemoryInfo();
   const busy: Record<string, number> = {};
-  for (const [name, occupancy] of Object.entries(stats.functions)) {
-    if (occupancy.busy > 0) busy[name] = occupancy.busy;
+  for (const [name, occupancy] of Object.entries(stats.Functions)) {
+    if (occupancy.Busy > 0) busy[name] = occupancy.Busy;
   }
   const load = nodeLoad(services, stats);
   return {
@@ -53,7 +56,7 @@ export function nodeStatus(services: NodeServices) {
     AvailableMemory: mb(memory.available),
     FreeMemory: mb(memory.free),
     TotalCPU: navigator.hardwareConcurrency,
-    UsedCPU: round(stats.usedCpus),
+    UsedCPU: round(stats.UsedCpus),
     LastUpdateTime: Math.floor(Date.now() / 1000),
     Pool: stats,
     Functions: store.list().length,

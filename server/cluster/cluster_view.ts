@@ -7,7 +7,8 @@
  * @module
  */
 import type { NodeRecord, Registry } from "../registry/registry.ts";
-import type { LoadReport, Peer } from "./peer.ts";
+import type { LoadReport } from "../../protocol/status.ts";
+import type { Peer } from "./peer.ts";
 
 /** Options of {@linkcode ClusterView}. */
 export interface ClusterViewOptions {

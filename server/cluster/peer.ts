@@ -3,26 +3,7 @@
  *
  * @module
  */
-
-/** The compact load a node answers at `GET /load` (polled by its neighbours). */
-export interface LoadReport {
-  /** Node id. */
-  Id: string;
-  /** Base URL of its API. */
-  Url: string;
-  /** Its area. */
-  Area: string;
-  /** Whether it is a cloud node. */
-  Cloud: boolean;
-  /** Pool memory not held by containers, MB. */
-  AvailableMemMB: number;
-  /** Pool CPUs not reserved by running invocations. */
-  AvailableCPUs: number;
-  /** Idle warm containers per function. */
-  AvailableWarmContainers: Record<string, number>;
-  /** 1, 5 and 15 minute load averages. */
-  LoadAvg: number[];
-}
+import type { LoadReport } from "../../protocol/status.ts";
 
 /** A known node with its last known load. */
 export interface Peer {

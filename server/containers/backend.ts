@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Executor } from "./executor.ts";
 
 /** What the pool asks for when it needs a new container. */
 export interface ContainerSpec {
@@ -16,12 +17,12 @@ export interface ContainerSpec {
   labels: Record<string, string>;
 }
 
-/** A started container and how to reach its executor. */
+/** A started container and its executor. */
 export interface ContainerHandle {
   /** Backend id of the container. */
   id: string;
-  /** Base URL of the executor, always on 127.0.0.1, e.g. `http://127.0.0.1:32768`. */
-  url: string;
+  /** The container's executor (reached on 127.0.0.1 only). */
+  executor: Executor;
 }
 
 /** Why a container stopped, as far as the backend knows. */

@@ -8,6 +8,7 @@
 import Docker from "dockerode";
 import { UnavailableError } from "../errors.ts";
 import type { ContainerBackend, ContainerExit, ContainerHandle, ContainerSpec } from "./backend.ts";
+import { HttpExecutor } from "./executor.ts";
 
 /** Label naming the node that owns a container. */
 export const NODE_LABEL = "serverledge.node";
@@ -59,7 +60,7 @@ export class DockerBackend implements ContainerBackend {
       const info = await this.#call("inspect a container", () => container.inspect());
       const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
       if (!port) throw new UnavailableError(`Container ${container.id} has no published port`);
-      return { id: container.id, url: `http://127.0.0.1:${port}` };
+      return { id: container.id, executor: new HttpExecutor(`http://127.0.0.1:${port}`) };
     } catch (error) {
       await this.remove(container.id);
       throw error;

@@ -7,17 +7,9 @@
  *
  * @module
  */
+import { decodeBase64 } from "../../protocol/base64.ts";
+import type { CodeFile } from "../../protocol/executor.ts";
 import { BadRequestError, PayloadTooLargeError } from "../errors.ts";
-
-/** One regular file of a function's code. */
-export interface CodeFile {
-  /** Normalised relative path, `/`-separated, never starting with `/` or containing `..`. */
-  path: string;
-  /** Unix permission bits (e.g. `0o644`). */
-  mode: number;
-  /** File content. */
-  data: Uint8Array;
-}
 
 /** Limits applied while reading an archive. */
 export interface ArchiveLimits {
@@ -44,32 +36,16 @@ export async function readCodeArchive(
   base64: string,
   limits: ArchiveLimits,
 ): Promise<CodeFile[]> {
-  const packed = decodeBase64(base64);
+  const packed = decodeCode(base64);
   const tar = isGzip(packed) ? await gunzipBounded(packed, limits.maxBytes + 64 * BLOCK) : packed;
   return readTar(tar, limits);
 }
 
-/** Decodes standard base64, refusing anything else with a `BadRequestError`. */
-export function decodeBase64(text: string): Uint8Array {
-  const compact = text.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
-    throw new BadRequestError('Field "TarFunctionCode" is not valid base64');
-  }
-  try {
-    return Uint8Array.from(atob(compact), (c) => c.charCodeAt(0));
-  } catch (error) {
-    throw new BadRequestError('Field "TarFunctionCode" is not valid base64', { cause: error });
-  }
-}
-
-/** Encodes bytes as standard base64. */
-export function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
+/** Decodes `TarFunctionCode`, refusing what is not standard base64 with a `BadRequestError`. */
+function decodeCode(text: string): Uint8Array {
+  const bytes = decodeBase64(text);
+  if (!bytes) throw new BadRequestError('Field "TarFunctionCode" is not valid base64');
+  return bytes;
 }
 
 function isGzip(bytes: Uint8Array): boolean {

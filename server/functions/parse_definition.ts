@@ -1,8 +1,11 @@
 /**
- * Turns the body of `POST /create` or `POST /update` into a checked {@linkcode FunctionDefinition}.
+ * Turns the body of `POST /create` or `POST /update` into a checked function definition and
+ * its unpacked files; checks the code of definitions read from the registry the same way.
  *
  * @module
  */
+import type { CodeFile } from "../../protocol/executor.ts";
+import type { FunctionDefinition } from "../../protocol/function.ts";
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { findRuntime, type Runtime, RUNTIMES } from "../runtimes/catalog.ts";
 import {
@@ -12,7 +15,6 @@ import {
   requireObject,
 } from "../validation/fields.ts";
 import { readCodeArchive } from "./code_archive.ts";
-import type { FunctionDefinition } from "./function.ts";
 
 /** Node limits a definition is checked against. */
 export interface DefinitionLimits {
@@ -24,6 +26,14 @@ export interface DefinitionLimits {
   codeBytes: number;
   /** Timeout given to functions that do not set one, in seconds. */
   defaultTimeout: number;
+}
+
+/** A definition that passed every check, with the files of its code. */
+export interface CheckedFunction {
+  /** The definition as it is stored (a new `Version`). */
+  definition: FunctionDefinition;
+  /** Its code, unpacked and checked (empty for `custom` functions without code). */
+  files: CodeFile[];
 }
 
 /** Function names: letters, digits, `_` and `-`, 1–64 characters, not starting with `-`. */
@@ -51,7 +61,7 @@ export function checkFunctionName(name: unknown): string {
 export async function parseDefinition(
   input: unknown,
   limits: DefinitionLimits,
-): Promise<FunctionDefinition> {
+): Promise<CheckedFunction> {
   const body = requireObject(input, "Function definition");
   const name = checkFunctionName(body.Name);
   const runtimeName = requiredString(body, "Runtime");
@@ -106,9 +116,9 @@ export async function parseDefinition(
       );
     }
   }
-  if (code !== "") await checkCode(code, handler, runtime, limits.codeBytes);
+  const files = code === "" ? [] : await checkCode(code, handler, runtime, limits.codeBytes);
 
-  return {
+  const definition: FunctionDefinition = {
     Name: name,
     Runtime: runtime.name,
     MemoryMB: memoryMB,
@@ -120,9 +130,29 @@ export async function parseDefinition(
     Timeout: timeout,
     Version: crypto.randomUUID(),
   };
+  return { definition, files };
 }
 
-async function checkCode(code: string, handler: string, runtime: Runtime, maxBytes: number) {
+/**
+ * Unpacks and checks the code of a stored definition (one another node wrote to the registry)
+ * as {@linkcode parseDefinition} checks it; throws an `HttpError` explaining what is wrong.
+ */
+export async function readFunctionCode(
+  definition: FunctionDefinition,
+  maxBytes: number,
+): Promise<CodeFile[]> {
+  const runtime = findRuntime(definition.Runtime);
+  if (!runtime) throw new NotFoundError(`Runtime "${definition.Runtime}" is unknown`);
+  if (definition.TarFunctionCode === "") return [];
+  return await checkCode(definition.TarFunctionCode, definition.Handler, runtime, maxBytes);
+}
+
+async function checkCode(
+  code: string,
+  handler: string,
+  runtime: Runtime,
+  maxBytes: number,
+): Promise<CodeFile[]> {
   const files = await readCodeArchive(code, { maxBytes });
   let needed: string | undefined;
   try {
@@ -130,7 +160,7 @@ async function checkCode(code: string, handler: string, runtime: Runtime, maxByt
   } catch (error) {
     throw new BadRequestError((error as Error).message);
   }
-  if (needed === undefined) return;
+  if (needed === undefined) return files;
   const candidates = [needed, needed.replace(/\.py$/, "/__init__.py")];
   if (!files.some((f) => candidates.includes(f.path))) {
     const listed = files.slice(0, 10).map((f) => `"${f.path}"`).join(", ");
@@ -138,4 +168,5 @@ async function checkCode(code: string, handler: string, runtime: Runtime, maxByt
       `Handler "${handler}" needs file "${needed}", which the code does not contain (it has ${listed})`,
     );
   }
+  return files;
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { BadRequestError, NotFoundError } from "../errors.ts";
-import { encodeBase64 } from "./code_archive.ts";
+import { encodeBase64 } from "../../protocol/base64.ts";
 import { parseDefinition } from "./parse_definition.ts";
-import { writeTar } from "./tar_writer.ts";
+import { writeTar } from "../../protocol/tar_writer.ts";
 
 const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
 const code = (name: string, data = "x") => encodeBase64(writeTar([{ name, data }]));
@@ -15,13 +15,14 @@ const python = {
 };
 
 Deno.test("parseDefinition resolves runtime aliases and fills defaults", async () => {
-  const definition = await parseDefinition(python, LIMITS);
+  const { definition, files } = await parseDefinition(python, LIMITS);
+  assert.deepEqual(files.map((f) => f.path), ["hello.py"], "the checked files come back");
   assert.equal(definition.Runtime, "python311");
   assert.equal(definition.MaxConcurrency, 1);
   assert.equal(definition.CPUDemand, 0);
   assert.equal(definition.Timeout, 60);
   assert.match(definition.Version, /^[0-9a-f-]{36}$/);
-  const node = await parseDefinition(
+  const { definition: node } = await parseDefinition(
     {
       ...python,
       Runtime: "nodejs17",
@@ -38,11 +39,12 @@ Deno.test("parseDefinition accepts a Python package module and a custom image", 
     { ...python, Handler: "pkg.mod.run", TarFunctionCode: code("pkg/mod/__init__.py") },
     LIMITS,
   );
-  const custom = await parseDefinition(
+  const { definition: custom, files: none } = await parseDefinition(
     { Name: "c", Runtime: "custom", MemoryMB: 64, CustomImage: "my/image:1.0" },
     LIMITS,
   );
   assert.equal(custom.CustomImage, "my/image:1.0");
+  assert.deepEqual(none, []);
 });
 
 for (

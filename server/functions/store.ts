@@ -1,36 +1,54 @@
 /**
  * The function store: definitions cached in the node and kept fresh from the registry, so the
- * invoke path never waits on the registry.
+ * invoke path never waits on the registry. Each function's code is unpacked and checked once,
+ * when it reaches the store (from a create here, or from the registry when another node wrote
+ * it), and kept ready for executors.
  *
  * @module
  */
+import type { FunctionInfo } from "../../protocol/function.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { FunctionEvent, Registry } from "../registry/registry.ts";
-import type { FunctionDefinition } from "./function.ts";
+import { deploy, type DeployedFunction } from "./deployed.ts";
+import { type CheckedFunction, readFunctionCode } from "./parse_definition.ts";
 
 /** Called after the cached definition of a function changed or disappeared. */
 export type FunctionChangeListener = (
   name: string,
-  current: FunctionDefinition | undefined,
+  current: DeployedFunction | undefined,
 ) => void;
+
+/** Options of {@linkcode FunctionStore.open}. */
+export interface FunctionStoreOptions {
+  /** Largest unpacked code of a definition read from the registry, bytes (`code.max.size`). */
+  codeBytes: number;
+  /** Told about definitions in the registry that fail the checks (they are not served). */
+  log?: (line: string) => void;
+}
 
 /** Cached, watched view of the registry's function definitions. */
 export class FunctionStore {
   readonly #registry: Registry;
-  readonly #cache = new Map<string, FunctionDefinition>();
+  readonly #options: FunctionStoreOptions;
+  readonly #cache = new Map<string, DeployedFunction>();
   readonly #listeners: FunctionChangeListener[] = [];
+  /** Registry events are checked one after the other, in the order they came. */
+  #events: Promise<void> = Promise.resolve();
   #stopWatch: () => void = () => {};
 
-  private constructor(registry: Registry) {
+  private constructor(registry: Registry, options: FunctionStoreOptions) {
     this.#registry = registry;
+    this.#options = options;
   }
 
   /** Loads every definition and starts watching the registry for changes by any node. */
-  static async open(registry: Registry): Promise<FunctionStore> {
-    const store = new FunctionStore(registry);
-    store.#stopWatch = registry.watchFunctions((event) => store.#apply(event));
+  static async open(registry: Registry, options: FunctionStoreOptions): Promise<FunctionStore> {
+    const store = new FunctionStore(registry, options);
+    store.#stopWatch = registry.watchFunctions((event) => {
+      store.#events = store.#events.then(() => store.#fromRegistry(event));
+    });
     for (const definition of await registry.listFunctions()) {
-      store.#cache.set(definition.Name, definition);
+      await store.#fromRegistry({ type: "put", definition });
     }
     return store;
   }
@@ -40,30 +58,31 @@ export class FunctionStore {
     this.#listeners.push(listener);
   }
 
-  /** The cached definition of `name`. */
-  get(name: string): FunctionDefinition | undefined {
+  /** The function named `name`, ready to run. */
+  get(name: string): DeployedFunction | undefined {
     return this.#cache.get(name);
   }
 
-  /** Every cached definition, sorted by name. */
-  list(): FunctionDefinition[] {
-    return [...this.#cache.values()].sort((a, b) => a.Name.localeCompare(b.Name));
+  /** Every cached definition (without code), sorted by name. */
+  list(): FunctionInfo[] {
+    return [...this.#cache.values()].map((f) => f.definition)
+      .sort((a, b) => a.Name.localeCompare(b.Name));
   }
 
   /** Stores a new function; `ConflictError` when the name is taken. */
-  async create(definition: FunctionDefinition): Promise<void> {
+  async create({ definition, files }: CheckedFunction): Promise<void> {
     if (!await this.#registry.createFunction(definition)) {
       throw new ConflictError(`Function "${definition.Name}" already exists`);
     }
-    this.#apply({ type: "put", definition });
+    this.#put(deploy(definition, files));
   }
 
   /** Replaces a function; `NotFoundError` when there is none. */
-  async update(definition: FunctionDefinition): Promise<void> {
+  async update({ definition, files }: CheckedFunction): Promise<void> {
     if (!await this.#registry.updateFunction(definition)) {
       throw new NotFoundError(`Function "${definition.Name}" does not exist`);
     }
-    this.#apply({ type: "put", definition });
+    this.#put(deploy(definition, files));
   }
 
   /** Removes a function; `NotFoundError` when there is none. */
@@ -71,7 +90,7 @@ export class FunctionStore {
     if (!await this.#registry.deleteFunction(name)) {
       throw new NotFoundError(`Function "${name}" does not exist`);
     }
-    this.#apply({ type: "delete", name });
+    this.#remove(name);
   }
 
   /** Stops watching the registry. */
@@ -79,16 +98,35 @@ export class FunctionStore {
     this.#stopWatch();
   }
 
-  #apply(event: FunctionEvent): void {
-    const name = event.type === "put" ? event.definition.Name : event.name;
-    const before = this.#cache.get(name);
-    if (event.type === "put") {
-      if (before?.Version === event.definition.Version) return;
-      this.#cache.set(name, event.definition);
-    } else {
-      if (!before) return;
-      this.#cache.delete(name);
+  /** Applies a registry event; a definition is checked unless this version is cached already. */
+  async #fromRegistry(event: FunctionEvent): Promise<void> {
+    if (event.type === "delete") return this.#remove(event.name);
+    const { definition } = event;
+    if (this.#cache.get(definition.Name)?.definition.Version === definition.Version) return;
+    let deployed: DeployedFunction;
+    try {
+      deployed = deploy(definition, await readFunctionCode(definition, this.#options.codeBytes));
+    } catch (error) {
+      this.#options.log?.(
+        `Not serving function "${definition.Name}" from the registry: ${(error as Error).message}`,
+      );
+      return this.#remove(definition.Name);
     }
+    this.#put(deployed);
+  }
+
+  #put(deployed: DeployedFunction): void {
+    const { Name, Version } = deployed.definition;
+    if (this.#cache.get(Name)?.definition.Version === Version) return;
+    this.#cache.set(Name, deployed);
+    this.#changed(Name);
+  }
+
+  #remove(name: string): void {
+    if (this.#cache.delete(name)) this.#changed(name);
+  }
+
+  #changed(name: string): void {
     const current = this.#cache.get(name);
     for (const listener of this.#listeners) listener(name, current);
   }

@@ -5,9 +5,11 @@
  *
  * @module
  */
+import type { ExecutionReport } from "../../protocol/invocation.ts";
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import type { AsyncEntry, Registry } from "../registry/registry.ts";
-import type { ExecutionReport } from "./report.ts";
+import { isRequestId } from "./invocation.ts";
+import { failedReport } from "./report.ts";
 
 /** Options of {@linkcode AsyncRequests}. */
 export interface AsyncRequestsOptions {
@@ -20,8 +22,6 @@ export interface AsyncRequestsOptions {
 }
 
 const STORE_ATTEMPTS = 5;
-/** What {@linkcode AsyncRequests.newRequestId} makes: a function name, `-`, a UUID. */
-const REQUEST_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 
 /** Tracks async requests of this node. */
 export class AsyncRequests {
@@ -31,11 +31,6 @@ export class AsyncRequests {
   /** @param options registry, node id and TTL */
   constructor(options: AsyncRequestsOptions) {
     this.#options = options;
-  }
-
-  /** A new request id: the function name, then a part unique across nodes. */
-  static newRequestId(functionName: string): string {
-    return `${functionName}-${crypto.randomUUID()}`;
   }
 
   /**
@@ -65,7 +60,7 @@ export class AsyncRequests {
    * `BadRequestError` when it is not a request id at all.
    */
   async poll(reqId: string): Promise<ExecutionReport> {
-    if (!REQUEST_ID.test(reqId)) {
+    if (!isRequestId(reqId)) {
       throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
     }
     const entry = await this.#options.registry.getAsync(reqId);
@@ -116,20 +111,4 @@ export class AsyncRequests {
       }
     }
   }
-}
-
-/** A report for a request that could not run. */
-export function failedReport(error: string): ExecutionReport {
-  return {
-    Success: false,
-    Result: "",
-    ResponseTime: 0,
-    IsWarmStart: false,
-    InitTime: 0,
-    OffloadLatency: 0,
-    Duration: 0,
-    SchedAction: "",
-    Output: "",
-    Error: error,
-  };
 }

@@ -5,19 +5,18 @@
  *
  * @module
  */
-import type { ClusterView } from "../cluster/cluster_view.ts";
-import { forwardInvocation, OffloadError } from "../cluster/offload_client.ts";
+import type { ExecutionReport } from "../../protocol/invocation.ts";
 import type { SchedulingPolicyName } from "../config.ts";
+import type { ClusterView } from "../cluster/cluster_view.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
-import type { FunctionDefinition } from "../functions/function.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
 import type { CapacityQueue } from "../scheduling/capacity_queue.ts";
 import type { DurationEstimates } from "../scheduling/estimates.ts";
 import { plan, type Target } from "../scheduling/policies.ts";
+import type { Invocation } from "./invocation.ts";
 import type { Invoker } from "./invoker.ts";
-import type { ExecutionReport } from "./report.ts";
-import type { InvocationRequest } from "./request.ts";
+import { forwardInvocation, OffloadError } from "./offload.ts";
 
 /** Options of {@linkcode Dispatcher}. */
 export interface DispatcherOptions {
@@ -54,42 +53,38 @@ export class Dispatcher {
   }
 
   /**
-   * Runs `request` where the policy says. `offloadedFrom` names the node that sent it here (it
-   * then runs here). Throws `OverloadedError` (429) when no place has capacity,
-   * `UnavailableError` (503) when the chosen peers failed and nothing else could run it.
+   * Runs `invocation` where the policy says (here when another node sent it). Throws
+   * `OverloadedError` (429) when no place has capacity, `UnavailableError` (503) when the
+   * chosen peers failed and nothing else could run it.
    */
-  async dispatch(
-    definition: FunctionDefinition,
-    request: InvocationRequest,
-    requestId: string,
-    arrival: number,
-    offloadedFrom?: string,
-  ): Promise<ExecutionReport> {
+  async dispatch(invocation: Invocation): Promise<ExecutionReport> {
     const { telemetry, cluster, pool, estimates } = this.#options;
-    if (offloadedFrom) telemetry.receive(offloadedFrom);
+    const { fn, request, origin } = invocation;
+    const name = fn.definition.Name;
+    if (origin) telemetry.receive(origin);
     const targets = plan({
       policy: this.#options.policy,
       isCloud: this.#options.isCloud,
-      canOffload: request.CanDoOffloading && !offloadedFrom,
+      canOffload: request.CanDoOffloading && !origin,
       qosClass: request.QoSClass,
       maxResponseTime: request.QoSMaxRespT,
-      fn: { name: definition.Name, memoryMB: definition.MemoryMB },
-      local: pool.availability(definition),
+      fn: { name, memoryMB: fn.definition.MemoryMB },
+      local: pool.availability(fn.pool),
       neighbours: cluster.neighbours(),
       clouds: cluster.clouds(),
-      estimate: estimates.of(definition.Name),
+      estimate: estimates.of(name),
     });
     const failures: Error[] = [];
     let remoteAttempts = 0;
     for (const target of targets) {
       if (target.kind !== "local" && remoteAttempts++ === MAX_REMOTE_ATTEMPTS) break;
       try {
-        return await this.#runOn(target, definition, request, requestId, arrival);
+        return await this.#runOn(target, invocation);
       } catch (error) {
         if (error instanceof OffloadError && target.kind !== "local") {
           cluster.markUnreachable(target.peer.id);
           if (!error.retryable) {
-            telemetry.drop(definition.Name, error.message);
+            telemetry.drop(name, error.message);
             throw new UnavailableError(error.message, { cause: error });
           }
         } else if (!(error instanceof OverloadedError)) throw error;
@@ -98,11 +93,11 @@ export class Dispatcher {
     }
     const waitable = failures.length > 0 && failures.every((f) => f instanceof OverloadedError);
     if (waitable && this.#options.queue.enabled) {
-      const report = await this.#waitForCapacity(definition, request, requestId, arrival, failures);
+      const report = await this.#waitForCapacity(invocation, failures);
       if (report) return report;
     }
-    const dropped = this.#dropError(definition, failures);
-    telemetry.drop(definition.Name, dropped.message);
+    const dropped = this.#dropError(name, failures);
+    telemetry.drop(name, dropped.message);
     throw dropped;
   }
 
@@ -111,23 +106,21 @@ export class Dispatcher {
    * timeout; `undefined` when it never found room (the reason is added to `failures`).
    */
   async #waitForCapacity(
-    definition: FunctionDefinition,
-    request: InvocationRequest,
-    requestId: string,
-    arrival: number,
+    invocation: Invocation,
     failures: Error[],
   ): Promise<ExecutionReport | undefined> {
-    const signal = AbortSignal.timeout(definition.Timeout * 1000);
+    const timeout = invocation.fn.definition.Timeout;
+    const signal = AbortSignal.timeout(timeout * 1000);
     try {
       while (await this.#options.queue.wait(signal)) {
         try {
-          return await this.#runOn({ kind: "local" }, definition, request, requestId, arrival);
+          return await this.#runOn({ kind: "local" }, invocation);
         } catch (error) {
           if (!(error instanceof OverloadedError)) throw error;
         }
       }
       failures.push(
-        new OverloadedError(`it waited ${definition.Timeout} s in the queue without finding room`),
+        new OverloadedError(`it waited ${timeout} s in the queue without finding room`),
       );
     } catch (error) {
       if (!(error instanceof OverloadedError)) throw error;
@@ -136,34 +129,22 @@ export class Dispatcher {
     return undefined;
   }
 
-  async #runOn(
-    target: Target,
-    definition: FunctionDefinition,
-    request: InvocationRequest,
-    requestId: string,
-    arrival: number,
-  ): Promise<ExecutionReport> {
+  async #runOn(target: Target, invocation: Invocation): Promise<ExecutionReport> {
     const { telemetry, estimates, invoker, nodeId } = this.#options;
+    const name = invocation.fn.definition.Name;
     if (target.kind === "local") {
-      const report = await invoker.invoke(definition, request, requestId, arrival);
-      if (report.Success) estimates.record(definition.Name, report.Duration, report.InitTime);
-      const local = { ...report, ExecutedOn: nodeId };
-      telemetry.ran(definition.Name, "local", local);
-      return local;
+      const report = await invoker.invoke(invocation);
+      if (report.Success) estimates.record(name, report.Duration, report.InitTime);
+      telemetry.ran(name, "local", report);
+      return report;
     }
-    const report = await forwardInvocation(
-      target.peer,
-      { name: definition.Name, timeout: definition.Timeout },
-      request,
-      nodeId,
-      arrival,
-    );
-    telemetry.ran(definition.Name, target.kind, report, target.peer.id);
+    const report = await forwardInvocation(target.peer, invocation, nodeId);
+    telemetry.ran(name, target.kind, report, target.peer.id);
     return report;
   }
 
-  #dropError(definition: FunctionDefinition, failures: Error[]): Error {
-    const name = `Function "${definition.Name}"`;
+  #dropError(functionName: string, failures: Error[]): Error {
+    const name = `Function "${functionName}"`;
     if (failures.length === 0) {
       return new OverloadedError(
         `${name} was dropped: policy "${this.#options.policy}" found no node to run it`,

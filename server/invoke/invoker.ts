@@ -5,15 +5,18 @@
  *
  * @module
  */
+import type { ExecutionReport } from "../../protocol/invocation.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
-import { ExecutorError, invokeExecutor } from "../containers/executor_client.ts";
-import type { FunctionDefinition } from "../functions/function.ts";
+import { ExecutorError } from "../containers/executor.ts";
 import type { ContainerPool, Lease } from "../pool/pool.ts";
-import type { ExecutionReport } from "./report.ts";
-import type { InvocationRequest } from "./request.ts";
+import { sleep } from "../timing/sleep.ts";
+import type { Invocation } from "./invocation.ts";
+import { localReport } from "./report.ts";
 
 /** Options of {@linkcode Invoker}. */
 export interface InvokerOptions {
+  /** This node's id (the reports' `ExecutedOn`). */
+  nodeId: string;
   /** Where containers come from. */
   pool: ContainerPool;
   /** Asked why a container died. */
@@ -21,64 +24,59 @@ export interface InvokerOptions {
 }
 
 const EXIT_SETTLE_MS = 1000;
+const EXIT_POLL_MS = 50;
 
 /** Runs invocations locally. */
 export class Invoker {
-  readonly #pool: ContainerPool;
-  readonly #backend: ContainerBackend;
+  readonly #options: InvokerOptions;
 
-  /** @param options pool and backend */
+  /** @param options node id, pool and backend */
   constructor(options: InvokerOptions) {
-    this.#pool = options.pool;
-    this.#backend = options.backend;
+    this.#options = options;
   }
 
   /**
-   * Runs `request` for `definition` and reports. Throws `OverloadedError` when the pool has no
-   * room, `UnavailableError` when no container can be started; failures of the function itself
+   * Runs `invocation` here and reports. Throws `OverloadedError` when the pool has no room,
+   * `UnavailableError` when no container can be started; failures of the function itself
    * come back as a report with `Success: false`.
-   *
-   * @param arrival `performance.now()` when the request arrived
    */
-  async invoke(
-    definition: FunctionDefinition,
-    request: InvocationRequest,
-    requestId: string,
-    arrival: number,
-  ): Promise<ExecutionReport> {
-    const lease = await this.#pool.acquire(definition);
+  async invoke(invocation: Invocation): Promise<ExecutionReport> {
+    const { pool, nodeId } = this.#options;
+    const { fn, request } = invocation;
+    const lease = await pool.acquire(fn.pool);
     const started = performance.now();
     let broken = false;
     try {
-      const reply = await invokeExecutor(lease.container.url, {
-        Handler: definition.Handler,
+      const reply = await lease.container.executor.invoke({
+        Handler: fn.definition.Handler,
         Params: request.Params,
         ReturnOutput: request.ReturnOutput,
-        Context: { FunctionName: definition.Name, RequestId: requestId },
-      }, AbortSignal.timeout(definition.Timeout * 1000));
-      return report(lease, arrival, started, {
+        Context: { FunctionName: fn.definition.Name, RequestId: invocation.id },
+      }, AbortSignal.timeout(fn.definition.Timeout * 1000));
+      return localReport(invocation, lease, started, {
         Success: reply.Success,
         Result: reply.Success ? reply.Result : "",
         Output: reply.Output,
         ...(reply.Success ? {} : { Error: reply.Error ?? "Function failed" }),
-      });
+      }, nodeId);
     } catch (error) {
       if (!(error instanceof ExecutorError)) throw error;
       broken = true;
-      return report(lease, arrival, started, {
+      return localReport(invocation, lease, started, {
         Success: false,
         Result: "",
         Output: "",
-        Error: await this.#explain(error, definition, lease),
-      });
+        Error: await this.#explain(error, invocation, lease),
+      }, nodeId);
     } finally {
-      this.#pool.release(lease, broken).catch((error) =>
+      pool.release(lease, broken).catch((error) =>
         console.error(`Could not release container ${lease.container.id}:`, error)
       );
     }
   }
 
-  async #explain(error: ExecutorError, definition: FunctionDefinition, lease: Lease) {
+  async #explain(error: ExecutorError, invocation: Invocation, lease: Lease): Promise<string> {
+    const { definition } = invocation.fn;
     const name = `Function "${definition.Name}"`;
     if (error.failure === "timeout") {
       return `${name} timed out after ${definition.Timeout} s and was stopped`;
@@ -95,30 +93,13 @@ export class Invoker {
   }
 
   async #waitForExit(id: string) {
+    const { backend } = this.#options;
     const deadline = Date.now() + EXIT_SETTLE_MS;
-    let exit = await this.#backend.inspectExit(id).catch(() => undefined);
+    let exit = await backend.inspectExit(id).catch(() => undefined);
     while (exit?.running && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      exit = await this.#backend.inspectExit(id).catch(() => undefined);
+      await sleep(EXIT_POLL_MS);
+      exit = await backend.inspectExit(id).catch(() => undefined);
     }
     return exit;
   }
-}
-
-function report(
-  lease: Lease,
-  arrival: number,
-  started: number,
-  outcome: Pick<ExecutionReport, "Success" | "Result" | "Output" | "Error">,
-): ExecutionReport {
-  const now = performance.now();
-  return {
-    ...outcome,
-    ResponseTime: (now - arrival) / 1000,
-    IsWarmStart: lease.warm,
-    InitTime: lease.initTime,
-    OffloadLatency: 0,
-    Duration: (now - started) / 1000,
-    SchedAction: "",
-  };
 }

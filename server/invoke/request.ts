@@ -3,25 +3,10 @@
  *
  * @module
  */
+import type { InvocationRequest } from "../../protocol/invocation.ts";
+import { QOS_CLASS_NAMES, qosClassOf } from "../../protocol/qos.ts";
 import { BadRequestError } from "../errors.ts";
-import { QOS_CLASS_NAMES, qosClassOf } from "../scheduling/qos.ts";
 import { describe, numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
-
-/** An invocation request, Serverledge's fields with their defaults applied. */
-export interface InvocationRequest {
-  /** Parameters handed to the function. */
-  Params: Record<string, unknown>;
-  /** Whether the node may run the request elsewhere. @default true */
-  CanDoOffloading: boolean;
-  /** Answer at once with a `ReqId` and store the report for polling. @default false */
-  Async: boolean;
-  /** QoS class number (Serverledge sends a number; class names are accepted too). */
-  QoSClass: number;
-  /** Maximum acceptable response time in seconds; negative or 0 means none. */
-  QoSMaxRespT: number;
-  /** Return the function's stdout/stderr in `Output`. @default false */
-  ReturnOutput: boolean;
-}
 
 /** Parses an invoke body; an empty body is an invocation without parameters. */
 export function parseInvocationRequest(input: unknown): InvocationRequest {

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ExecutionReport } from "../invoke/report.ts";
+import type { ExecutionReport } from "../../protocol/invocation.ts";
+import type { InvocationEvent } from "../../protocol/status.ts";
 import { InvocationCounters, type Placement } from "./counters.ts";
 import { EventHub } from "./event_hub.ts";
 import { Counter, Histogram } from "./prometheus.ts";
@@ -54,7 +55,7 @@ export class Telemetry {
     if (placement === "local") this.#duration.observe({ function: fn }, report.Duration);
     else this.#offloads.inc({ kind: placement, node: peer ?? "" });
     this.#responseTime.observe({ function: fn }, report.ResponseTime);
-    this.events.emit("invocation", {
+    const event: InvocationEvent = {
       Function: fn,
       Success: report.Success,
       SchedAction: report.SchedAction,
@@ -63,20 +64,22 @@ export class Telemetry {
       IsWarmStart: report.IsWarmStart,
       ...(report.Error ? { Error: report.Error } : {}),
       Time: Date.now(),
-    });
+    };
+    this.events.emit("invocation", event);
   }
 
   /** Records a request refused for lack of capacity or a failed peer. */
   drop(fn: string, reason: string): void {
     this.counters.drop();
     this.#invocations.inc({ function: fn, outcome: "dropped", sched_action: "" });
-    this.events.emit("invocation", {
+    const event: InvocationEvent = {
       Function: fn,
       Success: false,
       SchedAction: "D",
       Error: reason,
       Time: Date.now(),
-    });
+    };
+    this.events.emit("invocation", event);
   }
 
   /** Records a request offloaded to this node by `from`. */

@@ -26,8 +26,8 @@ export interface BlankContainersOptions {
   images: readonly string[];
   /** Blank containers kept per image (`container.pool.blank`); 0 keeps none. */
   perImage: number;
-  /** Resolves once a started container's executor answers. */
-  waitReady: (url: string) => Promise<void>;
+  /** Milliseconds a started container's executor gets to answer. */
+  readyTimeoutMs: number;
   /** Where their memory is booked. */
   ledger: MemoryLedger;
 }
@@ -122,7 +122,7 @@ export class BlankContainers {
         cpus: 0,
         labels: { "serverledge.blank": "true" },
       });
-      await this.#options.waitReady(handle.url);
+      await handle.executor.waitUntilReady(this.#options.readyTimeoutMs);
       if (this.#closed) throw new Error("the pool is closing");
       this.#ready.set(image, [...(this.#ready.get(image) ?? []), handle]);
     } catch (error) {

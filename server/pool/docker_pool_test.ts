@@ -94,7 +94,7 @@ Deno.test(
     await using node = await startTestNode({ config: { "container.pool.blank": 1 } });
     const id = node.node.services.identity.id;
     const blanks = async () =>
-      ((await node.get("/status")).body as { Pool: { blank: number } }).Pool.blank;
+      ((await node.get("/status")).body as { Pool: { Blank: number } }).Pool.Blank;
     const twoBlanks = async () => {
       const deadline = Date.now() + 20_000;
       while (await blanks() < 2 && Date.now() < deadline) {

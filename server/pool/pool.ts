@@ -5,21 +5,36 @@
  *
  * @module
  */
+import type { FunctionOccupancy, PoolStatus } from "../../protocol/status.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
+import type { Executor, ExecutorCode } from "../containers/executor.ts";
 import { OverloadedError } from "../errors.ts";
-import type { FunctionDefinition } from "../functions/function.ts";
-import { imageFor } from "../runtimes/catalog.ts";
 import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
 
-/** Prepares a started container for a function: waits for its executor and pushes the code. */
-export type ContainerInitializer = (url: string, definition: FunctionDefinition) => Promise<void>;
+/** What the pool needs to know of a function to run containers for it. */
+export interface PoolFunction {
+  /** Function name. */
+  readonly name: string;
+  /** Version of its definition; containers of other versions do not serve it. */
+  readonly version: string;
+  /** Image its containers run. */
+  readonly image: string;
+  /** Memory of each container, MB. */
+  readonly memoryMB: number;
+  /** CPUs one invocation reserves and a container may use; 0 for no limit. */
+  readonly cpus: number;
+  /** Invocations one container may serve at once. */
+  readonly maxConcurrency: number;
+  /** Its code, ready for a new container's executor. */
+  readonly code: ExecutorCode;
+}
 
 /** Options of {@linkcode ContainerPool}. */
 export interface PoolOptions {
   /** Runs the containers. */
   backend: ContainerBackend;
-  /** Makes a started container ready to serve a function. */
-  initialize: ContainerInitializer;
+  /** Milliseconds a new container's executor gets to answer. */
+  readyTimeoutMs: number;
   /** Memory of the pool in MB (`container.pool.memory`). */
   memoryMB: number;
   /** CPUs of the pool (`container.pool.cpus`). */
@@ -34,16 +49,14 @@ export interface PoolOptions {
   blankPerImage?: number;
   /** Images kept blank (the built-in runtimes'). @default [] */
   blankImages?: readonly string[];
-  /** Resolves once a blank container's executor answers (required with blank containers). */
-  waitReady?: (url: string) => Promise<void>;
 }
 
 /** A container the pool owns. */
 export interface PooledContainer {
   /** Backend id. */
   readonly id: string;
-  /** Executor base URL. */
-  readonly url: string;
+  /** Its executor: the lease holder invokes the function through it. */
+  readonly executor: Executor;
   /** Function it serves. */
   readonly functionName: string;
   /** Version of the definition its code came from. */
@@ -70,34 +83,6 @@ export interface Lease {
   cpus: number;
 }
 
-/** Occupancy of one function's containers. */
-export interface FunctionOccupancy {
-  /** Containers ready and serving nothing. */
-  idle: number;
-  /** Containers serving at least one invocation. */
-  busy: number;
-  /** Containers being started. */
-  starting: number;
-  /** Memory held by this function's containers, MB. */
-  memoryMB: number;
-}
-
-/** Pool figures for `/status` and the dashboard. */
-export interface PoolStats {
-  /** Capacity in MB. */
-  memoryMB: number;
-  /** Memory held by containers (running or starting), MB. */
-  usedMemoryMB: number;
-  /** CPU capacity. */
-  cpus: number;
-  /** CPUs reserved by running invocations. */
-  usedCpus: number;
-  /** Blank containers ready for a cold start (their memory is in `usedMemoryMB`). */
-  blank: number;
-  /** Per function name. */
-  functions: Record<string, FunctionOccupancy>;
-}
-
 /** The node's container pool. */
 export class ContainerPool {
   readonly #options: PoolOptions;
@@ -120,7 +105,7 @@ export class ContainerPool {
       backend: options.backend,
       images: options.blankImages ?? [],
       perImage: options.blankPerImage ?? 0,
-      waitReady: options.waitReady ?? (() => Promise.resolve()),
+      readyTimeoutMs: options.readyTimeoutMs,
       ledger: {
         tryReserve: (memoryMB) => {
           if (this.#closed || !this.#fits(memoryMB)) return false;
@@ -141,20 +126,20 @@ export class ContainerPool {
   }
 
   /**
-   * A container for one invocation of `definition`: a warm one when there is one with a free
+   * A container for one invocation of `fn`: a warm one when there is one with a free
    * slot, else a new one (evicting idle containers of least recently used functions when memory
    * is short). Throws `OverloadedError` when neither memory nor CPU can be found.
    */
-  async acquire(definition: FunctionDefinition): Promise<Lease> {
-    const cpus = this.#reserveCpus(definition);
+  async acquire(fn: PoolFunction): Promise<Lease> {
+    const cpus = this.#reserveCpus(fn);
     try {
-      const warm = this.#findWarm(definition);
+      const warm = this.#findWarm(fn);
       if (warm) {
         warm.active++;
         return { container: warm, warm: true, initTime: 0, cpus };
       }
       const started = this.#now();
-      const container = await this.#startContainer(definition, true);
+      const container = await this.#startContainer(fn, true);
       container.active = 1;
       return { container, warm: false, initTime: (this.#now() - started) / 1000, cpus };
     } catch (error) {
@@ -176,14 +161,14 @@ export class ContainerPool {
   }
 
   /**
-   * Starts up to `count` idle containers for `definition`, without evicting others; resolves
+   * Starts up to `count` idle containers for `fn`, without evicting others; resolves
    * how many were started.
    */
-  async prewarm(definition: FunctionDefinition, count: number): Promise<number> {
+  async prewarm(fn: PoolFunction, count: number): Promise<number> {
     const starts: Promise<PooledContainer>[] = [];
     for (let i = 0; i < count; i++) {
-      if (!this.#fits(definition.MemoryMB)) break;
-      starts.push(this.#startContainer(definition, false));
+      if (!this.#fits(fn.memoryMB)) break;
+      starts.push(this.#startContainer(fn, false));
     }
     const results = await Promise.allSettled(starts);
     const failure = results.find((r) => r.status === "rejected");
@@ -214,42 +199,40 @@ export class ContainerPool {
     return expired.length;
   }
 
-  /** Current occupancy. */
-  stats(): PoolStats {
+  /** Current occupancy, as `/status` shows it. */
+  stats(): PoolStatus {
     const functions: Record<string, FunctionOccupancy> = {};
     const entry = (name: string) =>
-      functions[name] ??= { idle: 0, busy: 0, starting: 0, memoryMB: 0 };
+      functions[name] ??= { Idle: 0, Busy: 0, Starting: 0, MemoryMB: 0 };
     for (const container of this.#all()) {
       const occupancy = entry(container.functionName);
-      if (container.active > 0) occupancy.busy++;
-      else occupancy.idle++;
-      occupancy.memoryMB += container.memoryMB;
+      if (container.active > 0) occupancy.Busy++;
+      else occupancy.Idle++;
+      occupancy.MemoryMB += container.memoryMB;
     }
     for (const [name, starting] of this.#starting) {
-      entry(name).starting += starting.count;
-      entry(name).memoryMB += starting.memoryMB;
+      entry(name).Starting += starting.count;
+      entry(name).MemoryMB += starting.memoryMB;
     }
     return {
-      memoryMB: this.#options.memoryMB,
-      usedMemoryMB: this.#usedMemoryMB,
-      cpus: this.#options.cpus,
-      usedCpus: this.#usedCpus,
-      blank: this.#blanks.count,
-      functions,
+      MemoryMB: this.#options.memoryMB,
+      UsedMemoryMB: this.#usedMemoryMB,
+      Cpus: this.#options.cpus,
+      UsedCpus: this.#usedCpus,
+      Blank: this.#blanks.count,
+      Functions: functions,
     };
   }
 
   /**
-   * Whether `definition` could be served now without waiting: a warm container with a free slot,
+   * Whether `fn` could be served now without waiting: a warm container with a free slot,
    * or room (after evicting idle containers) for a new one; and CPU for the invocation.
    */
-  availability(definition: FunctionDefinition): { warm: boolean; fits: boolean } {
-    const cpuFree = definition.CPUDemand <= 0 ||
-      this.#usedCpus + definition.CPUDemand <= this.#options.cpus + 1e-9;
+  availability(fn: PoolFunction): { warm: boolean; fits: boolean } {
+    const cpuFree = fn.cpus <= 0 || this.#usedCpus + fn.cpus <= this.#options.cpus + 1e-9;
     if (!cpuFree) return { warm: false, fits: false };
-    if (this.#findWarm(definition)) return { warm: true, fits: true };
-    const needed = definition.MemoryMB -
-      (this.#blanks.has(imageFor(definition)) ? BLANK_MEMORY_MB : 0);
+    if (this.#findWarm(fn)) return { warm: true, fits: true };
+    const needed = fn.memoryMB - (this.#blanks.has(fn.image) ? BLANK_MEMORY_MB : 0);
     return {
       warm: false,
       fits: this.#usedMemoryMB - this.#freeableMB() + needed <= this.#options.memoryMB,
@@ -271,23 +254,23 @@ export class ContainerPool {
     await Promise.allSettled([...this.#all().map((c) => this.#remove(c)), this.#blanks.close()]);
   }
 
-  #findWarm(definition: FunctionDefinition): PooledContainer | undefined {
+  #findWarm(fn: PoolFunction): PooledContainer | undefined {
     let best: PooledContainer | undefined;
-    for (const c of this.#containers.get(definition.Name) ?? []) {
-      if (c.retired || c.version !== definition.Version) continue;
-      if (c.active >= definition.MaxConcurrency) continue;
+    for (const c of this.#containers.get(fn.name) ?? []) {
+      if (c.retired || c.version !== fn.version) continue;
+      if (c.active >= fn.maxConcurrency) continue;
       if (!best || c.active < best.active) best = c;
       if (c.active === 0) break;
     }
     return best;
   }
 
-  #reserveCpus(definition: FunctionDefinition): number {
-    const demand = definition.CPUDemand;
+  #reserveCpus(fn: PoolFunction): number {
+    const demand = fn.cpus;
     if (demand <= 0) return 0;
     if (this.#usedCpus + demand > this.#options.cpus + 1e-9) {
       throw new OverloadedError(
-        `Node has no CPU for function "${definition.Name}": it needs ${demand}, ` +
+        `Node has no CPU for function "${fn.name}": it needs ${demand}, ` +
           `${round(this.#options.cpus - this.#usedCpus)} of ${this.#options.cpus} are free`,
       );
     }
@@ -295,38 +278,38 @@ export class ContainerPool {
     return demand;
   }
 
-  async #startContainer(definition: FunctionDefinition, evict: boolean): Promise<PooledContainer> {
+  async #startContainer(fn: PoolFunction, evict: boolean): Promise<PooledContainer> {
     if (this.#closed) throw new OverloadedError("Node is shutting down");
-    const memoryMB = definition.MemoryMB;
-    const image = imageFor(definition);
+    const { memoryMB, image } = fn;
     const blank = this.#blanks.take(image);
     const needed = memoryMB - (blank ? BLANK_MEMORY_MB : 0);
     if (!this.#fits(needed) && evict) this.#evictFor(needed);
     if (!this.#fits(needed)) {
       if (blank) this.#blanks.putBack(image, blank);
       throw new OverloadedError(
-        `Node has no memory for function "${definition.Name}": it needs ${memoryMB} MB, ` +
+        `Node has no memory for function "${fn.name}": it needs ${memoryMB} MB, ` +
           `${this.#options.memoryMB - this.#usedMemoryMB} of ${this.#options.memoryMB} MB are free`,
       );
     }
     this.#usedMemoryMB += needed;
-    const starting = this.#starting.get(definition.Name) ?? { count: 0, memoryMB: 0 };
+    const starting = this.#starting.get(fn.name) ?? { count: 0, memoryMB: 0 };
     starting.count++;
     starting.memoryMB += memoryMB;
-    this.#starting.set(definition.Name, starting);
+    this.#starting.set(fn.name, starting);
     let handle = blank;
     try {
       if (handle) {
-        await this.#options.backend.resize(handle.id, { memoryMB, cpus: definition.CPUDemand });
+        await this.#options.backend.resize(handle.id, { memoryMB, cpus: fn.cpus });
       } else {
         handle = await this.#options.backend.start({
           image,
           memoryMB,
-          cpus: definition.CPUDemand,
-          labels: { "serverledge.function": definition.Name },
+          cpus: fn.cpus,
+          labels: { "serverledge.function": fn.name },
         });
+        await handle.executor.waitUntilReady(this.#options.readyTimeoutMs);
       }
-      await this.#options.initialize(handle.url, definition);
+      await handle.executor.init(fn.code);
     } catch (error) {
       this.#usedMemoryMB -= memoryMB;
       if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
@@ -334,22 +317,22 @@ export class ContainerPool {
     } finally {
       starting.count--;
       starting.memoryMB -= memoryMB;
-      if (starting.count === 0) this.#starting.delete(definition.Name);
+      if (starting.count === 0) this.#starting.delete(fn.name);
       if (blank) this.#blanks.fill();
     }
     const container: PooledContainer = {
       id: handle.id,
-      url: handle.url,
-      functionName: definition.Name,
-      version: definition.Version,
+      executor: handle.executor,
+      functionName: fn.name,
+      version: fn.version,
       memoryMB,
       active: 0,
       lastUsed: this.#now(),
       retired: this.#closed,
     };
-    const list = this.#containers.get(definition.Name) ?? [];
+    const list = this.#containers.get(fn.name) ?? [];
     list.push(container);
-    this.#containers.set(definition.Name, list);
+    this.#containers.set(fn.name, list);
     return container;
   }
 

@@ -2,9 +2,19 @@
 // covered by server/api/api_test.ts.
 import assert from "node:assert/strict";
 import type { ContainerBackend, ContainerSpec } from "../containers/backend.ts";
+import { encodeExecutorCode, type Executor } from "../containers/executor.ts";
 import { OverloadedError } from "../errors.ts";
-import type { FunctionDefinition } from "../functions/function.ts";
-import { ContainerPool } from "./pool.ts";
+import { ContainerPool, type PoolFunction } from "./pool.ts";
+
+/** An executor that is ready at once and takes any code (the pool never invokes it). */
+function readyExecutor(url: string): Executor {
+  return {
+    url,
+    waitUntilReady: () => Promise.resolve(),
+    init: () => Promise.resolve(),
+    invoke: () => Promise.reject(new Error("not used by the pool")),
+  };
+}
 
 class MemoryBackend implements ContainerBackend {
   started: ContainerSpec[] = [];
@@ -13,7 +23,7 @@ class MemoryBackend implements ContainerBackend {
   start(spec: ContainerSpec) {
     this.started.push(spec);
     const id = `c${this.#next++}`;
-    return Promise.resolve({ id, url: `http://127.0.0.1:1/${id}` });
+    return Promise.resolve({ id, executor: readyExecutor(`http://127.0.0.1:1/${id}`) });
   }
   resized: [string, number][] = [];
   resize(id: string, limits: { memoryMB: number }) {
@@ -38,18 +48,15 @@ class MemoryBackend implements ContainerBackend {
   }
 }
 
-function definition(name: string, changes: Partial<FunctionDefinition> = {}): FunctionDefinition {
+function definition(name: string, changes: Partial<PoolFunction> = {}): PoolFunction {
   return {
-    Name: name,
-    Runtime: "python311",
-    MemoryMB: 100,
-    CPUDemand: 0,
-    Handler: "f.handler",
-    TarFunctionCode: "",
-    CustomImage: "",
-    MaxConcurrency: 1,
-    Timeout: 10,
-    Version: "v1",
+    name,
+    version: "v1",
+    image: "serverledge-python311",
+    memoryMB: 100,
+    cpus: 0,
+    maxConcurrency: 1,
+    code: encodeExecutorCode([]),
     ...changes,
   };
 }
@@ -59,7 +66,7 @@ function setup(memoryMB = 300, cpus = 2, blankPerImage = 0) {
   const backend = new MemoryBackend();
   const pool = new ContainerPool({
     backend,
-    initialize: () => Promise.resolve(),
+    readyTimeoutMs: 1000,
     memoryMB,
     cpus,
     expirationSeconds: 60,
@@ -82,12 +89,12 @@ Deno.test("pool reuses a released container warm and starts one per concurrent r
   assert.equal(third.warm, true);
   assert.equal(third.container.id, first.container.id);
   assert.equal(backend.started.length, 2);
-  assert.deepEqual(pool.stats().functions.f, { idle: 0, busy: 2, starting: 0, memoryMB: 200 });
+  assert.deepEqual(pool.stats().Functions.f, { Idle: 0, Busy: 2, Starting: 0, MemoryMB: 200 });
 });
 
 Deno.test("pool shares a container up to MaxConcurrency", async () => {
   const { pool, backend } = setup();
-  const f = definition("f", { MaxConcurrency: 3 });
+  const f = definition("f", { maxConcurrency: 3 });
   const leases = await Promise.all([1, 2, 3].map(() => pool.acquire(f)));
   assert.equal(backend.started.length >= 1, true);
   await pool.release(leases[0]);
@@ -104,7 +111,7 @@ Deno.test("pool evicts least recently used idle containers, else answers 429", a
   await pool.release(b);
   tick(10);
   await pool.release(a);
-  const c = await pool.acquire(definition("c", { MemoryMB: 200 }));
+  const c = await pool.acquire(definition("c", { memoryMB: 200 }));
   assert.equal(c.warm, false);
   assert.deepEqual(backend.removed, [b.container.id], "only the oldest idle one goes");
   const d = await pool.acquire(definition("d"));
@@ -113,13 +120,13 @@ Deno.test("pool evicts least recently used idle containers, else answers 429", a
     pool.acquire(definition("e")),
     (e) => e instanceof OverloadedError && /no memory for function "e"/.test(e.message),
   );
-  assert.equal(pool.stats().usedMemoryMB, 300);
+  assert.equal(pool.stats().UsedMemoryMB, 300);
   await pool.release(d);
 });
 
 Deno.test("pool accounts CPU demand per running invocation", async () => {
   const { pool } = setup(1000, 1);
-  const f = definition("f", { CPUDemand: 0.6 });
+  const f = definition("f", { cpus: 0.6 });
   const first = await pool.acquire(f);
   await assert.rejects(pool.acquire(f), /no CPU for function "f"/);
   await pool.release(first);
@@ -137,10 +144,10 @@ Deno.test("pool retires old versions and removes broken containers", async () =>
   assert.deepEqual(backend.removed, [idle.container.id]);
   await pool.release(busy);
   assert.deepEqual(backend.removed, [idle.container.id, busy.container.id]);
-  const fresh = await pool.acquire(definition("f", { Version: "v2" }));
+  const fresh = await pool.acquire(definition("f", { version: "v2" }));
   await pool.release(fresh, true);
   assert.equal(backend.removed.length, 3);
-  assert.equal(pool.stats().usedMemoryMB, 0);
+  assert.equal(pool.stats().UsedMemoryMB, 0);
 });
 
 Deno.test("pool expires idle containers after the expiration", async () => {
@@ -151,7 +158,7 @@ Deno.test("pool expires idle containers after the expiration", async () => {
   assert.equal(await pool.expireIdle(), 0);
   tick(2_000);
   assert.equal(await pool.expireIdle(), 1);
-  assert.deepEqual(pool.stats().functions, {});
+  assert.deepEqual(pool.stats().Functions, {});
 });
 
 Deno.test("pool prewarms as many containers as fit, without evicting", async () => {
@@ -168,8 +175,8 @@ Deno.test("pool gives memory back when a container cannot start", async () => {
   const { pool, backend } = setup();
   backend.start = () => Promise.reject(new Error("no image"));
   await assert.rejects(pool.acquire(definition("f")), /no image/);
-  assert.equal(pool.stats().usedMemoryMB, 0);
-  assert.equal(pool.stats().usedCpus, 0);
+  assert.equal(pool.stats().UsedMemoryMB, 0);
+  assert.equal(pool.stats().UsedCpus, 0);
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -178,16 +185,16 @@ Deno.test("a cold start takes a blank container, resizes it and starts a replace
   const { pool, backend } = setup(300, 2, 1);
   pool.fillBlanks();
   await settle();
-  assert.equal(pool.stats().blank, 1);
-  assert.equal(pool.stats().usedMemoryMB, 32);
+  assert.equal(pool.stats().Blank, 1);
+  assert.equal(pool.stats().UsedMemoryMB, 32);
   const blankId = `c0`;
   const lease = await pool.acquire(definition("f"));
   assert.equal(lease.warm, false);
   assert.equal(lease.container.id, blankId, "the blank container serves the function");
   assert.deepEqual(backend.resized, [[blankId, 100]]);
   await settle();
-  assert.equal(pool.stats().blank, 1, "a replacement was started");
-  assert.equal(pool.stats().usedMemoryMB, 132);
+  assert.equal(pool.stats().Blank, 1, "a replacement was started");
+  assert.equal(pool.stats().UsedMemoryMB, 132);
   assert.equal(backend.started.length, 2);
 });
 
@@ -195,23 +202,25 @@ Deno.test("blank containers are evicted before warm ones", async () => {
   const { pool, backend } = setup(164, 2, 1);
   pool.fillBlanks();
   await settle();
-  const other = await pool.acquire(definition("other", { Runtime: "nodejs18" }));
+  const other = await pool.acquire(definition("other", { image: "serverledge-nodejs18" }));
   await pool.release(other);
-  assert.equal(pool.stats().usedMemoryMB, 132);
+  assert.equal(pool.stats().UsedMemoryMB, 132);
   // A 64 MB Node.js cold start needs 32 MB more than is free: the blank goes, the warm one stays.
-  const next = await pool.acquire(definition("next", { Runtime: "nodejs18", MemoryMB: 64 }));
+  const next = await pool.acquire(
+    definition("next", { image: "serverledge-nodejs18", memoryMB: 64 }),
+  );
   assert.equal(next.warm, false);
   assert.deepEqual(backend.removed, ["c0"], "the blank container was evicted");
   assert.deepEqual(pool.warmCounts(), { other: 1 });
-  assert.equal(pool.stats().blank, 0);
+  assert.equal(pool.stats().Blank, 0);
 });
 
 Deno.test("closing the pool removes blank containers", async () => {
   const { pool, backend } = setup(300, 2, 2);
   pool.fillBlanks();
   await settle();
-  assert.equal(pool.stats().blank, 2);
+  assert.equal(pool.stats().Blank, 2);
   await pool.close();
   assert.deepEqual(backend.removed.sort(), ["c0", "c1"]);
-  assert.equal(pool.stats().usedMemoryMB, 0);
+  assert.equal(pool.stats().UsedMemoryMB, 0);
 });

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { FunctionDefinition } from "../functions/function.ts";
+import type { FunctionDefinition } from "../../protocol/function.ts";
 import { UnavailableError } from "../errors.ts";
 import { checkNodeRecord, checkTtl } from "./checks.ts";
 import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord, Registry } from "./registry.ts";

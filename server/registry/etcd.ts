@@ -15,7 +15,7 @@ import {
   type Lease,
   type Watcher,
 } from "etcd3";
-import type { FunctionDefinition } from "../functions/function.ts";
+import type { FunctionDefinition } from "../../protocol/function.ts";
 import { HttpError, PayloadTooLargeError, UnavailableError } from "../errors.ts";
 import { checkNodeRecord, checkTtl } from "./checks.ts";
 import type { AsyncEntry, FunctionEvent, NodeEvent, NodeRecord, Registry } from "./registry.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FunctionDefinition } from "../functions/function.ts";
+import type { FunctionDefinition } from "../../protocol/function.ts";
 
 /** A change to the stored function definitions, as seen by {@linkcode Registry.watchFunctions}. */
 export type FunctionEvent =

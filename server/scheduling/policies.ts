@@ -6,7 +6,7 @@
  */
 import type { SchedulingPolicyName } from "../config.ts";
 import type { Peer } from "../cluster/peer.ts";
-import { QOS_CLASSES } from "./qos.ts";
+import { QOS_CLASSES } from "../../protocol/qos.ts";
 
 /** One place a request may run. */
 export type Target =

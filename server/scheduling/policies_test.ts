@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Peer } from "../cluster/peer.ts";
 import { plan, rankEdges, type SchedulingInput, type Target } from "./policies.ts";
-import { QOS_CLASSES } from "./qos.ts";
+import { QOS_CLASSES } from "../../protocol/qos.ts";
 
 function peer(id: string, options: Partial<Peer> & { free?: number; warm?: number } = {}): Peer {
   const { free = 1000, warm = 0, ...rest } = options;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { encodeBase64 } from "../functions/code_archive.ts";
-import { writeTar } from "../functions/tar_writer.ts";
+import { encodeBase64 } from "../../protocol/base64.ts";
+import { writeTar } from "../../protocol/tar_writer.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
 

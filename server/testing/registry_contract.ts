@@ -21,7 +21,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { FunctionDefinition } from "../functions/function.ts";
+import type { FunctionDefinition } from "../../protocol/function.ts";
 import type {
   AsyncEntry,
   FunctionEvent,

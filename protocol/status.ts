@@ -1,18 +1,58 @@
 /**
- * The node's JSON shapes as the dashboard reads them (`GET /status`, `/events`, `/runtimes`,
- * `/function?details=true`, `/invoke`). Field names are the node's (PascalCase, as Serverledge).
- *
- * Shapes the node defines itself are re-exported from its modules (type-only: nothing of the
- * server reaches the bundle), so the two sides cannot drift apart.
+ * A node's state on the wire: the compact load other nodes poll at `GET /load`, and the full
+ * status of `GET /status` (Serverledge's fields, plus pool occupancy, counters and neighbours),
+ * which is also the `status` event of `GET /events`. Every field name is PascalCase.
  *
  * @module
  */
-import type { LoadReport } from "../../server/cluster/peer.ts";
-import type { PoolStats } from "../../server/pool/pool.ts";
 
-export type { FunctionOccupancy, PoolStats } from "../../server/pool/pool.ts";
-export type { ExecutionReport } from "../../server/invoke/report.ts";
-export type { InvocationRequest as InvokeBody } from "../../server/invoke/request.ts";
+/** The compact load a node answers at `GET /load` (polled by its neighbours). */
+export interface LoadReport {
+  /** Node id. */
+  Id: string;
+  /** Base URL of its API. */
+  Url: string;
+  /** Its area. */
+  Area: string;
+  /** Whether it is a cloud node. */
+  Cloud: boolean;
+  /** Pool memory not held by containers, MB. */
+  AvailableMemMB: number;
+  /** Pool CPUs not reserved by running invocations. */
+  AvailableCPUs: number;
+  /** Idle warm containers per function. */
+  AvailableWarmContainers: Record<string, number>;
+  /** 1, 5 and 15 minute load averages. */
+  LoadAvg: number[];
+}
+
+/** Occupancy of one function's containers. */
+export interface FunctionOccupancy {
+  /** Containers ready and serving nothing. */
+  Idle: number;
+  /** Containers serving at least one invocation. */
+  Busy: number;
+  /** Containers being started. */
+  Starting: number;
+  /** Memory held by this function's containers, MB. */
+  MemoryMB: number;
+}
+
+/** The container pool's figures. */
+export interface PoolStatus {
+  /** Capacity in MB. */
+  MemoryMB: number;
+  /** Memory held by containers (running or starting), MB. */
+  UsedMemoryMB: number;
+  /** CPU capacity. */
+  Cpus: number;
+  /** CPUs reserved by running invocations. */
+  UsedCpus: number;
+  /** Blank containers ready for a cold start (their memory is in `UsedMemoryMB`). */
+  Blank: number;
+  /** Per function name. */
+  Functions: Record<string, FunctionOccupancy>;
+}
 
 /** Cumulative request counters since the node started. */
 export interface InvocationCounts {
@@ -35,7 +75,7 @@ export interface InvocationCounts {
 }
 
 /** Another node as this node last saw it. */
-export interface Neighbour {
+export interface NeighbourStatus {
   /** Node id. */
   Id: string;
   /** Its URL. */
@@ -46,7 +86,7 @@ export interface Neighbour {
   Cloud: boolean;
   /** Whether its last poll answered. */
   Reachable: boolean;
-  /** Round-trip time of the last poll, in ms. */
+  /** Smoothed round-trip time of its polls, in ms. */
   LatencyMs: number | null;
   /** When it was last polled (ISO date). */
   LastUpdate: string | null;
@@ -70,11 +110,13 @@ export interface NodeStatus extends LoadReport {
   Policy: string;
   /** Registry backend: `embedded` or `etcd`. */
   Registry: string;
+  /** Whether the registry answered lately (always true for the embedded one). */
+  RegistryConnected: boolean;
   /** Seconds since the node started. */
   UptimeSeconds: number;
   /** Busy containers per function. */
   BusyContainers: Record<string, number>;
-  /** Requests dropped so far. */
+  /** Requests dropped so far (Serverledge's field). */
   DropCount: number;
   /** Machine memory, in MB. */
   TotalMemory: number;
@@ -84,18 +126,18 @@ export interface NodeStatus extends LoadReport {
   FreeMemory: number;
   /** Machine CPUs. */
   TotalCPU: number;
-  /** CPUs given to containers. */
+  /** CPUs given to running invocations. */
   UsedCPU: number;
   /** Seconds since the epoch of this status. */
   LastUpdateTime: number;
   /** The container pool. */
-  Pool: PoolStats;
+  Pool: PoolStatus;
   /** Number of functions. */
   Functions: number;
   /** Cumulative request counters. */
   Invocations: InvocationCounts;
   /** Neighbours and cloud nodes. */
-  Neighbours: Neighbour[];
+  Neighbours: NeighbourStatus[];
 }
 
 /** The `invocation` event of `/events`: one finished (or dropped) request. */
@@ -116,60 +158,4 @@ export interface InvocationEvent {
   Error?: string;
   /** When it finished (ms since the epoch). */
   Time: number;
-}
-
-/** One runtime of `GET /runtimes`. */
-export interface RuntimeInfo {
-  /** Canonical name, e.g. `python311`. */
-  Name: string;
-  /** Other accepted names. */
-  Aliases: string[];
-  /** Language and version, e.g. `Python 3.11`. */
-  Language: string;
-  /** How a handler is written. */
-  HandlerFormat: string;
-  /** Whether a container may serve several requests at once. */
-  Concurrent: boolean;
-}
-
-/** A function definition as `GET /function?details=true` lists it (without code). */
-export interface FunctionInfo {
-  /** Name. */
-  Name: string;
-  /** Runtime. */
-  Runtime: string;
-  /** Memory per container, in MB. */
-  MemoryMB: number;
-  /** CPUs per container (0 = no limit). */
-  CPUDemand?: number;
-  /** Handler. */
-  Handler: string;
-  /** Image of a `custom` function. */
-  CustomImage?: string;
-  /** Requests one container may serve at once. */
-  MaxConcurrency?: number;
-  /** Timeout in seconds. */
-  Timeout?: number;
-}
-
-/** The body of `POST /create` and `POST /update`. */
-export interface FunctionDefinitionBody {
-  /** Name. */
-  Name: string;
-  /** Runtime. */
-  Runtime: string;
-  /** Memory per container, in MB. */
-  MemoryMB: number;
-  /** CPUs per container. */
-  CPUDemand?: number;
-  /** Handler. */
-  Handler: string;
-  /** Base64 tar of the code. */
-  TarFunctionCode: string;
-  /** Image of a `custom` function. */
-  CustomImage?: string;
-  /** Requests one container may serve at once. */
-  MaxConcurrency?: number;
-  /** Timeout in seconds. */
-  Timeout?: number;
 }

@@ -1,0 +1,47 @@
+/**
+ * The executor contract between a node and its function containers: every runtime image runs
+ * an executor on port 8080 answering `GET /health`, `POST /init` (the function's code) and
+ * `POST /invoke` (one invocation). These are the JSON bodies; `runtimes/` holds the executors.
+ *
+ * @module
+ */
+
+/** One regular file of a function's code, checked and unpacked. */
+export interface CodeFile {
+  /** Normalised relative path, `/`-separated, never starting with `/` or containing `..`. */
+  path: string;
+  /** Unix permission bits (e.g. `0o644`). */
+  mode: number;
+  /** File content. */
+  data: Uint8Array;
+}
+
+/** The body of `POST /init`: the function's files, contents in base64. */
+export interface ExecutorInitBody {
+  /** Every file of the function. */
+  Files: { Path: string; Mode: number; Data: string }[];
+}
+
+/** The body of `POST /invoke`. */
+export interface ExecutorRequest {
+  /** Handler as stored in the function definition. */
+  Handler: string;
+  /** Invocation parameters. */
+  Params: Record<string, unknown>;
+  /** Whether to capture and return output. */
+  ReturnOutput: boolean;
+  /** Invocation context given to the handler as its second argument. */
+  Context: Record<string, unknown>;
+}
+
+/** What an executor answers to `POST /invoke`. */
+export interface ExecutorReply {
+  /** Whether the handler returned normally. */
+  Success: boolean;
+  /** JSON text of the handler's return value. */
+  Result: string;
+  /** Captured stdout/stderr when asked for. */
+  Output: string;
+  /** Error text and stack when `Success` is false. */
+  Error?: string;
+}

@@ -1,0 +1,50 @@
+/**
+ * One invocation as it flows from the route to the executor (here or at another node): its
+ * id, the function, the request, when it arrived and which node sent it here, if any.
+ *
+ * @module
+ */
+import type { InvocationRequest } from "../../protocol/invocation.ts";
+import type { DeployedFunction } from "../functions/deployed.ts";
+
+/** An invocation being served. */
+export interface Invocation {
+  /** Request id (`ReqId` of async requests): the function name, `-`, a UUID. */
+  readonly id: string;
+  /** The function to run. */
+  readonly fn: DeployedFunction;
+  /** The request, defaults applied. */
+  readonly request: InvocationRequest;
+  /** `performance.now()` when the request arrived. */
+  readonly arrival: number;
+  /** Id of the node that offloaded it here; `undefined` when a client sent it. */
+  readonly origin?: string;
+}
+
+/** What {@linkcode newRequestId} makes. */
+const REQUEST_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+/** A new request id: the function name, then a part unique across nodes. */
+export function newRequestId(functionName: string): string {
+  return `${functionName}-${crypto.randomUUID()}`;
+}
+
+/** Whether `text` has the form of a request id. */
+export function isRequestId(text: string): boolean {
+  return REQUEST_ID.test(text);
+}
+
+/**
+ * A new invocation of `fn` with a fresh id.
+ *
+ * @param arrival `performance.now()` when the request arrived
+ * @param origin the node that offloaded it here, if any
+ */
+export function newInvocation(
+  fn: DeployedFunction,
+  request: InvocationRequest,
+  arrival: number,
+  origin?: string,
+): Invocation {
+  return { id: newRequestId(fn.definition.Name), fn, request, arrival, origin };
+}
