@@ -32,6 +32,7 @@
 import { extname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parse as parseToml } from "smol-toml";
+import { SCHEDULING_POLICIES, type SchedulingPolicyName } from "../protocol/policies.ts";
 
 /** Thrown when the config file is missing, unreadable or malformed, or a key has a bad value. */
 export class ConfigError extends Error {
@@ -51,21 +52,6 @@ export class ConfigError extends Error {
     this.key = key;
   }
 }
-
-/** A scheduling policy accepted by `scheduler.policy`. */
-export type SchedulingPolicyName = "default" | "localonly" | "edgeonly" | "cloudonly" | "edgecloud";
-
-/**
- * The values `scheduler.policy` accepts. `edgecloud` is the QoS-aware edge-cloud policy;
- * Serverledge's spellings `qosaware` and `QoSAwareEdgeCloud` are read as `edgecloud`.
- */
-export const SCHEDULING_POLICIES: readonly SchedulingPolicyName[] = Object.freeze([
-  "default",
-  "localonly",
-  "edgeonly",
-  "cloudonly",
-  "edgecloud",
-]);
 
 /** The file names searched for in each config directory, in order. */
 export const CONFIG_FILE_NAMES: readonly string[] = Object.freeze([

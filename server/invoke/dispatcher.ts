@@ -7,7 +7,7 @@
  */
 import type { ClusterView } from "../cluster/cluster_view.ts";
 import { forwardInvocation, OffloadError } from "../cluster/offload_client.ts";
-import type { SchedulingPolicyName } from "../config.ts";
+import type { SchedulingPolicyName } from "../../protocol/policies.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
 import type { FunctionDefinition } from "../functions/function.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";
