@@ -247,12 +247,8 @@ export interface Config extends TableValues {
   readonly values: Readonly<Record<string, ConfigValue>>;
 }
 
-/** The keys of {@linkcode KEY_TABLE} with their {@linkcode Config} properties, in table order. */
+/** The keys of {@linkcode KEY_TABLE} with their {@linkcode Config} properties, in documentation order. */
 export const PLACED_KEYS: readonly PlacedKey[] = Object.freeze(placeKeys(KEY_TABLE));
 
 /** Every supported config key with its type, default and description, in documentation order. */
-export const CONFIG_KEYS: readonly ConfigKey[] = Object.freeze(
-  PLACED_KEYS.map(({ spec: { name, env, type, expected, default: d, defaultText, description } }) =>
-    Object.freeze({ name, env, type, expected, default: d, defaultText, description })
-  ),
-);
+export const CONFIG_KEYS: readonly ConfigKey[] = Object.freeze(PLACED_KEYS.map((k) => k.spec.key));

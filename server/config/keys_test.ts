@@ -16,7 +16,7 @@ Deno.test("every key has its own environment variable", () => {
 
 /** A valid value of `spec` other than `otherThan`, for its environment variable. */
 function sampleOf(spec: KeySpec, otherThan: ConfigValue): ConfigValue {
-  switch (spec.type) {
+  switch (spec.key.type) {
     case "integer":
       return (otherThan as number) + 1;
     case "number":
@@ -47,7 +47,7 @@ function leafPaths(node: object, prefix: readonly string[] = []): string[] {
 }
 
 Deno.test("CONFIG_KEYS is the key table in order", () => {
-  assert.deepEqual(CONFIG_KEYS.map((k) => k.name), PLACED_KEYS.map((k) => k.spec.name));
+  assert.deepEqual(CONFIG_KEYS.map((k) => k.name), PLACED_KEYS.map((k) => k.spec.key.name));
   assert.ok(Object.isFrozen(CONFIG_KEYS) && CONFIG_KEYS.every((k) => Object.isFrozen(k)));
 });
 
@@ -55,17 +55,19 @@ Deno.test("every key of the table reaches its Config property and values", () =>
   const options = { machine, cwd: "/" };
   const defaults = defaultConfig(options);
   const samples = new Map(
-    PLACED_KEYS.map(({ spec }) => [spec, sampleOf(spec, defaults.values[spec.name])]),
+    PLACED_KEYS.map(({ spec }) => [spec, sampleOf(spec, defaults.values[spec.key.name])]),
   );
-  const env = Object.fromEntries([...samples].map(([spec, value]) => [spec.env, String(value)]));
+  const env = Object.fromEntries(
+    [...samples].map(([spec, value]) => [spec.key.env, String(value)]),
+  );
   const { source, warnings, values, ...fromTable } = defaultConfig({ ...options, env });
   assert.equal(source, "defaults");
   assert.deepEqual(warnings, []);
   for (const { spec, path } of PLACED_KEYS) {
     const sample = samples.get(spec);
-    assert.notEqual(sample, defaults.values[spec.name], spec.name);
-    assert.equal(values[spec.name], sample, spec.name);
-    assert.equal(at(fromTable, path), sample, `${spec.name} at ${path.join(".")}`);
+    assert.notEqual(sample, defaults.values[spec.key.name], spec.key.name);
+    assert.equal(values[spec.key.name], sample, spec.key.name);
+    assert.equal(at(fromTable, path), sample, `${spec.key.name} at ${path.join(".")}`);
   }
   assert.deepEqual(leafPaths(fromTable).sort(), PLACED_KEYS.map((k) => k.path.join(".")).sort());
 });
@@ -76,7 +78,7 @@ Deno.test("a key added to the table is placed after the keys before it, and type
     { a: { d: key("x.d", bool(), false, "D") } },
   ] as const;
   const placed = placeKeys(table);
-  assert.deepEqual(placed.map((k) => [k.spec.name, k.path]), [
+  assert.deepEqual(placed.map((k) => [k.spec.key.name, k.path]), [
     ["x.b", ["a", "b"]],
     ["x.c", ["c"]],
     ["x.d", ["a", "d"]],

@@ -31,22 +31,17 @@ export interface ParseConfigOptions {
   machine?: MachineInfo;
 }
 
-const BY_NAME: ReadonlyMap<string, KeySpec> = new Map(
-  PLACED_KEYS.map(({ spec }) => [spec.name, spec]),
-);
-const BY_ENV: ReadonlyMap<string, KeySpec> = new Map(
-  PLACED_KEYS.map(({ spec }) => [spec.env, spec]),
-);
+const SPECS: readonly KeySpec[] = PLACED_KEYS.map(({ spec }) => spec);
+const BY_NAME: ReadonlyMap<string, KeySpec> = new Map(SPECS.map((s) => [s.key.name, s]));
+const BY_ENV: ReadonlyMap<string, KeySpec> = new Map(SPECS.map((s) => [s.key.env, s]));
 /** Known keys that are also the prefix of other known keys (`cloud`). */
 const PREFIXES: ReadonlySet<string> = new Set(
-  [...BY_NAME.keys()].filter((name) =>
-    [...BY_NAME.keys()].some((other) => other.startsWith(`${name}.`))
-  ),
+  [...BY_NAME.keys()].filter((name) => SPECS.some((s) => s.key.name.startsWith(`${name}.`))),
 );
 /** `SERVERLEDGE_*` variables that belong to the CLI, not to the node. */
 const CLI_ENV: ReadonlySet<string> = new Set(["SERVERLEDGE_HOST", "SERVERLEDGE_PORT"]);
 
-if (BY_ENV.size !== PLACED_KEYS.length) throw new Error("Two config keys map to one variable");
+if (BY_ENV.size !== SPECS.length) throw new Error("Two config keys map to one variable");
 
 /** A raw value and where it came from (a quoted file path or an environment variable). */
 interface RawValue {
@@ -125,7 +120,7 @@ function rawValues(
     if (spec === undefined) {
       warnings.push(`Ignoring unknown environment variable ${name}`);
     } else {
-      raws.set(spec.name, { value, origin: name });
+      raws.set(spec.key.name, { value, origin: name });
     }
   }
   return raws;
@@ -137,10 +132,10 @@ function valueOf(spec: KeySpec, raw: RawValue | undefined, ctx: MachineContext):
   const value = spec.read(raw.value);
   if (value === undefined) {
     throw new ConfigError(
-      `Config key "${spec.name}" must be ${spec.expected}, got ${
+      `Config key "${spec.key.name}" must be ${spec.key.expected}, got ${
         show(raw.value)
       } (from ${raw.origin})`,
-      spec.name,
+      spec.key.name,
     );
   }
   return value;
@@ -177,8 +172,9 @@ function resolveConfig(
   const values: Record<string, ConfigValue> = {};
   const tree: Record<string, unknown> = {};
   for (const { spec, path } of PLACED_KEYS) {
-    values[spec.name] = valueOf(spec, raws.get(spec.name), ctx);
-    place(tree, path, values[spec.name]);
+    const { name } = spec.key;
+    values[name] = valueOf(spec, raws.get(name), ctx);
+    place(tree, path, values[name]);
   }
   const table = tree as TableValues;
   const config: Config = {

@@ -43,22 +43,10 @@ export interface ConfigKey {
 /** A default value, or how to compute it at start from the machine's facts. */
 export type DefaultOf<V extends ConfigValue> = V | ((ctx: MachineContext) => V);
 
-/** An entry of the key table: a {@linkcode ConfigKey} whose value has the type `V`. */
-export class KeySpec<V extends ConfigValue = ConfigValue> implements ConfigKey {
-  /** Dotted key as written in the config file, e.g. `api.port`. */
-  readonly name: string;
-  /** Environment variable that overrides it, e.g. `SERVERLEDGE_API_PORT`. */
-  readonly env: string;
-  /** Value type. */
-  readonly type: ConfigKeyType;
-  /** What a valid value looks like, e.g. `an integer from 1 to 65535`. */
-  readonly expected: string;
-  /** Default value, or `undefined` when it is computed at start (see `defaultText`). */
-  readonly default: V | undefined;
-  /** The default as documented (Markdown), e.g. `` `1323` `` or `half the machine's memory`. */
-  readonly defaultText: string;
-  /** What the key controls, one sentence without trailing period. */
-  readonly description: string;
+/** An entry of the key table: a documented key and how to read and default its value `V`. */
+export class KeySpec<V extends ConfigValue = ConfigValue> {
+  /** The key as {@linkcode ConfigKey} documents it (frozen). */
+  readonly key: ConfigKey;
   readonly #kind: ValueKind<V>;
   readonly #default: DefaultOf<V>;
 
@@ -70,15 +58,15 @@ export class KeySpec<V extends ConfigValue = ConfigValue> implements ConfigKey {
     description: string,
     defaultText?: string,
   ) {
-    const computed = typeof defaultValue === "function";
-    this.name = name;
-    this.env = `SERVERLEDGE_${name.toUpperCase().replaceAll(".", "_")}`;
-    this.type = kind.type;
-    this.expected = kind.expected;
-    this.default = computed ? undefined : defaultValue;
-    this.defaultText = defaultText ??
-      (defaultValue === "" ? "empty" : `\`${String(defaultValue)}\``);
-    this.description = description;
+    this.key = Object.freeze({
+      name,
+      env: `SERVERLEDGE_${name.toUpperCase().replaceAll(".", "_")}`,
+      type: kind.type,
+      expected: kind.expected,
+      default: typeof defaultValue === "function" ? undefined : defaultValue,
+      defaultText: defaultText ?? (defaultValue === "" ? "empty" : `\`${String(defaultValue)}\``),
+      description,
+    });
     this.#kind = kind;
     this.#default = defaultValue;
   }
@@ -88,7 +76,7 @@ export class KeySpec<V extends ConfigValue = ConfigValue> implements ConfigKey {
     return this.#kind.read(raw);
   }
 
-  /** The default value, computed from the machine's facts when {@linkcode default} is absent. */
+  /** The default value, computed from the machine's facts when `key.default` is absent. */
   defaultValue(ctx: MachineContext): V {
     return typeof this.#default === "function" ? this.#default(ctx) : this.#default;
   }
