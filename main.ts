@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError, loadConfig } from "./server/config.ts";
+import { ConfigError, loadConfig } from "./server/config/mod.ts";
 import { HttpError } from "./server/errors.ts";
 import { startNode } from "./server/node.ts";
 

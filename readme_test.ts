@@ -1,7 +1,7 @@
-// README stays true to the code: the config table is the one server/config.ts describes, and the
+// README stays true to the code: the config table is the one server/config/ describes, and the
 // two set-up commands are the tasks and scripts that exist.
 import assert from "node:assert/strict";
-import { describeConfigKeys } from "./server/config.ts";
+import { describeConfigKeys } from "./server/config/mod.ts";
 
 const readme = await Deno.readTextFile(new URL("./README.md", import.meta.url));
 
@@ -11,7 +11,7 @@ function tableRows(markdown: string): string[][] {
     .map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
 }
 
-Deno.test("README's config table matches the keys of server/config.ts", () => {
+Deno.test("README's config table matches the keys of server/config/", () => {
   const start = readme.indexOf("<!-- config-keys:start");
   const end = readme.indexOf("<!-- config-keys:end -->");
   assert.ok(start !== -1 && end > start, "the README marks the generated table");

@@ -7,7 +7,7 @@
 import type { Hono } from "hono";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";

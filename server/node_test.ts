@@ -1,6 +1,6 @@
 // Start-up checks of the node, with a backend that reports what a bare machine would.
 import assert from "node:assert/strict";
-import { parseConfig } from "./config.ts";
+import { parseConfig } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { UnavailableError } from "./errors.ts";
 import { startNode } from "./node.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
-import type { SchedulingPolicyName } from "../config.ts";
+import type { SchedulingPolicyName } from "../../protocol/policies.ts";
 import type { ClusterView } from "../cluster/cluster_view.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SchedulingPolicyName } from "../config.ts";
+import type { SchedulingPolicyName } from "../../protocol/policies.ts";
 import type { Peer } from "../cluster/peer.ts";
 import { QOS_CLASSES } from "../../protocol/qos.ts";
 

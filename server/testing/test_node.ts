@@ -5,7 +5,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import { parseConfig } from "../config.ts";
+import { parseConfig } from "../config/mod.ts";
 import { type Node, startNode } from "../node.ts";
 
 /** A node under test. */

@@ -1,0 +1,254 @@
+/**
+ * THE key table: every config key once, with its type, default and description, nested as the
+ * {@linkcode Config} property it lands on. {@linkcode CONFIG_KEYS} (the documentation) and the
+ * {@linkcode Config} type both come from it.
+ *
+ * @example List the keys
+ * ```ts
+ * import { CONFIG_KEYS } from "./keys.ts";
+ *
+ * for (const key of CONFIG_KEYS) console.log(key.name, key.env, key.defaultText);
+ * ```
+ *
+ * @module
+ */
+import { machineCpus, machineMemoryMB } from "./machine.ts";
+import {
+  type ConfigKey,
+  key,
+  type Merged,
+  type PlacedKey,
+  placeKeys,
+  type ValuesOf,
+} from "./spec.ts";
+import {
+  bool,
+  type ConfigValue,
+  httpUrl,
+  integer,
+  policyName,
+  positiveNumber,
+  text,
+} from "./values.ts";
+
+const MIB = 1024 * 1024;
+
+/**
+ * The key table, in documentation order: the keys of the first part, depth first, then those
+ * of the second. The second part adds keys to groups of the first (`pool`, `limits`) where the
+ * documentation lists them later.
+ */
+export const KEY_TABLE = [{
+  /** HTTP API listener. */
+  api: {
+    /** `api.ip`: address the API binds to. */
+    ip: key(
+      "api.ip",
+      text("a non-empty address without spaces", /^\S+$/),
+      "127.0.0.1",
+      "Address the HTTP API binds to; set `0.0.0.0` to expose the node beyond this machine",
+    ),
+    /** `api.port`: port the API listens on. */
+    port: key("api.port", integer(1, 65535), 1323, "Port of the HTTP API"),
+  },
+  /** Size limits in bytes. */
+  limits: {
+    /** `api.body.limit`: largest request body. */
+    bodyBytes: key(
+      "api.body.limit",
+      integer(1024),
+      32 * MIB,
+      "Largest request body the API accepts, in bytes (a `/create` body carries the base64 code)",
+      "`33554432` (32 MiB)",
+    ),
+  },
+  /** etcd registry. */
+  etcd: {
+    /** `etcd.address`: `host:port` of etcd; empty = embedded registry (Deno KV). */
+    address: key(
+      "etcd.address",
+      text("a host:port address without spaces (or empty)", /^\S*$/),
+      "",
+      "etcd endpoint, e.g. `127.0.0.1:2379`; empty = embedded single-node registry under `data.dir`",
+    ),
+  },
+  /** `data.dir` resolved to an absolute path. */
+  dataDir: key(
+    "data.dir",
+    text("a non-empty path", /^.+$/),
+    ".data",
+    "Directory of the node's own data (embedded registry); relative to the working directory",
+  ),
+  /** `node.id`, or `<hostname>-<api.port>` when it is empty. */
+  nodeId: key(
+    "node.id",
+    text(
+      'letters, digits, ".", "_" or "-" (at most 128, or empty)',
+      /^$|^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
+    ),
+    "",
+    "Id of this node in the cluster and on its containers' labels; empty = `<hostname>-<api.port>`",
+  ),
+  /** `cloud`: whether this node is a cloud node. */
+  cloud: key("cloud", bool(), false, "Whether this node is a cloud node"),
+  /** `cloud.server.url` without trailing slash; empty when not set. */
+  cloudServerUrl: key(
+    "cloud.server.url",
+    httpUrl(),
+    "",
+    "URL of the cloud node that edge nodes offload to, e.g. `http://10.0.0.5:1323`",
+  ),
+  /** Container pool capacity. */
+  pool: {
+    /** `container.pool.memory`: MB the pool may give to containers. */
+    memoryMB: key(
+      "container.pool.memory",
+      integer(1),
+      (ctx) => Math.max(1, Math.floor(machineMemoryMB(ctx) / 2)),
+      "Memory the container pool may give to containers, in MB",
+      "half the machine's memory",
+    ),
+    /** `container.pool.cpus`: CPUs the pool may give to containers. */
+    cpus: key(
+      "container.pool.cpus",
+      positiveNumber(),
+      machineCpus,
+      "CPUs the container pool may give to containers (1.0 = one core)",
+      "the machine's CPU count",
+    ),
+  },
+  /** Container lifetimes. */
+  container: {
+    /** `container.expiration`: seconds an idle warm container is kept. */
+    expiration: key(
+      "container.expiration",
+      integer(1),
+      600,
+      "Seconds an idle warm container is kept before the janitor removes it",
+    ),
+    /** `container.timeout`: default invocation timeout in seconds. */
+    timeout: key(
+      "container.timeout",
+      integer(1),
+      60,
+      "Default invocation timeout in seconds, for functions that set none",
+    ),
+  },
+}, {
+  pool: {
+    /** `container.pool.blank`: blank containers kept started per built-in runtime. */
+    blankPerRuntime: key(
+      "container.pool.blank",
+      integer(0),
+      1,
+      "Blank containers kept started per built-in runtime (32 MB each); a cold start takes one, " +
+        "resizes it and hands it the function's code instead of creating a container",
+    ),
+  },
+  limits: {
+    /** `code.max.size`: largest unpacked function code. */
+    codeBytes: key(
+      "code.max.size",
+      integer(1024),
+      64 * MIB,
+      "Largest function code accepted, in bytes once unpacked",
+      "`67108864` (64 MiB)",
+    ),
+  },
+  /** Janitor of expired containers. */
+  janitor: {
+    /** `janitor.interval`: seconds between two janitor runs. */
+    interval: key("janitor.interval", integer(1), 60, "Seconds between two runs of the janitor"),
+  },
+  /** Container factory. */
+  factory: {
+    /** `factory.images.refresh`: accepted, no effect (images are never pulled). */
+    refreshImages: key(
+      "factory.images.refresh",
+      bool(),
+      false,
+      "Accepted for Serverledge compatibility; no effect: images are built locally, never pulled",
+    ),
+  },
+  /** Cluster registration and neighbour discovery. */
+  registry: {
+    /** `registry.area`: area of this node. */
+    area: key(
+      "registry.area",
+      text("a non-empty string without spaces", /^\S+$/),
+      "ROME",
+      "Area of this node; neighbours are the edge nodes of the same area",
+    ),
+    /** `registry.ttl`: seconds of the registration lease. */
+    ttl: key("registry.ttl", integer(1), 20, "Seconds of the node's registration lease"),
+    /** `registry.udp.port`: accepted, unused (load is polled over HTTP). */
+    udpPort: key(
+      "registry.udp.port",
+      integer(1, 65535),
+      9876,
+      "Accepted for Serverledge compatibility; unused: nodes poll each other's load over HTTP " +
+        "(`GET /load` on the API port)",
+    ),
+    /** `registry.nearby.interval`: seconds between two polls of edge neighbours' load. */
+    nearbyInterval: key(
+      "registry.nearby.interval",
+      integer(1),
+      30,
+      "Seconds between two polls of the load of edge neighbours (same area)",
+    ),
+    /** `registry.monitoring.interval`: seconds between two polls of cloud nodes' load. */
+    monitoringInterval: key(
+      "registry.monitoring.interval",
+      integer(1),
+      60,
+      "Seconds between two polls of the load of cloud nodes",
+    ),
+  },
+  /** Scheduling. */
+  scheduler: {
+    /** `scheduler.policy`. */
+    policy: key(
+      "scheduler.policy",
+      policyName(),
+      "default",
+      "Where requests run: `default` = here if it fits, else the cloud, else refused; " +
+        "`localonly`; `edgeonly` = here if it fits, else the best edge neighbour; " +
+        "`cloudonly` = always the cloud; " +
+        "`edgecloud` = QoS-aware edge-cloud (Serverledge's `qosaware` is read as `edgecloud`)",
+    ),
+    /** `scheduler.queue.capacity`: requests that may wait for local capacity; 0 = none. */
+    queueCapacity: key(
+      "scheduler.queue.capacity",
+      integer(0),
+      0,
+      "Requests that may wait here for a container, memory or CPU to free up (up to their " +
+        "function's timeout) when no place can take them at once; 0 = none wait, they get 429",
+    ),
+  },
+  /** `metrics.enabled`. */
+  metricsEnabled: key("metrics.enabled", bool(), true, "Serve Prometheus metrics at `/metrics`"),
+  /** Asynchronous invocations. */
+  async: {
+    /** `async.ttl`: seconds an async report is kept. */
+    ttl: key("async.ttl", integer(1), 86400, "Seconds the report of an async request is kept"),
+  },
+}] as const;
+
+/** The values of the key table, typed and placed as {@linkcode Config} holds them. */
+export type TableValues = ValuesOf<Merged<typeof KEY_TABLE>>;
+
+/** The node's configuration: every key validated, defaults filled in, deeply frozen. */
+export interface Config extends TableValues {
+  /** Path of the config file read, or `"defaults"` when none was found. */
+  readonly source: string;
+  /** Unknown keys and other things worth logging at start; empty when all is well. */
+  readonly warnings: readonly string[];
+  /** Every key by its dotted name, as validated (`node.id` and `data.dir` as written). */
+  readonly values: Readonly<Record<string, ConfigValue>>;
+}
+
+/** The keys of {@linkcode KEY_TABLE} with their {@linkcode Config} properties, in documentation order. */
+export const PLACED_KEYS: readonly PlacedKey[] = Object.freeze(placeKeys(KEY_TABLE));
+
+/** Every supported config key with its type, default and description, in documentation order. */
+export const CONFIG_KEYS: readonly ConfigKey[] = Object.freeze(PLACED_KEYS.map((k) => k.spec.key));

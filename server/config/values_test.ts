@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { toml, yaml } from "../testing/config.ts";
+import { ConfigError } from "./error.ts";
+
+function assertConfigError(fn: () => unknown, key: string, ...parts: string[]) {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+    assert.equal(error.key, key);
+    assert.match(error.message, new RegExp(`^Config key "${key.replaceAll(".", "\\.")}" must be `));
+    for (const part of parts) assert.ok(error.message.includes(part), error.message);
+    return true;
+  });
+}
+
+Deno.test("a bad value of each type names the key, the value and what was expected", () => {
+  assertConfigError(
+    () => yaml("api.port: abc"),
+    "api.port",
+    'must be an integer from 1 to 65535, got "abc" (from "test.yaml")',
+  );
+  assertConfigError(() => yaml("api.port: 70000"), "api.port", "got 70000");
+  assertConfigError(() => yaml("api.port: 13.5"), "api.port", "got 13.5");
+  assertConfigError(
+    () => yaml("", { SERVERLEDGE_API_PORT: "12a" }),
+    "api.port",
+    'got "12a" (from SERVERLEDGE_API_PORT)',
+  );
+  assertConfigError(() => yaml("container.expiration: 0"), "container.expiration", "positive");
+  assertConfigError(
+    () => yaml("scheduler.queue.capacity: -1"),
+    "scheduler.queue.capacity",
+    "a non-negative integer, got -1",
+  );
+  assertConfigError(
+    () => yaml("container.pool.cpus: 0"),
+    "container.pool.cpus",
+    "a positive number, got 0",
+  );
+  assertConfigError(() => yaml("container.pool.cpus: lots"), "container.pool.cpus", '"lots"');
+  assertConfigError(() => yaml("cloud: yes"), "cloud", 'true or false, got "yes"');
+  assertConfigError(() => yaml("", { SERVERLEDGE_CLOUD: "maybe" }), "cloud", '"maybe"');
+  assertConfigError(
+    () => yaml("cloud.server.url: ftp://x"),
+    "cloud.server.url",
+    'an http:// or https:// URL (or empty), got "ftp://x"',
+  );
+  assertConfigError(() => yaml("cloud.server.url: not a url"), "cloud.server.url");
+  assertConfigError(
+    () => yaml("scheduler.policy: fastest"),
+    "scheduler.policy",
+    'one of "default", "localonly", "edgeonly", "cloudonly", "edgecloud", got "fastest"',
+  );
+  assertConfigError(() => yaml("api.ip: [1, 2]"), "api.ip", "got [1,2]");
+  assertConfigError(() => yaml('api.ip: ""'), "api.ip", 'got ""');
+  assertConfigError(() => yaml("node.id: has space"), "node.id", '"has space"');
+  assertConfigError(() => yaml("api:\n  port:\n    value: 1\n"), "api.port", 'got {"value":1}');
+  assertConfigError(() => toml('"registry.ttl" = "soon"'), "registry.ttl", '"soon"');
+});
+
+Deno.test("numeric and boolean strings are accepted", () => {
+  const c = yaml(
+    'api.port: "1400"\ncontainer.pool.cpus: "0.25"\ncloud: "TRUE"\nmetrics.enabled: "false"\n',
+  );
+  assert.equal(c.api.port, 1400);
+  assert.equal(c.pool.cpus, 0.25);
+  assert.equal(c.cloud, true);
+  assert.equal(c.metricsEnabled, false);
+  assert.equal(yaml("registry.area: 42").registry.area, "42");
+});
