@@ -102,6 +102,10 @@ export function flagLabel(spec: FlagSpec): string {
  *
  * @example
  * ```ts
+ * const specs: FlagSpec[] = [
+ *   { name: "function", aliases: ["f"], kind: "string", help: "Function name" },
+ *   { name: "memory", kind: "integer", help: "Memory in MB" },
+ * ];
  * const flags = parseFlags(["-f", "hello", "--memory=256"], specs);
  * flags.string("function"); // "hello"
  * ```
@@ -155,7 +159,9 @@ export interface CommandLine {
  *
  * @example
  * ```ts
- * findCommand(["-host", "127.0.0.1", "-cmd", "status"], specs); // {name: "status", args: ["-host", "127.0.0.1"]}
+ * const specs: FlagSpec[] = [{ name: "host", kind: "string", help: "Node host" }];
+ * findCommand(["-host", "127.0.0.1", "-cmd", "status"], specs);
+ * // { name: "status", args: ["-host", "127.0.0.1"] }
  * ```
  */
 export function findCommand(args: readonly string[], specs: readonly FlagSpec[]): CommandLine {

@@ -1,6 +1,7 @@
 /**
- * `deno task test`: fmt check, lint, type check, then every `*_test.ts` (unit and integration,
- * against the real Docker daemon and a real etcd). Ends with the plain line `N passed, N failed`
+ * `deno task test`: fmt check, lint, type check (the `@example` blocks of doc comments too), the
+ * layer check (imports point down, see `check_layers.ts`), then every `*_test.ts` (unit and
+ * integration, against the real Docker daemon and a real etcd). Ends with the plain line `N passed, N failed`
  * that CI reads; exits non-zero when anything failed.
  *
  * @module
@@ -16,6 +17,7 @@ const TEST_PERMISSIONS = [
   "--allow-sys",
 ];
 const REPORT = ".data/test-report.xml";
+const LAYERS = new URL("./check_layers.ts", import.meta.url).pathname;
 
 let passed = 0;
 let failed = 0;
@@ -41,7 +43,15 @@ async function check(label: string, args: string[]): Promise<void> {
 await Deno.mkdir(".data", { recursive: true });
 await check("format", ["fmt", "--check"]);
 await check("lint", ["lint"]);
-await check("type check", ["check", "."]);
+await check("type check", ["check", "--doc", "."]);
+await check("layers", [
+  "run",
+  "--allow-read",
+  "--allow-run",
+  "--allow-write",
+  "--allow-env",
+  LAYERS,
+]);
 
 const filter = Deno.args.length > 0 ? Deno.args : [];
 await Deno.remove(REPORT).catch(() => {});

@@ -56,6 +56,8 @@ type StreamOutcome = "ended" | "unsupported" | "unauthorized" | "failed";
  *
  * @example
  * ```ts
+ * import { NodeApi } from "./api.ts";
+ *
  * const feed = connectLive({
  *   status: (s) => console.log(s.Id),
  *   mode: (m) => console.log(m),

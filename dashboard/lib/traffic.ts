@@ -61,8 +61,10 @@ interface Baseline {
  *
  * @example
  * ```ts
+ * import type { NodeStatus } from "../../protocol/status.ts";
+ *
  * const history = new TrafficHistory({ windowSeconds: 300 });
- * history.add(status); // on every status event
+ * const onStatus = (status: NodeStatus) => history.add(status); // on every status event
  * history.totals(); // e.g. { local: 2, "to:cloud-1": 28, other: 0, received: 0, dropped: 0 }
  * ```
  */

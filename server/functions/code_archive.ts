@@ -29,7 +29,12 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
- * const files = await readCodeArchive(body.TarFunctionCode, { maxBytes: 1 << 20 });
+ * import { encodeBase64 } from "../../protocol/base64.ts";
+ * import { writeTar } from "../../protocol/tar_writer.ts";
+ *
+ * const code = encodeBase64(writeTar([{ name: "hello.py", data: "def handler(p, c): 1" }]));
+ * const files = await readCodeArchive(code, { maxBytes: 1 << 20 });
+ * console.log(files[0].path); // "hello.py"
  * ```
  */
 export async function readCodeArchive(
