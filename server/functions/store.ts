@@ -5,7 +5,8 @@
  * @module
  */
 import { ConflictError, NotFoundError } from "../errors.ts";
-import type { FunctionEvent, Registry } from "../registry/registry.ts";
+import type { FunctionEvent } from "../registry/function_registry.ts";
+import type { Registry } from "../registry/registry.ts";
 import type { FunctionDefinition } from "./function.ts";
 
 /** Called after the cached definition of a function changed or disappeared. */
@@ -28,8 +29,8 @@ export class FunctionStore {
   /** Loads every definition and starts watching the registry for changes by any node. */
   static async open(registry: Registry): Promise<FunctionStore> {
     const store = new FunctionStore(registry);
-    store.#stopWatch = registry.watchFunctions((event) => store.#apply(event));
-    for (const definition of await registry.listFunctions()) {
+    store.#stopWatch = registry.functions.watch((event) => store.#apply(event));
+    for (const definition of await registry.functions.list()) {
       store.#cache.set(definition.Name, definition);
     }
     return store;
@@ -52,7 +53,7 @@ export class FunctionStore {
 
   /** Stores a new function; `ConflictError` when the name is taken. */
   async create(definition: FunctionDefinition): Promise<void> {
-    if (!await this.#registry.createFunction(definition)) {
+    if (!await this.#registry.functions.create(definition)) {
       throw new ConflictError(`Function "${definition.Name}" already exists`);
     }
     this.#apply({ type: "put", definition });
@@ -60,7 +61,7 @@ export class FunctionStore {
 
   /** Replaces a function; `NotFoundError` when there is none. */
   async update(definition: FunctionDefinition): Promise<void> {
-    if (!await this.#registry.updateFunction(definition)) {
+    if (!await this.#registry.functions.update(definition)) {
       throw new NotFoundError(`Function "${definition.Name}" does not exist`);
     }
     this.#apply({ type: "put", definition });
@@ -68,7 +69,7 @@ export class FunctionStore {
 
   /** Removes a function; `NotFoundError` when there is none. */
   async delete(name: string): Promise<void> {
-    if (!await this.#registry.deleteFunction(name)) {
+    if (!await this.#registry.functions.delete(name)) {
       throw new NotFoundError(`Function "${name}" does not exist`);
     }
     this.#apply({ type: "delete", name });

@@ -48,7 +48,7 @@ export class AsyncRequests {
     run: () => Promise<ExecutionReport>,
   ): Promise<void> {
     const { registry, nodeId, ttlSeconds } = this.#options;
-    await registry.putAsync(
+    await registry.async.put(
       reqId,
       { Status: "pending", Node: nodeId, Function: functionName, Since: Date.now() },
       ttlSeconds,
@@ -68,7 +68,7 @@ export class AsyncRequests {
     if (!REQUEST_ID.test(reqId)) {
       throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
     }
-    const entry = await this.#options.registry.getAsync(reqId);
+    const entry = await this.#options.registry.async.get(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {
       throw new NotFoundError(`Request "${reqId}" is still running`);
@@ -78,9 +78,9 @@ export class AsyncRequests {
 
   /** Marks requests this node left pending (it stopped while they ran) as failed. */
   async settleLeftovers(): Promise<number> {
-    const ids = await this.#options.registry.listPendingAsync(this.#options.nodeId);
+    const ids = await this.#options.registry.async.listPending(this.#options.nodeId);
     for (const reqId of ids) {
-      const entry = await this.#options.registry.getAsync(reqId);
+      const entry = await this.#options.registry.async.get(reqId);
       if (entry?.Status !== "pending") continue;
       await this.#store(
         reqId,
@@ -106,7 +106,7 @@ export class AsyncRequests {
     };
     for (let attempt = 1;; attempt++) {
       try {
-        return await registry.putAsync(reqId, entry, ttlSeconds);
+        return await registry.async.put(reqId, entry, ttlSeconds);
       } catch (error) {
         if (attempt === STORE_ATTEMPTS) {
           console.error(`Could not store the report of request "${reqId}":`, error);
