@@ -24,6 +24,7 @@ import {
 import { readCodeArchive } from "../server/functions/code_archive.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { sleep } from "../server/timing/sleep.ts";
 
 const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
 const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
@@ -172,7 +173,7 @@ async function blankColdStarts(definition: Record<string, unknown>): Promise<num
     for (let i = 0; i < 500; i++) {
       const status = await (await fetch(`${blankNode.url}/status`)).json();
       if (status.Pool.blank === 2) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     throw new Error("blank containers were not refilled");
   };
@@ -196,7 +197,7 @@ async function containersGone(id: string): Promise<void> {
       args: ["ps", "-aq", "--filter", `label=serverledge.node=${id}`],
     }).output();
     if (new TextDecoder().decode(listed.stdout).trim() === "") return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 
@@ -214,7 +215,7 @@ async function offloadFigure(
     const report = await viaEdge();
     if (report.SchedAction !== "O") {
       if (i === 99) throw new Error("the edge did not offload");
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
   const offloaded = await timed(WARM_CALLS / 2, 1, viaEdge);

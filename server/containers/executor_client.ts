@@ -6,6 +6,7 @@
  */
 import { encodeBase64 } from "../functions/code_archive.ts";
 import type { CodeFile } from "../functions/code_archive.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** What an executor answers to `POST /invoke`. */
 export interface ExecutorReply {
@@ -61,7 +62,7 @@ export async function waitUntilReady(url: string, timeoutMs: number): Promise<vo
     } catch (error) {
       lastError = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    await sleep(READY_POLL_MS);
   }
   throw new ExecutorError(
     "timeout",

@@ -8,6 +8,8 @@
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import type { AsyncEntry, Registry } from "../registry/registry.ts";
 import type { ExecutionReport } from "./report.ts";
+import { backoffDelay } from "../timing/backoff.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** Options of {@linkcode AsyncRequests}. */
 export interface AsyncRequestsOptions {
@@ -112,7 +114,7 @@ export class AsyncRequests {
           console.error(`Could not store the report of request "${reqId}":`, error);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+        await sleep(backoffDelay(attempt - 1, { firstMs: 400 }));
       }
     }
   }

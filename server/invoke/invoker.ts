@@ -11,6 +11,7 @@ import type { FunctionDefinition } from "../functions/function.ts";
 import type { ContainerPool, Lease } from "../pool/pool.ts";
 import type { ExecutionReport } from "./report.ts";
 import type { InvocationRequest } from "./request.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** Options of {@linkcode Invoker}. */
 export interface InvokerOptions {
@@ -98,7 +99,7 @@ export class Invoker {
     const deadline = Date.now() + EXIT_SETTLE_MS;
     let exit = await this.#backend.inspectExit(id).catch(() => undefined);
     while (exit?.running && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
       exit = await this.#backend.inspectExit(id).catch(() => undefined);
     }
     return exit;

@@ -5,6 +5,7 @@ import type { ContainerBackend, ContainerSpec } from "../containers/backend.ts";
 import { OverloadedError } from "../errors.ts";
 import type { FunctionDefinition } from "../functions/function.ts";
 import { ContainerPool } from "./pool.ts";
+import { sleep } from "../timing/sleep.ts";
 
 class MemoryBackend implements ContainerBackend {
   started: ContainerSpec[] = [];
@@ -172,7 +173,7 @@ Deno.test("pool gives memory back when a container cannot start", async () => {
   assert.equal(pool.stats().usedCpus, 0);
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const settle = () => sleep(0);
 
 Deno.test("a cold start takes a blank container, resizes it and starts a replacement", async () => {
   const { pool, backend } = setup(300, 2, 1);
