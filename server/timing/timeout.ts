@@ -6,14 +6,10 @@
 
 /** What {@linkcode withTimeout} rejects with when the promise does not settle in time. */
 export class TimeoutError extends Error {
-  /** Milliseconds that were waited. */
-  readonly ms: number;
-
-  /** @param ms milliseconds that were waited */
+  /** @param ms milliseconds that were waited, named in the message */
   constructor(ms: number) {
     super(`no answer within ${ms} ms`);
     this.name = "TimeoutError";
-    this.ms = ms;
   }
 }
 

@@ -13,7 +13,6 @@ Deno.test("withTimeout() rejects with TimeoutError when the promise is late", as
   await assert.rejects(withTimeout(late, 20), (error) => {
     assert.ok(error instanceof TimeoutError);
     assert.equal(error.message, "no answer within 20 ms");
-    assert.equal(error.ms, 20);
     return true;
   });
   assert.ok(Date.now() - started < 150, `took ${Date.now() - started} ms`);
