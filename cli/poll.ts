@@ -8,6 +8,8 @@ import { type ApiAnswer, apiError, type NodeClient } from "./client.ts";
 import type { Command } from "./command.ts";
 import { CliError, UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
+import { backoffDelay } from "../server/timing/backoff.ts";
+import { sleep } from "../server/timing/sleep.ts";
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 1000;
@@ -56,7 +58,7 @@ async function waitForReport(
   timeoutSeconds: number | undefined,
 ): Promise<ApiAnswer> {
   const started = Date.now();
-  for (let delay = FIRST_DELAY_MS;; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+  for (let retry = 0;; retry++) {
     const answer = await client.request("GET", path);
     if (!isPending(answer)) return answer;
     const elapsed = (Date.now() - started) / 1000;
@@ -65,7 +67,7 @@ async function waitForReport(
       throw new CliError(`Request "${id}" is still running after ${timeoutSeconds} s`);
     }
     output.progress(`Waiting for request "${id}" (${Math.floor(elapsed)} s)`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(backoffDelay(retry, { firstMs: FIRST_DELAY_MS, maxMs: MAX_DELAY_MS }));
   }
 }
 

@@ -21,18 +21,18 @@ export interface Part {
 }
 
 /**
- * The layers of this repository, bottom first. `protocol/` (the wire types) is at the bottom;
- * the clients `cli/` and `dashboard/` sit right above it, so they can use nothing of the
- * server; inside `server/` dependencies point `api → invoke → scheduling → cluster →
- * functions/metrics → pool/registry → containers → runtimes → config/validation →
- * errors/timing`; the programs and tools are on top.
+ * The layers of this repository, bottom first. `protocol/` (the wire types) and
+ * `server/timing/` (waiting and backoff) are at the bottom; the clients `cli/` and `dashboard/`
+ * sit right above them, so they can use nothing else of the server; inside `server/`
+ * dependencies point `api → invoke → scheduling → cluster → functions/metrics → pool/registry →
+ * containers → runtimes → config/validation → errors`; the programs and tools are on top.
  */
 export const LAYERS: readonly Part[] = [
   { path: "protocol/", layer: 0 },
+  { path: "server/timing/", layer: 0 },
   { path: "cli/", layer: 1 },
   { path: "dashboard/", layer: 1 },
   { path: "server/errors.ts", layer: 1 },
-  { path: "server/timing/", layer: 1 },
   { path: "server/config/", layer: 2 },
   { path: "server/validation/", layer: 2 },
   { path: "server/runtimes/", layer: 3 },

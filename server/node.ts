@@ -23,6 +23,7 @@ import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
 import { openRegistry } from "./registry/open.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
+import { sleep } from "./timing/sleep.ts";
 
 /** A running node (without its listener: `main.ts` serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
@@ -147,7 +148,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       store.close();
       await Promise.race([
         asyncRequests.drain(),
-        new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS)),
+        sleep(DRAIN_TIMEOUT_MS),
       ]);
       await pool.close();
       await backend.removeAll().catch(() => 0);

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
+import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -21,7 +22,7 @@ async function until<T>(
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`Timed out waiting for ${what}`);
 }

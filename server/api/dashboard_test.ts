@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { dashboardRoutes } from "./dashboard.ts";
+import { sleep } from "../timing/sleep.ts";
 
 async function distWith(files: Record<string, string>): Promise<URL> {
   const dir = await Deno.makeTempDir({ prefix: "dashboard-dist-" });
@@ -70,12 +71,12 @@ Deno.test("a rebuilt bundle is served without a restart; a missing one says how 
 
     await Deno.writeTextFile(new URL("app.js", dist), "1");
     await Deno.writeTextFile(new URL("app.css", dist), "");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     assert.equal(await (await app.request("/dashboard/app.js")).text(), "1");
     await Deno.writeTextFile(new URL("app.js", dist), "2");
     // mtime granularity: make sure it moved.
     await Deno.utime(new URL("app.js", dist), new Date(), new Date(Date.now() + 5000));
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     assert.equal(await (await app.request("/dashboard/app.js")).text(), "2");
   } finally {
     await Deno.remove(dist, { recursive: true });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";
+import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -10,7 +11,7 @@ async function until(probe: () => Promise<boolean>, what: string, ms = 10_000): 
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`Timed out waiting for ${what}`);
 }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FAST = {
@@ -43,7 +44,7 @@ async function until(probe: () => Promise<boolean>, what: string, ms = 15_000): 
   const started = Date.now();
   while (Date.now() - started < ms) {
     if (await probe()) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`Timed out waiting for ${what}`);
 }
@@ -146,7 +147,7 @@ Deno.test("policies offload what does not fit, sync and async, and count it", op
   // An offloaded async request stays pollable where its ReqId was given.
   const hold = post(edge, "/invoke/sleepy", { Params: { seconds: 1.5 } });
   const hold2 = post(edge, "/invoke/sleepy", { Params: { seconds: 1.5 } });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await sleep(300);
   const { body } = await post(edge, "/invoke/sleepy", { Params: { seconds: 0 }, Async: true });
   let report: Record<string, unknown> = {};
   await until(async () => {
@@ -205,7 +206,7 @@ Deno.test("a neighbour killed during a burst loses no request", opts, async () =
   const burst = Promise.all(
     Array.from({ length: 12 }, () => post(edge, "/invoke/sleepy", { Params: { seconds: 1 } })),
   );
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await sleep(400);
   await target.stop("SIGKILL");
   const answers = await burst;
   assert.ok(Date.now() - started < 30_000, "nothing hangs");

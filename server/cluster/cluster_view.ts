@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { NodeRecord, Registry } from "../registry/registry.ts";
+import type { NodeRecord } from "../../protocol/registry.ts";
+import type { Registry } from "../registry/registry.ts";
 import type { LoadReport } from "../../protocol/status.ts";
 import type { Peer } from "./peer.ts";
 
@@ -52,12 +53,12 @@ export class ClusterView {
   /** Registers this node, loads the membership, watches it, and starts polling. */
   async start(): Promise<void> {
     const { registry, self, staticCloudUrl } = this.#options;
-    this.#stopWatch = registry.watchNodes((event) => {
+    this.#stopWatch = registry.nodes.watch((event) => {
       if (event.type === "put") this.#add(event.node);
       else this.#peers.delete(event.id);
     });
-    this.#unregister = await registry.registerNode(self, this.#options.ttlSeconds);
-    for (const node of await registry.listNodes()) this.#add(node);
+    this.#unregister = await registry.nodes.register(self, this.#options.ttlSeconds);
+    for (const node of await registry.nodes.list()) this.#add(node);
     if (staticCloudUrl && ![...this.#peers.values()].some((p) => p.url === staticCloudUrl)) {
       this.#add({ Id: staticCloudUrl, Url: staticCloudUrl, Area: "", Cloud: true });
     }
@@ -109,7 +110,7 @@ export class ClusterView {
    */
   async #resync(): Promise<void> {
     try {
-      const nodes = await this.#options.registry.listNodes();
+      const nodes = await this.#options.registry.nodes.list();
       this.#registryConnected = true;
       const ids = new Set(nodes.map((n) => n.Id));
       for (const peer of [...this.#peers.values()]) {

@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { EmbeddedRegistry } from "../registry/embedded.ts";
 import { ClusterView } from "./cluster_view.ts";
 import type { LoadReport } from "../../protocol/status.ts";
+import { sleep } from "../timing/sleep.ts";
 
 async function until(probe: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !probe(); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !probe(); i++) await sleep(20);
   assert.ok(probe(), what);
 }
 

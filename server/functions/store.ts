@@ -8,7 +8,8 @@
  */
 import type { FunctionInfo } from "../../protocol/function.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import type { FunctionEvent, Registry } from "../registry/registry.ts";
+import type { FunctionEvent } from "../registry/function_registry.ts";
+import type { Registry } from "../registry/registry.ts";
 import { deploy, type DeployedFunction } from "./deployed.ts";
 import { type CheckedFunction, readFunctionCode } from "./parse_definition.ts";
 
@@ -44,10 +45,10 @@ export class FunctionStore {
   /** Loads every definition and starts watching the registry for changes by any node. */
   static async open(registry: Registry, options: FunctionStoreOptions): Promise<FunctionStore> {
     const store = new FunctionStore(registry, options);
-    store.#stopWatch = registry.watchFunctions((event) => {
+    store.#stopWatch = registry.functions.watch((event) => {
       store.#events = store.#events.then(() => store.#fromRegistry(event));
     });
-    for (const definition of await registry.listFunctions()) {
+    for (const definition of await registry.functions.list()) {
       await store.#fromRegistry({ type: "put", definition });
     }
     return store;
@@ -71,7 +72,7 @@ export class FunctionStore {
 
   /** Stores a new function; `ConflictError` when the name is taken. */
   async create({ definition, files }: CheckedFunction): Promise<void> {
-    if (!await this.#registry.createFunction(definition)) {
+    if (!await this.#registry.functions.create(definition)) {
       throw new ConflictError(`Function "${definition.Name}" already exists`);
     }
     this.#put(deploy(definition, files));
@@ -79,7 +80,7 @@ export class FunctionStore {
 
   /** Replaces a function; `NotFoundError` when there is none. */
   async update({ definition, files }: CheckedFunction): Promise<void> {
-    if (!await this.#registry.updateFunction(definition)) {
+    if (!await this.#registry.functions.update(definition)) {
       throw new NotFoundError(`Function "${definition.Name}" does not exist`);
     }
     this.#put(deploy(definition, files));
@@ -87,7 +88,7 @@ export class FunctionStore {
 
   /** Removes a function; `NotFoundError` when there is none. */
   async delete(name: string): Promise<void> {
-    if (!await this.#registry.deleteFunction(name)) {
+    if (!await this.#registry.functions.delete(name)) {
       throw new NotFoundError(`Function "${name}" does not exist`);
     }
     this.#remove(name);

@@ -7,9 +7,12 @@
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
 import { BadRequestError, NotFoundError } from "../errors.ts";
-import type { AsyncEntry, Registry } from "../registry/registry.ts";
+import type { AsyncEntry } from "../../protocol/registry.ts";
+import type { Registry } from "../registry/registry.ts";
 import { isRequestId } from "./invocation.ts";
 import { failedReport } from "./report.ts";
+import { backoffDelay } from "../timing/backoff.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** Options of {@linkcode AsyncRequests}. */
 export interface AsyncRequestsOptions {
@@ -43,7 +46,7 @@ export class AsyncRequests {
     run: () => Promise<ExecutionReport>,
   ): Promise<void> {
     const { registry, nodeId, ttlSeconds } = this.#options;
-    await registry.putAsync(
+    await registry.async.put(
       reqId,
       { Status: "pending", Node: nodeId, Function: functionName, Since: Date.now() },
       ttlSeconds,
@@ -63,7 +66,7 @@ export class AsyncRequests {
     if (!isRequestId(reqId)) {
       throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
     }
-    const entry = await this.#options.registry.getAsync(reqId);
+    const entry = await this.#options.registry.async.get(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {
       throw new NotFoundError(`Request "${reqId}" is still running`);
@@ -73,9 +76,9 @@ export class AsyncRequests {
 
   /** Marks requests this node left pending (it stopped while they ran) as failed. */
   async settleLeftovers(): Promise<number> {
-    const ids = await this.#options.registry.listPendingAsync(this.#options.nodeId);
+    const ids = await this.#options.registry.async.listPending(this.#options.nodeId);
     for (const reqId of ids) {
-      const entry = await this.#options.registry.getAsync(reqId);
+      const entry = await this.#options.registry.async.get(reqId);
       if (entry?.Status !== "pending") continue;
       await this.#store(
         reqId,
@@ -101,13 +104,13 @@ export class AsyncRequests {
     };
     for (let attempt = 1;; attempt++) {
       try {
-        return await registry.putAsync(reqId, entry, ttlSeconds);
+        return await registry.async.put(reqId, entry, ttlSeconds);
       } catch (error) {
         if (attempt === STORE_ATTEMPTS) {
           console.error(`Could not store the report of request "${reqId}":`, error);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+        await sleep(backoffDelay(attempt - 1, { firstMs: 400 }));
       }
     }
   }

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";
+import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -63,7 +64,7 @@ Deno.test("the janitor removes idle containers after the expiration", opts, asyn
   assert.notEqual(await docker("ps", "-q", "--filter", filter), "");
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && await docker("ps", "-aq", "--filter", filter) !== "") {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   assert.equal(await docker("ps", "-aq", "--filter", filter), "");
   const again = await node.post("/invoke/double", {});
@@ -98,7 +99,7 @@ Deno.test(
     const twoBlanks = async () => {
       const deadline = Date.now() + 20_000;
       while (await blanks() < 2 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
       assert.equal(await blanks(), 2, "one blank container per built-in runtime");
     };

@@ -5,6 +5,7 @@ import type { ContainerBackend, ContainerSpec } from "../containers/backend.ts";
 import { encodeExecutorCode, type Executor } from "../containers/executor.ts";
 import { OverloadedError } from "../errors.ts";
 import { ContainerPool, type PoolFunction } from "./pool.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** An executor that is ready at once and takes any code (the pool never invokes it). */
 function readyExecutor(url: string): Executor {
@@ -179,7 +180,7 @@ Deno.test("pool gives memory back when a container cannot start", async () => {
   assert.equal(pool.stats().UsedCpus, 0);
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const settle = () => sleep(0);
 
 Deno.test("a cold start takes a blank container, resizes it and starts a replacement", async () => {
   const { pool, backend } = setup(300, 2, 1);

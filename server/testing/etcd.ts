@@ -14,6 +14,7 @@
  * @module
  */
 import { join } from "node:path";
+import { sleep } from "../timing/sleep.ts";
 
 /** A running (or stopped) etcd started by {@linkcode startEtcd}. */
 export interface EtcdServer extends AsyncDisposable {
@@ -162,7 +163,7 @@ class _EtcdProcess implements EtcdServer {
         throw new Error(`Cannot start etcd at "${this.address}": it exited, see "${this.#log}"`);
       }
       if (await _healthy(this.url)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     throw new Error(
       `Cannot start etcd at "${this.address}": no answer within ${this.#startTimeoutMs} ms, ` +

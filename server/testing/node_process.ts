@@ -6,6 +6,7 @@
  */
 import { stringify } from "yaml";
 import { NODE_BINARY } from "../../scripts/binaries.ts";
+import { sleep } from "../timing/sleep.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -91,7 +92,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
         () => false,
       );
       if (up) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     throw new Error(`Node "${id}" did not start:\n${output}`);
   };

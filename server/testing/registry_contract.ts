@@ -1,6 +1,7 @@
 /**
- * The behaviour every {@linkcode Registry} backend must share, as assertions the backends'
- * tests call on their own registries, and the fixtures they use.
+ * The behaviour every registry backend must share, as assertions the backends' tests call on
+ * the parts of their own registries ({@linkcode FunctionRegistry},
+ * {@linkcode AsyncReportStore}, {@linkcode MembershipRegistry}), and the fixtures they use.
  *
  * Each `assert…` function starts from an empty registry and leaves behind what it stored.
  * Those that watch take a `writer` and a `watcher` (the same registry by default): with a
@@ -14,7 +15,7 @@
  *
  * Deno.test("EmbeddedRegistry creates, updates, deletes and lists functions", async () => {
  *   await using registry = await EmbeddedRegistry.open(await Deno.makeTempDir());
- *   await assertFunctionCrud(registry);
+ *   await assertFunctionCrud(registry.functions);
  * });
  * ```
  *
@@ -22,13 +23,11 @@
  */
 import assert from "node:assert/strict";
 import type { FunctionDefinition } from "../../protocol/function.ts";
-import type {
-  AsyncEntry,
-  FunctionEvent,
-  NodeEvent,
-  NodeRecord,
-  Registry,
-} from "../registry/registry.ts";
+import type { AsyncReportStore } from "../registry/async_report_store.ts";
+import type { FunctionEvent, FunctionRegistry } from "../registry/function_registry.ts";
+import type { MembershipRegistry, NodeEvent } from "../registry/membership_registry.ts";
+import type { AsyncEntry, NodeRecord } from "../../protocol/registry.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** A valid definition named `name` (with its own code and a fresh `Version`), then `overrides`. */
 export function definition(
@@ -65,11 +64,6 @@ export function doneEntry(Node: string): AsyncEntry {
   return { Status: "done", Node, Function: "f", Report: { Success: true, Result: "1" } };
 }
 
-/** Resolves after `ms` milliseconds. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Waits until `condition()` holds, failing after `timeoutMs`. */
 export async function eventually(
   condition: () => boolean | Promise<boolean>,
@@ -78,23 +72,25 @@ export async function eventually(
   const deadline = Date.now() + timeoutMs;
   while (!await condition()) {
     if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await delay(50);
+    await sleep(50);
   }
 }
 
-/** Collects the function events `registry` sees from now on, until `stop()`. */
+/** Collects the function events `functions` sees from now on, until `stop()`. */
 export function collectFunctionEvents(
-  registry: Registry,
+  functions: FunctionRegistry,
 ): { events: FunctionEvent[]; stop: () => void } {
   const events: FunctionEvent[] = [];
-  const stop = registry.watchFunctions((event) => events.push(event));
+  const stop = functions.watch((event) => events.push(event));
   return { events, stop };
 }
 
-/** Collects the membership events `registry` sees from now on, until `stop()`. */
-export function collectNodeEvents(registry: Registry): { events: NodeEvent[]; stop: () => void } {
+/** Collects the membership events `nodes` sees from now on, until `stop()`. */
+export function collectNodeEvents(
+  nodes: MembershipRegistry,
+): { events: NodeEvent[]; stop: () => void } {
   const events: NodeEvent[] = [];
-  const stop = registry.watchNodes((event) => events.push(event));
+  const stop = nodes.watch((event) => events.push(event));
   return { events, stop };
 }
 
@@ -102,25 +98,25 @@ export function collectNodeEvents(registry: Registry): { events: NodeEvent[]; st
  * Checks that functions are created only under a new name, updated only when they exist,
  * deleted once, listed by name with their code, and that an empty name is refused.
  */
-export async function assertFunctionCrud(registry: Registry): Promise<void> {
+export async function assertFunctionCrud(functions: FunctionRegistry): Promise<void> {
   const a = definition("a");
   const b = definition("b");
-  assert.equal(await registry.createFunction(b), true);
-  assert.equal(await registry.createFunction(a), true);
-  assert.equal(await registry.createFunction(definition("a", { MemoryMB: 1 })), false);
-  assert.deepEqual(await registry.listFunctions(), [a, b]);
+  assert.equal(await functions.create(b), true);
+  assert.equal(await functions.create(a), true);
+  assert.equal(await functions.create(definition("a", { MemoryMB: 1 })), false);
+  assert.deepEqual(await functions.list(), [a, b]);
 
   const a2 = definition("a", { MemoryMB: 256, TarFunctionCode: btoa("new code") });
-  assert.equal(await registry.updateFunction(a2), true);
-  assert.equal(await registry.updateFunction(definition("missing")), false);
-  assert.deepEqual(await registry.listFunctions(), [a2, b]);
+  assert.equal(await functions.update(a2), true);
+  assert.equal(await functions.update(definition("missing")), false);
+  assert.deepEqual(await functions.list(), [a2, b]);
 
-  assert.equal(await registry.deleteFunction("b"), true);
-  assert.equal(await registry.deleteFunction("b"), false);
-  assert.deepEqual(await registry.listFunctions(), [a2]);
+  assert.equal(await functions.delete("b"), true);
+  assert.equal(await functions.delete("b"), false);
+  assert.deepEqual(await functions.list(), [a2]);
 
-  await assert.rejects(registry.createFunction(definition("")), TypeError);
-  assert.deepEqual(await registry.listFunctions(), [a2]);
+  await assert.rejects(functions.create(definition("")), TypeError);
+  assert.deepEqual(await functions.list(), [a2]);
 }
 
 /**
@@ -128,20 +124,20 @@ export async function assertFunctionCrud(registry: Registry): Promise<void> {
  * (refused creates, updates and deletes are not events), and nothing once stopped.
  */
 export async function assertWatchFunctions(
-  writer: Registry,
-  watcher: Registry = writer,
+  writer: FunctionRegistry,
+  watcher: FunctionRegistry = writer,
 ): Promise<void> {
   const watch = collectFunctionEvents(watcher);
   const a = definition("a");
   const a2 = definition("a", { MemoryMB: 512 });
   const b = definition("b");
-  await writer.createFunction(a);
-  await writer.createFunction(a);
-  await writer.updateFunction(a2);
-  await writer.updateFunction(definition("missing"));
-  await writer.deleteFunction("a");
-  await writer.deleteFunction("a");
-  await watcher.createFunction(b);
+  await writer.create(a);
+  await writer.create(a);
+  await writer.update(a2);
+  await writer.update(definition("missing"));
+  await writer.delete("a");
+  await writer.delete("a");
+  await watcher.create(b);
   const expected: FunctionEvent[] = [
     { type: "put", definition: a },
     { type: "put", definition: a2 },
@@ -152,8 +148,8 @@ export async function assertWatchFunctions(
   assert.deepEqual(watch.events, expected);
 
   watch.stop();
-  await writer.deleteFunction("b");
-  await delay(200);
+  await writer.delete("b");
+  await sleep(200);
   assert.equal(watch.events.length, expected.length);
 }
 
@@ -161,18 +157,18 @@ export async function assertWatchFunctions(
  * Checks that an async entry reads back as stored, is replaced by a later put under the same
  * id, that an unknown id reads as `undefined`, and that a TTL that is not positive is refused.
  */
-export async function assertAsyncEntries(registry: Registry): Promise<void> {
+export async function assertAsyncEntries(reports: AsyncReportStore): Promise<void> {
   const pending = pendingEntry("n1");
   const done = doneEntry("n1");
-  await registry.putAsync("f-1", pending, 60);
-  assert.deepEqual(await registry.getAsync("f-1"), pending);
-  await registry.putAsync("f-1", done, 60);
-  assert.deepEqual(await registry.getAsync("f-1"), done);
-  assert.equal(await registry.getAsync("f-2"), undefined);
+  await reports.put("f-1", pending, 60);
+  assert.deepEqual(await reports.get("f-1"), pending);
+  await reports.put("f-1", done, 60);
+  assert.deepEqual(await reports.get("f-1"), done);
+  assert.equal(await reports.get("f-2"), undefined);
   for (const ttl of [0, -1, Number.NaN]) {
-    await assert.rejects(registry.putAsync("f-3", done, ttl), RangeError, String(ttl));
+    await assert.rejects(reports.put("f-3", done, ttl), RangeError, String(ttl));
   }
-  assert.equal(await registry.getAsync("f-3"), undefined);
+  assert.equal(await reports.get("f-3"), undefined);
 }
 
 /**
@@ -180,28 +176,28 @@ export async function assertAsyncEntries(registry: Registry): Promise<void> {
  * latest `withinMs` after its TTL, and that an entry with a longer TTL stays meanwhile.
  */
 export async function assertAsyncEntriesExpire(
-  registry: Registry,
+  reports: AsyncReportStore,
   ttlSeconds: number,
   withinMs: number,
 ): Promise<void> {
   const done = doneEntry("n1");
-  await registry.putAsync("f-long", done, 60);
-  await registry.putAsync("f-short", done, ttlSeconds);
-  assert.deepEqual(await registry.getAsync("f-short"), done);
-  const expired = async () => await registry.getAsync("f-short") === undefined;
+  await reports.put("f-long", done, 60);
+  await reports.put("f-short", done, ttlSeconds);
+  assert.deepEqual(await reports.get("f-short"), done);
+  const expired = async () => await reports.get("f-short") === undefined;
   await eventually(expired, ttlSeconds * 1000 + withinMs);
-  assert.deepEqual(await registry.getAsync("f-long"), done);
+  assert.deepEqual(await reports.get("f-long"), done);
 }
 
-/** Checks that `listPendingAsync(node)` lists, by id, the pending entries of that node only. */
-export async function assertPendingAsync(registry: Registry): Promise<void> {
-  await registry.putAsync("f-1", pendingEntry("n1"), 60);
-  await registry.putAsync("f-2", pendingEntry("n2"), 60);
-  await registry.putAsync("f-3", doneEntry("n1"), 60);
-  await registry.putAsync("f-4", pendingEntry("n1"), 60);
-  assert.deepEqual(await registry.listPendingAsync("n1"), ["f-1", "f-4"]);
-  assert.deepEqual(await registry.listPendingAsync("n2"), ["f-2"]);
-  assert.deepEqual(await registry.listPendingAsync("n3"), []);
+/** Checks that `listPending(node)` lists, by id, the pending entries of that node only. */
+export async function assertPendingAsync(reports: AsyncReportStore): Promise<void> {
+  await reports.put("f-1", pendingEntry("n1"), 60);
+  await reports.put("f-2", pendingEntry("n2"), 60);
+  await reports.put("f-3", doneEntry("n1"), 60);
+  await reports.put("f-4", pendingEntry("n1"), 60);
+  assert.deepEqual(await reports.listPending("n1"), ["f-1", "f-4"]);
+  assert.deepEqual(await reports.listPending("n2"), ["f-2"]);
+  assert.deepEqual(await reports.listPending("n3"), []);
 }
 
 /**
@@ -210,17 +206,17 @@ export async function assertPendingAsync(registry: Registry): Promise<void> {
  * is harmless; and that a stopped watch sees nothing more.
  */
 export async function assertNodeMembership(
-  registering: Registry,
-  observing: Registry = registering,
+  registering: MembershipRegistry,
+  observing: MembershipRegistry = registering,
 ): Promise<void> {
-  assert.deepEqual(await observing.listNodes(), []);
+  assert.deepEqual(await observing.list(), []);
   const watch = collectNodeEvents(observing);
   const a = node("a");
   const b = node("b", { Url: "http://127.0.0.1:9999" });
-  const unregisterB = await registering.registerNode(b, 10);
-  const unregisterA = await observing.registerNode(a, 10);
-  assert.deepEqual(await registering.listNodes(), [a, b]);
-  assert.deepEqual(await observing.listNodes(), [a, b]);
+  const unregisterB = await registering.register(b, 10);
+  const unregisterA = await observing.register(a, 10);
+  assert.deepEqual(await registering.list(), [a, b]);
+  assert.deepEqual(await observing.list(), [a, b]);
   await eventually(() => watch.events.length >= 2);
   assert.deepEqual(watch.events, [{ type: "put", node: b }, { type: "put", node: a }]);
 
@@ -229,32 +225,32 @@ export async function assertNodeMembership(
   await eventually(() => watch.events.length >= 3, 1_000);
   assert.ok(Date.now() - started < 1_000, `took ${Date.now() - started} ms`);
   assert.deepEqual(watch.events.slice(2), [{ type: "delete", id: "b" }]);
-  assert.deepEqual(await observing.listNodes(), [a]);
-  assert.deepEqual(await registering.listNodes(), [a]);
+  assert.deepEqual(await observing.list(), [a]);
+  assert.deepEqual(await registering.list(), [a]);
   await unregisterB(); // twice is harmless
 
   watch.stop();
   await unregisterA();
-  await delay(200);
+  await sleep(200);
   assert.equal(watch.events.length, 3);
-  assert.deepEqual(await registering.listNodes(), []);
+  assert.deepEqual(await registering.list(), []);
 }
 
 /**
- * Checks that `registerNode` refuses, registering nothing, a node whose Id or Area is empty or
+ * Checks that `register` refuses, registering nothing, a node whose Id or Area is empty or
  * holds "/", whose Url is empty or whose Cloud is not a boolean (`TypeError`), and a TTL that
  * is not a positive number (`RangeError`).
  */
-export async function assertRefusesMalformedNodes(registry: Registry): Promise<void> {
-  await assert.rejects(registry.registerNode(node(""), 10), TypeError);
-  await assert.rejects(registry.registerNode(node("a/b"), 10), /Node Id "a\/b" is invalid/);
-  await assert.rejects(registry.registerNode(node("a", { Area: "" }), 10), TypeError);
-  await assert.rejects(registry.registerNode(node("a", { Area: "A/B" }), 10), TypeError);
-  await assert.rejects(registry.registerNode(node("a", { Url: "" }), 10), TypeError);
+export async function assertRefusesMalformedNodes(nodes: MembershipRegistry): Promise<void> {
+  await assert.rejects(nodes.register(node(""), 10), TypeError);
+  await assert.rejects(nodes.register(node("a/b"), 10), /Node Id "a\/b" is invalid/);
+  await assert.rejects(nodes.register(node("a", { Area: "" }), 10), TypeError);
+  await assert.rejects(nodes.register(node("a", { Area: "A/B" }), 10), TypeError);
+  await assert.rejects(nodes.register(node("a", { Url: "" }), 10), TypeError);
   const notBoolean = { ...node("a"), Cloud: "yes" } as unknown as NodeRecord;
-  await assert.rejects(registry.registerNode(notBoolean, 10), TypeError);
+  await assert.rejects(nodes.register(notBoolean, 10), TypeError);
   for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-    await assert.rejects(registry.registerNode(node("a"), ttl), RangeError, String(ttl));
+    await assert.rejects(nodes.register(node("a"), ttl), RangeError, String(ttl));
   }
-  assert.deepEqual(await registry.listNodes(), []);
+  assert.deepEqual(await nodes.list(), []);
 }

@@ -1,0 +1,180 @@
+/**
+ * The connection to etcd shared by the parts of the etcd registry: the client and its options,
+ * the address parsing, and the mapping of every call to a deadline and to this project's errors.
+ *
+ * @module
+ */
+import { Etcd3, type IOptions, type IResponseHeader } from "etcd3";
+import { HttpError, PayloadTooLargeError, UnavailableError } from "../../errors.ts";
+import { backoffDelay } from "../../timing/backoff.ts";
+import { withTimeout } from "../../timing/timeout.ts";
+
+/** Milliseconds a watch waits before reconnecting, first and at most. */
+const WATCH_BACKOFF_MS = { firstMs: 100, maxMs: 2_000 };
+
+type _FaultHandling = NonNullable<IOptions["faultHandling"]>;
+type _HostPolicy = ReturnType<NonNullable<_FaultHandling["host"]>>;
+type _Backoff = NonNullable<_FaultHandling["watchBackoff"]>;
+
+/**
+ * An etcd client whose calls fail with `UnavailableError` within `timeoutMs`, and which
+ * remembers the latest revision its calls saw (where watches start from).
+ *
+ * @example
+ * ```ts
+ * import { EtcdConnection } from "./connection.ts";
+ *
+ * const connection = new EtcdConnection("127.0.0.1:2379", 3_000);
+ * try {
+ *   const result = await connection.call(() => connection.client.get("/function/").exec());
+ *   console.log(result.kvs.length, connection.revision);
+ * } finally {
+ *   connection.close();
+ * }
+ * ```
+ */
+export class EtcdConnection {
+  /** The address as given to the constructor. */
+  readonly address: string;
+  /** Milliseconds one call may take, retries included. */
+  readonly timeoutMs: number;
+  /** The npm `etcd3` client. */
+  readonly client: Etcd3;
+  #revision = 0n;
+
+  /**
+   * Creates a client of the etcd at `address` (`host:port`, as Serverledge's `etcd.address`
+   * gives it, or an `http://` / `https://` URL); it connects on the first call.
+   *
+   * @throws {TypeError} when `address` is malformed
+   * @throws {RangeError} when `timeoutMs` is not positive
+   */
+  constructor(address: string, timeoutMs: number) {
+    if (!(timeoutMs > 0)) {
+      throw new RangeError(`Etcd timeout "${timeoutMs}" is invalid: it must be positive`);
+    }
+    this.client = new Etcd3(_clientOptions(etcdHost(address), timeoutMs));
+    this.address = address;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The latest revision seen by a call (0 before the first). */
+  get revision(): bigint {
+    return this.#revision;
+  }
+
+  /**
+   * Runs one etcd call within the timeout, records the revision it saw and turns its failure
+   * into `UnavailableError` (or `PayloadTooLargeError` when etcd refuses the size).
+   */
+  async call<T extends { header: IResponseHeader }>(call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await withTimeout(call(), this.timeoutMs);
+      const revision = BigInt(result.header.revision);
+      if (revision > this.#revision) this.#revision = revision;
+      return result;
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  /** Closes the client. */
+  close(): void {
+    this.client.close();
+  }
+
+  #error(error: unknown): Error {
+    if (error instanceof HttpError) return error;
+    const detail = etcdErrorMessage(error);
+    if (/request is too large|larger than max/i.test(detail)) {
+      return new PayloadTooLargeError(`Registry "etcd" at "${this.address}" refused: ${detail}`, {
+        cause: error,
+      });
+    }
+    return new UnavailableError(`Registry "etcd" at "${this.address}" is unavailable: ${detail}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The host (`host:port`, or `https://host:port` for TLS) that npm `etcd3` takes for an
+ * address as Serverledge's `etcd.address` gives it: `host:port` or an `http(s)://` URL.
+ *
+ * @throws {TypeError} when `address` is malformed
+ *
+ * @example
+ * ```ts
+ * import { etcdHost } from "./connection.ts";
+ *
+ * etcdHost("127.0.0.1:2379"); // "127.0.0.1:2379"
+ * etcdHost("http://127.0.0.1:2379/"); // "127.0.0.1:2379"
+ * ```
+ */
+export function etcdHost(address: string): string {
+  const trimmed = address.trim();
+  const withScheme = /^[a-z]+:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (error) {
+    throw new TypeError(`Etcd address "${address}" is invalid: expected "host:port"`, {
+      cause: error,
+    });
+  }
+  const plain = url.protocol === "http:" || url.protocol === "https:";
+  if (!plain || url.hostname === "" || url.pathname !== "/" || url.search || url.username) {
+    throw new TypeError(`Etcd address "${address}" is invalid: expected "host:port"`);
+  }
+  const port = url.port || (url.protocol === "https:" ? "443" : "2379");
+  const host = `${url.hostname}:${port}`;
+  return url.protocol === "https:" ? `https://${host}` : host;
+}
+
+/**
+ * The message of an error from npm `etcd3` (or of any error), without the empty
+ * "Resolution note:" that gRPC appends.
+ *
+ * @example
+ * ```ts
+ * import { etcdErrorMessage } from "./connection.ts";
+ *
+ * const error = new Error("14 UNAVAILABLE: No connection established. Resolution note: ");
+ * etcdErrorMessage(error); // "14 UNAVAILABLE: No connection established."
+ * ```
+ */
+export function etcdErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*Resolution note:\s*$/, "");
+}
+
+/** Client options: a deadline on every call, no circuit breaker, quick reconnection. */
+function _clientOptions(host: string, timeoutMs: number): IOptions {
+  return {
+    hosts: host,
+    defaultCallOptions: (context) => context.isStream ? {} : { deadline: Date.now() + timeoutMs },
+    faultHandling: { host: () => _noopPolicy, watchBackoff: _watchBackoff(0, 0) },
+    grpcOptions: {
+      "grpc.initial_reconnect_backoff_ms": 100,
+      "grpc.max_reconnect_backoff_ms": 1_000,
+      "grpc.keepalive_time_ms": 10_000,
+      "grpc.keepalive_timeout_ms": 5_000,
+      "grpc.max_receive_message_length": -1,
+      "grpc.max_send_message_length": -1,
+    },
+  };
+}
+
+/**
+ * A cockatiel policy that just runs the call. It replaces etcd3's default per-host circuit
+ * breaker, which refuses every call for 5 s after 3 failures: too slow after an etcd restart.
+ */
+const _noopPolicy = {
+  execute: <T>(call: (context: { signal: AbortSignal }) => PromiseLike<T> | T) =>
+    Promise.resolve().then(() => call({ signal: new AbortController().signal })),
+} as unknown as _HostPolicy;
+
+/** Watch reconnection delays: `duration` now, then doubling from 100 ms up to 2 s. */
+function _watchBackoff(duration: number, retry: number): _Backoff {
+  return { duration, next: () => _watchBackoff(backoffDelay(retry, WATCH_BACKOFF_MS), retry + 1) };
+}
