@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ErrorBody } from "../protocol/error.ts";
 import { HttpError } from "./errors.ts";
 import { functionRoutes } from "./api/functions.ts";
 import { invokeRoutes } from "./api/invoke.ts";
@@ -31,7 +32,9 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
   app.use(bodyLimit({
     maxSize: bodyLimitBytes,
     onError: (c) =>
-      c.json({ Error: `Request body is larger than ${bodyLimitBytes} bytes (the limit)` }, 413),
+      c.json<ErrorBody>({
+        Error: `Request body is larger than ${bodyLimitBytes} bytes (the limit)`,
+      }, 413),
   }));
   app.route("/", functionRoutes(services));
   app.route("/", invokeRoutes(services));
@@ -41,13 +44,15 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
   app.route("/", metricsRoutes(services, options.metricsEnabled));
   app.route("/", runtimeRoutes());
   app.route("/", dashboardRoutes());
-  app.notFound((c) => c.json({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
+  );
   app.onError((error, c) => {
     if (error instanceof HttpError) {
-      return c.json({ Error: error.message }, error.status as 400);
+      return c.json<ErrorBody>({ Error: error.message }, error.status as 400);
     }
     console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
-    return c.json({ Error: `Internal error: ${(error as Error).message}` }, 500);
+    return c.json<ErrorBody>({ Error: `Internal error: ${(error as Error).message}` }, 500);
   });
   return app;
 }

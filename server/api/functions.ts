@@ -4,6 +4,12 @@
  * @module
  */
 import { Hono } from "hono";
+import type {
+  CreatedAnswer,
+  DeletedAnswer,
+  FunctionInfo,
+  UpdatedAnswer,
+} from "../../protocol/function.ts";
 import { checkFunctionName, parseDefinition } from "../functions/parse_definition.ts";
 import { requireObject } from "../validation/fields.ts";
 import { jsonBody } from "./json_body.ts";
@@ -21,26 +27,26 @@ export function functionRoutes(services: NodeServices): Hono {
     const checked = await parseDefinition(await jsonBody(c), limits);
     await store.create(checked);
     const { Name, Runtime } = checked.definition;
-    return c.json({ Created: Name, Runtime });
+    return c.json<CreatedAnswer>({ Created: Name, Runtime });
   });
 
   app.post("/update", async (c) => {
     const checked = await parseDefinition(await jsonBody(c), limits);
     await store.update(checked);
     const { Name, Runtime } = checked.definition;
-    return c.json({ Updated: Name, Runtime });
+    return c.json<UpdatedAnswer>({ Updated: Name, Runtime });
   });
 
   app.post("/delete", async (c) => {
     const name = checkFunctionName(requireObject(await jsonBody(c), "Request body").Name);
     await store.delete(name);
-    return c.json({ Deleted: name });
+    return c.json<DeletedAnswer>({ Deleted: name });
   });
 
   app.get("/function", (c) => {
     const definitions = store.list();
     if (c.req.query("details") !== "true") return c.json(definitions.map((d) => d.Name));
-    return c.json(definitions);
+    return c.json<FunctionInfo[]>(definitions);
   });
 
   return app;

@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
+import { type AsyncAnswer, OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
 import { NotFoundError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { newInvocation } from "../invoke/invocation.ts";
@@ -26,7 +26,7 @@ export function invokeRoutes(services: NodeServices): Hono {
     const invocation = newInvocation(fn, request, arrival, c.req.header(OFFLOADED_FROM_HEADER));
     if (request.Async) {
       await asyncRequests.submit(invocation.id, name, () => dispatcher.dispatch(invocation));
-      return c.json({ ReqId: invocation.id });
+      return c.json<AsyncAnswer>({ ReqId: invocation.id });
     }
     const report = await dispatcher.dispatch(invocation);
     return c.json(report, report.Success ? 200 : 500);

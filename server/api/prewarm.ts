@@ -4,6 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
+import type { PrewarmedAnswer } from "../../protocol/function.ts";
 import { NotFoundError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
@@ -23,7 +24,7 @@ export function prewarmRoutes(services: NodeServices): Hono {
     const fn = services.store.get(name);
     if (!fn) throw new NotFoundError(`Function "${name}" does not exist`);
     const prewarmed = instances === 0 ? 0 : await services.pool.prewarm(fn.pool, instances);
-    return c.json({ Prewarmed: prewarmed });
+    return c.json<PrewarmedAnswer>({ Prewarmed: prewarmed });
   });
   return app;
 }
