@@ -6,7 +6,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ErrorBody } from "../protocol/error.ts";
-import { HttpError } from "./errors.ts";
+import type { Gatekeeper } from "./auth/gatekeeper.ts";
+import { HttpError, UnauthorizedError } from "./errors.ts";
+import { accessControl } from "./api/access.ts";
 import { functionRoutes } from "./api/functions.ts";
 import { invokeRoutes } from "./api/invoke.ts";
 import { prewarmRoutes } from "./api/prewarm.ts";
@@ -23,6 +25,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** Whether `/metrics` is served. */
   metricsEnabled: boolean;
+  /** Who may do what (see `api/access.ts`). */
+  gatekeeper: Gatekeeper;
 }
 
 /** The node's HTTP API. */
@@ -36,6 +40,7 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
         Error: `Request body is larger than ${bodyLimitBytes} bytes (the limit)`,
       }, 413),
   }));
+  app.use(accessControl(options.gatekeeper));
   app.route("/", functionRoutes(services));
   app.route("/", invokeRoutes(services));
   app.route("/", prewarmRoutes(services));
@@ -49,6 +54,9 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
   );
   app.onError((error, c) => {
     if (error instanceof HttpError) {
+      if (error instanceof UnauthorizedError) {
+        c.header("WWW-Authenticate", 'Bearer realm="serverledge"');
+      }
       return c.json<ErrorBody>({ Error: error.message }, error.status as 400);
     }
     console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);

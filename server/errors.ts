@@ -29,6 +29,22 @@ export class BadRequestError extends HttpError {
   }
 }
 
+/** 401: the request carries no token, or one the node does not know. */
+export class UnauthorizedError extends HttpError {
+  /** @param message what is missing and how to get a token */
+  constructor(message: string, options?: ErrorOptions) {
+    super(401, message, options);
+  }
+}
+
+/** 403: the token (or the cluster credential) does not allow this request. */
+export class ForbiddenError extends HttpError {
+  /** @param message what the token may not do */
+  constructor(message: string, options?: ErrorOptions) {
+    super(403, message, options);
+  }
+}
+
 /** 404: the named function, runtime or request does not exist. */
 export class NotFoundError extends HttpError {
   /** @param message what was not found */

@@ -5,8 +5,10 @@
  * @module
  */
 import type { Hono } from "hono";
+import { CLUSTER_SECRET_HEADER } from "../protocol/auth.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
+import { type Access, openAccess } from "./auth/open.ts";
 import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend } from "./containers/docker.ts";
@@ -51,11 +53,27 @@ const EXECUTOR_READY_TIMEOUT_MS = 30_000;
 const DRAIN_TIMEOUT_MS = 5_000;
 
 /**
- * Starts a node: checks Docker and the runtime images (failing with the command that fixes
+ * Starts a node: reads its tokens (refusing a non-loopback `api.ip` without any before
+ * touching anything), checks Docker and the runtime images (failing with the command that fixes
  * them), removes containers the node left behind, opens the registry and loads functions.
  */
 export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
   const log = options.log ?? console.log;
+  const access = await openAccess(config, log);
+  try {
+    return await assembleNode(config, options, log, access);
+  } catch (error) {
+    access.close();
+    throw error;
+  }
+}
+
+async function assembleNode(
+  config: Config,
+  options: StartNodeOptions,
+  log: (line: string) => void,
+  access: Access,
+): Promise<Node> {
   const backend = options.backend ?? new DockerBackend({ nodeId: config.nodeId });
   await backend.ping();
   await checkImages(backend);
@@ -95,6 +113,10 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const stopJanitor = startJanitor(pool, config.janitor.interval);
   pool.fillBlanks();
 
+  // What this node sends the nodes it polls and offloads to: its cluster credential.
+  const peerHeaders: Record<string, string> = config.clusterSecret
+    ? { [CLUSTER_SECRET_HEADER]: config.clusterSecret }
+    : {};
   const host = config.api.ip === "0.0.0.0" ? "127.0.0.1" : config.api.ip;
   const url = options.url ?? `http://${host}:${config.api.port}`;
   const cluster = new ClusterView({
@@ -104,6 +126,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     nearbyIntervalSeconds: config.registry.nearbyInterval,
     monitoringIntervalSeconds: config.registry.monitoringInterval,
     staticCloudUrl: config.cloudServerUrl,
+    peerHeaders,
   });
   await cluster.start();
   const services: NodeServices = {
@@ -128,6 +151,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       telemetry,
       estimates: new DurationEstimates(),
       queue,
+      peerHeaders,
     }),
     cluster,
     asyncRequests,
@@ -153,11 +177,13 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       await pool.close();
       await backend.removeAll().catch(() => 0);
       await registry.close();
+      access.close();
     })();
   return {
     app: createApp(services, {
       bodyLimitBytes: config.limits.bodyBytes,
       metricsEnabled: config.metricsEnabled,
+      gatekeeper: access.gatekeeper,
     }),
     services,
     endStreams: () => telemetry.events.close(),

@@ -25,6 +25,8 @@ export interface ClusterViewOptions {
   monitoringIntervalSeconds: number;
   /** `cloud.server.url`: a cloud node known without the registry (empty: none). */
   staticCloudUrl: string;
+  /** Headers sent with every load poll (the cluster credential). @default none */
+  peerHeaders?: Readonly<Record<string, string>>;
   /** Clock in milliseconds, for freshness. @default Date.now */
   now?: () => number;
 }
@@ -170,6 +172,7 @@ export class ClusterView {
     const started = performance.now();
     try {
       const response = await fetch(`${peer.url}/load`, {
+        headers: this.#options.peerHeaders,
         signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`answered ${response.status}`);

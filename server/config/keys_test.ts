@@ -28,7 +28,7 @@ function sampleOf(spec: KeySpec, otherThan: ConfigValue): ConfigValue {
     case "enum":
       return SCHEDULING_POLICIES.find((p) => p !== otherThan)!;
     case "string": // absolute where a path is accepted: data.dir then lands on dataDir as it is
-      return spec.read("/sample") ?? "sample";
+      return spec.read("/sample") ?? spec.read("sample-of-24-characters") ?? "sample";
   }
 }
 

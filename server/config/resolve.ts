@@ -39,7 +39,11 @@ const PREFIXES: ReadonlySet<string> = new Set(
   [...BY_NAME.keys()].filter((name) => SPECS.some((s) => s.key.name.startsWith(`${name}.`))),
 );
 /** `SERVERLEDGE_*` variables that belong to the CLI, not to the node. */
-const CLI_ENV: ReadonlySet<string> = new Set(["SERVERLEDGE_HOST", "SERVERLEDGE_PORT"]);
+const CLI_ENV: ReadonlySet<string> = new Set([
+  "SERVERLEDGE_HOST",
+  "SERVERLEDGE_PORT",
+  "SERVERLEDGE_TOKEN",
+]);
 
 if (BY_ENV.size !== SPECS.length) throw new Error("Two config keys map to one variable");
 

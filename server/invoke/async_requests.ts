@@ -6,10 +6,10 @@
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
-import { BadRequestError, NotFoundError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import type { AsyncEntry } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
-import { isRequestId } from "./invocation.ts";
+import { functionOfRequest } from "./invocation.ts";
 import { failedReport } from "./report.ts";
 import { backoffDelay } from "../timing/backoff.ts";
 import { sleep } from "../timing/sleep.ts";
@@ -63,9 +63,7 @@ export class AsyncRequests {
    * `BadRequestError` when it is not a request id at all.
    */
   async poll(reqId: string): Promise<ExecutionReport> {
-    if (!isRequestId(reqId)) {
-      throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
-    }
+    functionOfRequest(reqId); // throws the 400 of a malformed id
     const entry = await this.#options.registry.async.get(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {

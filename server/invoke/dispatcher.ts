@@ -38,6 +38,8 @@ export interface DispatcherOptions {
   estimates: DurationEstimates;
   /** Where requests wait for local capacity (`scheduler.queue.capacity`). */
   queue: CapacityQueue;
+  /** Headers sent with every offloaded request (the cluster credential). @default none */
+  peerHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Remote targets tried for one request: the first choice and one retry. */
@@ -138,7 +140,10 @@ export class Dispatcher {
       telemetry.ran(name, "local", report);
       return report;
     }
-    const report = await forwardInvocation(target.peer, invocation, nodeId);
+    const report = await forwardInvocation(target.peer, invocation, {
+      self: nodeId,
+      headers: this.#options.peerHeaders ?? {},
+    });
     telemetry.ran(name, target.kind, report, target.peer.id);
     return report;
   }

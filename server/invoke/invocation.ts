@@ -5,6 +5,7 @@
  * @module
  */
 import type { InvocationRequest } from "../../protocol/invocation.ts";
+import { BadRequestError } from "../errors.ts";
 import type { DeployedFunction } from "../functions/deployed.ts";
 
 /** An invocation being served. */
@@ -21,6 +22,8 @@ export interface Invocation {
   readonly origin?: string;
 }
 
+/** Characters of the UUID that ends a request id. */
+const UUID_LENGTH = 36;
 /** What {@linkcode newRequestId} makes. */
 const REQUEST_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 
@@ -29,9 +32,16 @@ export function newRequestId(functionName: string): string {
   return `${functionName}-${crypto.randomUUID()}`;
 }
 
-/** Whether `text` has the form of a request id. */
-export function isRequestId(text: string): boolean {
-  return REQUEST_ID.test(text);
+/**
+ * The name of the function a request id belongs to (the part before its UUID).
+ *
+ * @throws {BadRequestError} when `reqId` does not have the form of a request id
+ */
+export function functionOfRequest(reqId: string): string {
+  if (!REQUEST_ID.test(reqId)) {
+    throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
+  }
+  return reqId.slice(0, reqId.length - UUID_LENGTH - 1);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Forwards an invocation to another node over HTTP. The forwarded request carries
  * `CanDoOffloading: false` and the `Serverledge-Offloaded-From` header, so the receiver runs it
- * itself (no ping-pong).
+ * itself (no ping-pong), and this node's cluster credential, which the receiver trusts in place
+ * of the client's token (this node authorized the client).
  *
  * @module
  */
@@ -30,15 +31,19 @@ export class OffloadError extends Error {
   }
 }
 
-/**
- * Runs `invocation` on `peer` and returns the report (see `offloadedReport`).
- *
- * @param self this node's id, sent as the request's origin
- */
+/** Who forwards an invocation. */
+export interface Sender {
+  /** This node's id, sent as the request's origin. */
+  self: string;
+  /** Headers that prove this node is part of the deployment (its cluster credential). */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Runs `invocation` on `peer` and returns the report (see `offloadedReport`). */
 export async function forwardInvocation(
   peer: Peer,
   invocation: Invocation,
-  self: string,
+  sender: Sender,
 ): Promise<ExecutionReport> {
   const { fn, request } = invocation;
   const timeoutSeconds = fn.definition.Timeout + MARGIN_S;
@@ -56,7 +61,11 @@ export async function forwardInvocation(
   try {
     response = await fetch(`${peer.url}/invoke/${encodeURIComponent(fn.definition.Name)}`, {
       method: "POST",
-      headers: { "content-type": "application/json", [OFFLOADED_FROM_HEADER]: self },
+      headers: {
+        ...sender.headers,
+        "content-type": "application/json",
+        [OFFLOADED_FROM_HEADER]: sender.self,
+      },
       body: JSON.stringify(body),
       signal,
     });

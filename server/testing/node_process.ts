@@ -53,6 +53,8 @@ export interface NodeProcessOptions {
   id?: string;
   /** Milliseconds to wait for `/status`. @default 30000 */
   startTimeoutMs?: number;
+  /** A `read` (or `admin`) token to ask `/status` with, for a node with tokens. */
+  token?: string;
 }
 
 /** Starts a node process and waits until it answers `/status`. */
@@ -87,7 +89,10 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     collect(process.stderr);
     const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
-      const up = await fetch(`${url}/status`).then(
+      const headers: Record<string, string> = options.token
+        ? { authorization: `Bearer ${options.token}` }
+        : {};
+      const up = await fetch(`${url}/status`, { headers }).then(
         async (r) => (await r.body?.cancel(), r.ok),
         () => false,
       );

@@ -17,9 +17,13 @@ export interface TestNode extends AsyncDisposable {
   /** Data directory (deleted at dispose unless it was given). */
   dataDir: string;
   /** POSTs JSON to `path` and returns status and parsed body. */
-  post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** GETs `path` and returns status and parsed body. */
-  get(path: string): Promise<{ status: number; body: unknown }>;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
 }
 
 /** Options of {@linkcode startTestNode}. */
@@ -59,16 +63,16 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     url,
     node,
     dataDir,
-    async post(path, body) {
+    async post(path, body, headers = {}) {
       const response = await fetch(url + path, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...headers },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       return { status: response.status, body: await response.json() };
     },
-    async get(path) {
-      const response = await fetch(url + path);
+    async get(path, headers = {}) {
+      const response = await fetch(url + path, { headers });
       return { status: response.status, body: await response.json() };
     },
     async [Symbol.asyncDispose]() {

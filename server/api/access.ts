@@ -1,0 +1,146 @@
+/**
+ * THE table of what each route needs, and the middleware that checks every request against it
+ * before any route runs. Function routes need `deploy` for the function named in the body,
+ * `/invoke/<name>` needs `invoke` for that function, `/poll/<ReqId>` `invoke` for the function
+ * the id belongs to (checked before the id is looked up, so a foreign token learns nothing), the
+ * node's figures need `read`; `/load` and `/invoke` also take the cluster credential of another
+ * node. The dashboard's page and bundle hold no data and stay public. A route missing from the
+ * table needs an `admin` token.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { CLUSTER_SECRET_HEADER } from "../../protocol/auth.ts";
+import { OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
+import type { Gatekeeper, Need } from "../auth/gatekeeper.ts";
+import { BadRequestError } from "../errors.ts";
+import { checkFunctionName } from "../functions/parse_definition.ts";
+import { functionOfRequest } from "../invoke/invocation.ts";
+import { requireObject } from "../validation/fields.ts";
+import { jsonBody } from "./json_body.ts";
+
+/** The name of the function a request is about, from its context and its path's parameter. */
+type FunctionOf = (c: Context, param: string) => Promise<string>;
+
+/** One route and what it needs; `need` absent: public. */
+interface RouteAccess {
+  readonly method: "GET" | "POST";
+  /** The path; a `:name` segment is the parameter handed to `functionOf`. */
+  readonly path: string;
+  readonly need?: Need;
+  /** The function the request is about, for tokens limited to a pattern. */
+  readonly functionOf?: FunctionOf;
+}
+
+/** The function named by the body field `field`. */
+const bodyField = (field: string): FunctionOf => async (c) =>
+  checkFunctionName(requireObject(await jsonBody(c), "Request body")[field]);
+/** The function named by the path. */
+const pathFunction: FunctionOf = (_c, param) => Promise.resolve(checkFunctionName(param));
+/** The function of the request id in the path. */
+const requestFunction: FunctionOf = (_c, param) => Promise.resolve(functionOfRequest(param));
+
+/** Every route of the API and what it needs. */
+export const ROUTE_ACCESS: readonly RouteAccess[] = [
+  {
+    method: "POST",
+    path: "/create",
+    need: { role: "deploy", action: "create functions" },
+    functionOf: bodyField("Name"),
+  },
+  {
+    method: "POST",
+    path: "/update",
+    need: { role: "deploy", action: "update functions" },
+    functionOf: bodyField("Name"),
+  },
+  {
+    method: "POST",
+    path: "/delete",
+    need: { role: "deploy", action: "delete functions" },
+    functionOf: bodyField("Name"),
+  },
+  {
+    method: "POST",
+    path: "/prewarm",
+    need: { role: "deploy", action: "prewarm functions" },
+    functionOf: bodyField("Function"),
+  },
+  {
+    method: "POST",
+    path: "/invoke/:fn",
+    need: { role: "invoke", action: "invoke functions", nodes: true },
+    functionOf: pathFunction,
+  },
+  {
+    method: "GET",
+    path: "/poll/:reqId",
+    need: { role: "invoke", action: "poll the requests of functions" },
+    functionOf: requestFunction,
+  },
+  { method: "GET", path: "/function", need: { role: "read", action: "list functions" } },
+  { method: "GET", path: "/status", need: { role: "read", action: "read the node's status" } },
+  {
+    method: "GET",
+    path: "/load",
+    need: { role: "read", action: "read the node's load", nodes: true },
+  },
+  { method: "GET", path: "/events", need: { role: "read", action: "follow the node's events" } },
+  { method: "GET", path: "/metrics", need: { role: "read", action: "read the node's metrics" } },
+  { method: "GET", path: "/runtimes", need: { role: "read", action: "list the runtimes" } },
+  { method: "GET", path: "/" },
+  { method: "GET", path: "/dashboard" },
+  { method: "GET", path: "/dashboard/app.js" },
+  { method: "GET", path: "/dashboard/app.css" },
+];
+
+interface CompiledRoute {
+  readonly route: RouteAccess;
+  readonly pattern: RegExp;
+}
+
+const COMPILED: readonly CompiledRoute[] = ROUTE_ACCESS.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/:\w+/, "([^/]+)")}$`),
+}));
+
+/** What the route matched by `method` and `path` needs, and its path parameter. */
+function routeOf(method: string, path: string): { route: RouteAccess; param: string } {
+  const asked = method === "HEAD" ? "GET" : method;
+  for (const { route, pattern } of COMPILED) {
+    const match = route.method === asked ? pattern.exec(path) : null;
+    if (match) return { route, param: match[1] ?? "" };
+  }
+  return {
+    route: { method: "GET", path, need: { role: "admin", action: `use ${method} ${path}` } },
+    param: "",
+  };
+}
+
+function decodeParam(param: string): string {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    throw new BadRequestError(`The path segment "${param.slice(0, 80)}" is not valid URL encoding`);
+  }
+}
+
+/** The middleware that lets a request through only when its route's needs are met. */
+export function accessControl(gatekeeper: Gatekeeper): MiddlewareHandler {
+  return async (c, next) => {
+    const { route, param } = routeOf(c.req.method, c.req.path);
+    if (route.need) {
+      const { functionOf } = route;
+      await gatekeeper.authorize(
+        {
+          authorization: c.req.header("authorization"),
+          clusterSecret: c.req.header(CLUSTER_SECRET_HEADER),
+          offloadedFrom: c.req.header(OFFLOADED_FROM_HEADER),
+        },
+        route.need,
+        functionOf && (() => functionOf(c, decodeParam(param))),
+      );
+    }
+    await next();
+  };
+}
