@@ -2,6 +2,7 @@
 // permissions of the shipped binary) against a real node with real Docker containers.
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { tokenHash } from "../protocol/auth.ts";
 import { CLI_BINARY } from "../scripts/binaries.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { runCli } from "./main.ts";
@@ -15,12 +16,18 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI from the project root; SERVERLEDGE_HOST/PORT are unset unless given. */
+/** Runs the CLI from the project root; SERVERLEDGE_HOST/PORT/TOKEN are unset unless given. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...CLI_BINARY.runFlags, CLI_BINARY.entry, ...args],
     cwd: ROOT,
-    env: { SERVERLEDGE_HOST: "", SERVERLEDGE_PORT: "", NO_COLOR: "1", ...env },
+    env: {
+      SERVERLEDGE_HOST: "",
+      SERVERLEDGE_PORT: "",
+      SERVERLEDGE_TOKEN: "",
+      NO_COLOR: "1",
+      ...env,
+    },
     stdin: "null",
   }).output();
   const decoder = new TextDecoder();
@@ -458,6 +465,113 @@ Deno.test(
         run.stderr,
         `Cannot reach the node at 127.0.0.1:${closed}: connection refused\n`,
       );
+    });
+
+    await Deno.remove(dir, { recursive: true });
+  },
+);
+
+Deno.test(
+  "serverledge-cli token makes tokens a node accepts; -token and SERVERLEDGE_TOKEN send them",
+  E2E,
+  async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: "serverledge-cli-token-" });
+    const made: Record<string, { Token: string; Line: string }> = {};
+
+    await t.step("token -role [-functions] prints a token and its line", async () => {
+      for (
+        const [name, args] of [
+          ["admin", ["-role", "admin"]],
+          ["teamA", ["-role", "invoke", "-functions", "teamA-*"]],
+        ] as const
+      ) {
+        made[name] = await cliJson(["token", ...args]);
+        assert.match(made[name].Token, /^[A-Za-z0-9_-]{43}$/);
+      }
+      assert.equal(made.admin.Line, `sha256:${await tokenHash(made.admin.Token)} admin`);
+      assert.equal(made.teamA.Line, `sha256:${await tokenHash(made.teamA.Token)} invoke teamA-*`);
+      assert.notEqual(made.admin.Token, made.teamA.Token);
+    });
+
+    await t.step("token refuses what a tokens file would refuse: exit 2", async () => {
+      const cases: [string[], RegExp][] = [
+        [
+          ["-role", "root"],
+          /^Option "-role" must be one of admin, deploy, invoke, read, got "root"/,
+        ],
+        [
+          ["-role", "read", "-functions", "a*"],
+          /^Option "-functions" applies to the roles deploy and invoke only/,
+        ],
+        [
+          ["-role", "deploy", "-functions", "a/b"],
+          /^Option "-functions" must be at most 64 letters/,
+        ],
+        [[], /^Option "-role" is required/],
+      ];
+      for (const [args, message] of cases) {
+        const run = await cli(["token", ...args]);
+        assert.equal(run.code, 2, args.join(" "));
+        assert.match(run.stderr, message);
+        assert.match(
+          run.stderr,
+          /Usage: serverledge-cli token -role <role> \[-functions <pattern>\]/,
+        );
+      }
+    });
+
+    await Deno.writeTextFile(`${dir}/tokens`, `${made.admin.Line}\n${made.teamA.Line}\n`);
+    await using node = await startTestNode({ config: { "auth.tokens.file": `${dir}/tokens` } });
+    const at = ["-host", "127.0.0.1", "-port", new URL(node.url).port];
+
+    await t.step("without a token: the node's 401 message, exit 1", async () => {
+      const run = await cli(["status", ...at]);
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.stderr,
+        "This node requires a token: send Authorization: Bearer <token>; " +
+          "create one with serverledge-cli token\n",
+      );
+    });
+
+    await t.step("-token and SERVERLEDGE_TOKEN (the option wins)", async () => {
+      const created = await cliJson([
+        "create",
+        "-f",
+        "teamA-hello",
+        "-runtime",
+        "python310",
+        "-handler",
+        "hello.handler",
+        "-src",
+        "examples/hello.py",
+        "-token",
+        made.admin.Token,
+        ...at,
+      ]);
+      assert.deepEqual(created, { Created: "teamA-hello", Runtime: "python311" });
+      const env = { SERVERLEDGE_TOKEN: made.teamA.Token };
+      const report = await cliJson(["invoke", "-f", "teamA-hello", "-p", "name:A", ...at], env);
+      assert.equal(JSON.parse(report.Result), "Hello, A!");
+      const { ReqId } = await cliJson(["invoke", "-f", "teamA-hello", "-a", ...at], env);
+      assert.equal((await cliJson(["poll", "-request", ReqId, "-wait", ...at], env)).Success, true);
+      const names = await cliJson(["list", "-token", made.admin.Token, ...at], {
+        SERVERLEDGE_TOKEN: "not-a-token",
+      });
+      assert.deepEqual(names, ["teamA-hello"]);
+    });
+
+    await t.step("a token that may not: the node's 403 message, exit 1", async () => {
+      const env = { SERVERLEDGE_TOKEN: made.teamA.Token };
+      const list = await cli(["list", ...at], env);
+      assert.equal(list.code, 1);
+      assert.equal(list.stderr, 'The token\'s role "invoke" may not list functions\n');
+      const other = await cli(["invoke", "-f", "teamB-hello", ...at], env);
+      assert.equal(other.code, 1);
+      assert.equal(other.stderr, 'The token may only invoke functions matching "teamA-*"\n');
+      const bogus = await cli(["status", ...at], { SERVERLEDGE_TOKEN: "not-a-token" });
+      assert.equal(bogus.code, 1);
+      assert.match(bogus.stderr, /^The token is not valid on this node/);
     });
 
     await Deno.remove(dir, { recursive: true });

@@ -21,6 +21,8 @@ export interface ApiAnswer {
 export interface NodeClientOptions {
   /** Receives one line per request (`-verbose`). */
   log?: (line: string) => void;
+  /** Token sent as `Authorization: Bearer` (`-token`, `SERVERLEDGE_TOKEN`). @default none */
+  token?: string;
 }
 
 /** Talks to one node. */
@@ -28,16 +30,18 @@ export class NodeClient {
   /** The node's address. */
   readonly address: NodeAddress;
   readonly #log?: (line: string) => void;
+  readonly #headers: Record<string, string>;
 
   /**
    * A client of the node at `address`.
    *
    * @param address the node's host and port
-   * @param options request logging
+   * @param options request logging and the token
    */
   constructor(address: NodeAddress, options: NodeClientOptions = {}) {
     this.address = address;
     this.#log = options.log;
+    this.#headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
   }
 
   /** GETs `path`; resolves the body of a 2xx answer, else throws an {@linkcode ApiError}. */
@@ -62,7 +66,9 @@ export class NodeClient {
     try {
       const response = await fetch(url, {
         method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
+        headers: body === undefined
+          ? this.#headers
+          : { ...this.#headers, "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       status = response.status;

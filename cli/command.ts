@@ -47,6 +47,12 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     value: "port",
     help: "port of the node (else $SERVERLEDGE_PORT, else 1323)",
   },
+  {
+    name: "token",
+    kind: "string",
+    value: "token",
+    help: "token sent as Authorization: Bearer (else $SERVERLEDGE_TOKEN)",
+  },
   { name: "json", kind: "boolean", help: "print the node's answer as one line of raw JSON" },
   { name: "verbose", aliases: ["v"], kind: "boolean", help: "print each HTTP request on stderr" },
   { name: "help", aliases: ["h"], kind: "boolean", help: "show this help" },

@@ -11,6 +11,7 @@ import { listCommand } from "./list.ts";
 import { pollCommand } from "./poll.ts";
 import { prewarmCommand } from "./prewarm.ts";
 import { statusCommand } from "./status.ts";
+import { tokenCommand } from "./token.ts";
 import { updateCommand } from "./update.ts";
 
 /** The commands, by the order of the help. */
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   pollCommand,
   prewarmCommand,
   statusCommand,
+  tokenCommand,
 ];
 
 /** The command named `name`, if there is one. */

@@ -18,7 +18,7 @@ import { commandUsage, generalUsage } from "./usage.ts";
 
 /** Where the CLI reads its environment and writes its output. */
 export interface CliEnvironment extends Terminal {
-  /** Reads an environment variable (`SERVERLEDGE_HOST`, `SERVERLEDGE_PORT`). */
+  /** Reads an environment variable (`SERVERLEDGE_HOST`, `_PORT`, `_TOKEN`). */
   env(name: string): string | undefined;
 }
 
@@ -65,9 +65,10 @@ export async function runCli(
     const log = flags.boolean("verbose")
       ? (text: string) => environment.stderr(text + "\n")
       : undefined;
+    const token = flags.string("token") || environment.env("SERVERLEDGE_TOKEN") || undefined;
     await command.run({
       flags,
-      client: new NodeClient(address, { log }),
+      client: new NodeClient(address, { log, token }),
       output: new Output(environment, { json: flags.boolean("json") }),
     });
     return 0;

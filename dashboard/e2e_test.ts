@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { Locator, Page } from "playwright-core";
+import { newToken, tokenHash, tokenLine } from "../protocol/auth.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { startNodeProcess } from "../server/testing/node_process.ts";
@@ -358,5 +359,85 @@ Deno.test(
     await text(page.getByTestId("node-id"), new RegExp(node.node.services.identity.id));
     assert.equal(await dialog.isVisible(), false);
     assert.deepEqual(browser.errors.filter((e) => !/401|404/.test(e)), []);
+  },
+);
+
+Deno.test(
+  "dashboard: against a node with tokens it asks for one, streams live with it, and shows refusals",
+  opts,
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "dashboard-tokens-" });
+    const [admin, reader] = [newToken(), newToken()];
+    await Deno.writeTextFile(
+      `${dir}/tokens`,
+      `${tokenLine(await tokenHash(admin), "admin")}\n${
+        tokenLine(await tokenHash(reader), "read")
+      }\n`,
+    );
+    await using node = await startTestNode({ config: { "auth.tokens.file": `${dir}/tokens` } });
+    await using browser = await openBrowser();
+    const { page } = browser;
+    const sent: string[] = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path === "/events") sent.push(request.headers()["authorization"] ?? "none");
+    });
+
+    // No token yet: the page (public) loads and asks for one; a wrong one is refused.
+    await page.goto(`${node.url}/`);
+    const dialog = page.getByRole("dialog", { name: "This node wants a token" });
+    await dialog.waitFor();
+    await text(dialog, /Enter the access token of this node/);
+    await page.getByLabel("Token", { exact: true }).fill("not-a-token");
+    await page.getByRole("button", { name: "Connect" }).click();
+    await until(async () => await dialog.isVisible(), "the dialog to come back");
+    await text(dialog, /The node refused the token given/);
+
+    // A read token: the overview goes live over /events, which carries the token.
+    await page.getByLabel("Token", { exact: true }).fill(reader);
+    await page.getByRole("button", { name: "Connect" }).click();
+    await text(page.getByTestId("node-id"), new RegExp(node.node.services.identity.id));
+    await until(
+      async () => await attribute(page, '[data-testid="connection"]', "data-mode") === "live",
+      "the live feed",
+    );
+    assert.equal(await dialog.isVisible(), false);
+    assert.ok(sent.includes(`Bearer ${reader}`), JSON.stringify(sent));
+    await browser.screenshot("tokens-read");
+
+    // It may look, not deploy: the node's refusal is shown where the action was.
+    await page.getByRole("link", { name: "Functions" }).click();
+    await page.getByLabel("Name").fill("typed-e2e");
+    await page.getByRole("button", { name: "Create function" }).click();
+    await text(
+      page.locator("#function-form-error"),
+      /The token's role "read" may not create functions/,
+    );
+    assert.deepEqual((await node.get("/function", { authorization: `Bearer ${admin}` })).body, []);
+
+    // An admin token (kept in the browser like any token): create, invoke, watch it live.
+    await page.evaluate(
+      `localStorage.setItem("serverledge.dashboard.token", ${JSON.stringify(admin)})`,
+    );
+    await page.reload();
+    await until(
+      async () => await attribute(page, '[data-testid="connection"]', "data-mode") === "live",
+      "the live feed with the admin token",
+    );
+    await page.getByRole("link", { name: "Functions" }).click();
+    await page.getByLabel("Name").fill("typed-e2e");
+    await page.getByRole("button", { name: "Create function" }).click();
+    await text(page.getByTestId("functions-message"), /Created "typed-e2e"/);
+    await page.getByRole("button", { name: "Invoke typed-e2e" }).click();
+    await until(async () => await page.locator("#inv-fn").inputValue() === "typed-e2e", "select");
+    await page.getByRole("button", { name: "Invoke", exact: true }).click();
+    await text(page.getByTestId("invoke-where"), /Ran here/, 30_000);
+    await page.getByRole("link", { name: "Overview" }).click();
+    await text(page.getByTestId("activity"), /typed-e2e/);
+    assert.equal(await dialog.isVisible(), false);
+    assert.ok(sent.includes(`Bearer ${admin}`), JSON.stringify(sent));
+    await browser.screenshot("tokens-admin");
+    assert.deepEqual(browser.errors.filter((e) => !/401|403/.test(e)), []);
+    await Deno.remove(dir, { recursive: true });
   },
 );

@@ -37,11 +37,15 @@ export const NODE_BINARY: Binary = {
   smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start the node" },
 };
 
-/** The client: `cli/main.ts`, reading files (`-src`, `-params_file`) and two variables. */
+/** The client: `cli/main.ts`, reading files (`-src`, `-params_file`) and three variables. */
 export const CLI_BINARY: Binary = {
   name: "serverledge-cli",
   entry: "cli/main.ts",
-  runFlags: ["--allow-net", "--allow-read", "--allow-env=SERVERLEDGE_HOST,SERVERLEDGE_PORT"],
+  runFlags: [
+    "--allow-net",
+    "--allow-read",
+    "--allow-env=SERVERLEDGE_HOST,SERVERLEDGE_PORT,SERVERLEDGE_TOKEN",
+  ],
   include: [],
   smoke: { args: ["help"], expect: "Usage: serverledge-cli" },
 };
