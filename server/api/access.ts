@@ -40,32 +40,28 @@ const pathFunction: FunctionOf = (_c, param) => Promise.resolve(checkFunctionNam
 /** The function of the request id in the path. */
 const requestFunction: FunctionOf = (_c, param) => Promise.resolve(functionOfRequest(param));
 
+/** A route that changes the function named by the body field `field` (`deploy`). */
+const deploy = (path: string, verb: string, field = "Name"): RouteAccess => ({
+  method: "POST",
+  path,
+  need: { role: "deploy", action: `${verb} functions` },
+  functionOf: bodyField(field),
+});
+/** A route that shows the node's figures (`read`). */
+const read = (path: string, action: string, nodes = false): RouteAccess => ({
+  method: "GET",
+  path,
+  need: { role: "read", action, nodes },
+});
+/** A route of the dashboard's page and bundle, which hold no data. */
+const publicRoute = (path: string): RouteAccess => ({ method: "GET", path });
+
 /** Every route of the API and what it needs. */
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
-  {
-    method: "POST",
-    path: "/create",
-    need: { role: "deploy", action: "create functions" },
-    functionOf: bodyField("Name"),
-  },
-  {
-    method: "POST",
-    path: "/update",
-    need: { role: "deploy", action: "update functions" },
-    functionOf: bodyField("Name"),
-  },
-  {
-    method: "POST",
-    path: "/delete",
-    need: { role: "deploy", action: "delete functions" },
-    functionOf: bodyField("Name"),
-  },
-  {
-    method: "POST",
-    path: "/prewarm",
-    need: { role: "deploy", action: "prewarm functions" },
-    functionOf: bodyField("Function"),
-  },
+  deploy("/create", "create"),
+  deploy("/update", "update"),
+  deploy("/delete", "delete"),
+  deploy("/prewarm", "prewarm", "Function"),
   {
     method: "POST",
     path: "/invoke/:fn",
@@ -78,20 +74,16 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     need: { role: "invoke", action: "poll the requests of functions" },
     functionOf: requestFunction,
   },
-  { method: "GET", path: "/function", need: { role: "read", action: "list functions" } },
-  { method: "GET", path: "/status", need: { role: "read", action: "read the node's status" } },
-  {
-    method: "GET",
-    path: "/load",
-    need: { role: "read", action: "read the node's load", nodes: true },
-  },
-  { method: "GET", path: "/events", need: { role: "read", action: "follow the node's events" } },
-  { method: "GET", path: "/metrics", need: { role: "read", action: "read the node's metrics" } },
-  { method: "GET", path: "/runtimes", need: { role: "read", action: "list the runtimes" } },
-  { method: "GET", path: "/" },
-  { method: "GET", path: "/dashboard" },
-  { method: "GET", path: "/dashboard/app.js" },
-  { method: "GET", path: "/dashboard/app.css" },
+  read("/function", "list functions"),
+  read("/status", "read the node's status"),
+  read("/load", "read the node's load", true),
+  read("/events", "follow the node's events"),
+  read("/metrics", "read the node's metrics"),
+  read("/runtimes", "list the runtimes"),
+  publicRoute("/"),
+  publicRoute("/dashboard"),
+  publicRoute("/dashboard/app.js"),
+  publicRoute("/dashboard/app.css"),
 ];
 
 interface CompiledRoute {

@@ -188,6 +188,10 @@ Deno.test("the messages of 403 say what the token may not do", opts, async () =>
   const invoked = await node.post("/invoke/teamB-fn", {}, setup.as("invokeA"));
   assert.equal(invoked.status, 403);
   assert.equal(invoked.body.Error, 'The token may only invoke functions matching "teamA-*"');
+  // The name is checked as the route reads it: percent-encoding does not get around a pattern.
+  const encoded = await node.post("/invoke/team%42-fn", {}, setup.as("invokeA"));
+  assert.equal(encoded.status, 403);
+  assert.equal(encoded.body.Error, 'The token may only invoke functions matching "teamA-*"');
   const deleted = await node.post("/delete", { Name: "teamB-fn" }, setup.as("deployA"));
   assert.equal(deleted.body.Error, 'The token may only delete functions matching "teamA-*"');
   const status = await node.get("/status", setup.as("deploy"));

@@ -71,11 +71,6 @@ export class Gatekeeper {
     this.#clusterSecret = options.clusterSecret ? sha256(options.clusterSecret) : undefined;
   }
 
-  /** Whether requests need a token. */
-  get tokensRequired(): boolean {
-    return this.#tokens !== undefined;
-  }
-
   /**
    * Lets a request through, or throws: {@linkcode UnauthorizedError} (401) when a token is
    * needed and none or an unknown one was sent; {@linkcode ForbiddenError} (403) when the token's

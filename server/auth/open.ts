@@ -13,7 +13,7 @@ import { isLoopbackAddress } from "./loopback.ts";
 import { TokensFile } from "./tokens_file.ts";
 
 /** The access rules of a started node. */
-export interface Access extends Disposable {
+export interface Access {
   /** Checks requests. */
   gatekeeper: Gatekeeper;
   /** Stops watching the tokens file. */
@@ -56,10 +56,8 @@ export async function openAccess(config: Config, log: (line: string) => void): P
         "every node)",
     );
   }
-  const close = () => tokens?.close();
   return {
     gatekeeper: new Gatekeeper({ tokens, clusterSecret }),
-    close,
-    [Symbol.dispose]: close,
+    close: () => tokens?.close(),
   };
 }

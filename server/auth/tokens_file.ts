@@ -1,6 +1,6 @@
 /**
- * The tokens file named by `auth.tokens.file`, read at start and re-read when it changes:
- * tokens can be added and revoked without a restart. A file that is broken at start stops the
+ * The tokens file named by `auth.tokens.file`, read at start and looked at every second: a
+ * change is in force within two looks, so tokens can be added and revoked without a restart. A file that is broken at start stops the
  * node (the message names the line); a file that becomes broken later is logged and the last
  * good tokens stay in force.
  *
