@@ -53,6 +53,8 @@ export interface NodeProcessOptions {
   id?: string;
   /** Milliseconds to wait for `/status`. @default 30000 */
   startTimeoutMs?: number;
+  /** Environment variables of the process over the test's own (e.g. another `PATH`). */
+  env?: Record<string, string>;
 }
 
 /** Starts a node process and waits until it answers `/status`. */
@@ -81,7 +83,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
   };
   const start = async () => {
-    const process = spawnMain([configPath]);
+    const process = spawnMain([configPath], options.env);
     child = process;
     collect(process.stdout);
     collect(process.stderr);
