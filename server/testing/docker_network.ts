@@ -21,6 +21,14 @@ export interface DockerNetwork extends AsyncDisposable {
   readonly gateway: string;
   /** The network's bridge interface on the host, e.g. `br-1a2b3c4d5e6f`. */
   readonly bridge: string;
+  /** The host's IPv6 address on the network, when it was created with IPv6. */
+  readonly gateway6?: string;
+}
+
+/** Options of {@linkcode createDockerNetwork}. */
+export interface DockerNetworkOptions {
+  /** Give the network IPv6 too, on a random unique local /64 prefix. @default false */
+  ipv6?: boolean;
 }
 
 /** Label on every network this fixture creates. */
@@ -50,9 +58,15 @@ export async function networkGateway(name: string): Promise<string> {
   return gateway;
 }
 
-/** Creates a bridge network with a free subnet chosen by Docker. */
-export async function createDockerNetwork(): Promise<DockerNetwork> {
+/** Creates a bridge network with a free IPv4 subnet chosen by Docker. */
+export async function createDockerNetwork(
+  options: DockerNetworkOptions = {},
+): Promise<DockerNetwork> {
   const name = `serverledge-test-${crypto.randomUUID().slice(0, 8)}`;
+  const hex = [...crypto.getRandomValues(new Uint8Array(5))]
+    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const prefix = `fd${hex.slice(0, 2)}:${hex.slice(2, 6)}:${hex.slice(6)}:1`;
+  const ipv6 = options.ipv6 ? ["--ipv6", "--subnet", `${prefix}::/64`] : [];
   const id = await docker(
     "network",
     "create",
@@ -60,6 +74,7 @@ export async function createDockerNetwork(): Promise<DockerNetwork> {
     "bridge",
     "--label",
     TEST_NETWORK_LABEL,
+    ...ipv6,
     name,
   );
   try {
@@ -68,6 +83,7 @@ export async function createDockerNetwork(): Promise<DockerNetwork> {
       name,
       gateway,
       bridge: `br-${id.slice(0, 12)}`,
+      ...(options.ipv6 ? { gateway6: `${prefix}::1` } : {}),
       async [Symbol.asyncDispose]() {
         await docker("network", "rm", name);
       },
