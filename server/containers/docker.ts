@@ -27,7 +27,10 @@ const EXECUTOR_PORT = "8080/tcp";
 const PIDS_LIMIT = 256;
 /** Open files (sockets included) a container's processes may each hold. */
 export const NOFILE_LIMIT = 4096;
-/** Docker keeps at most this much of what a container prints outside the executor's capture. */
+/**
+ * Size of a container's Docker log file; Docker keeps it and the one before, so at most twice
+ * this of what a container prints outside the executor's capture.
+ */
 export const LOG_MAX_SIZE = "1m";
 /** Where executors write the code when their image does not set `EXECUTOR_CODE_DIR`. */
 const DEFAULT_CODE_DIR = "/app";
