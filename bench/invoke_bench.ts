@@ -15,9 +15,11 @@
  *
  * @module
  */
+import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend } from "../server/containers/docker.ts";
 import { encodeExecutorCode } from "../server/containers/executor.ts";
 import { readCodeArchive } from "../server/functions/code_archive.ts";
+import { containerSandbox } from "../server/node.ts";
 import { sleep } from "../server/timing/sleep.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
@@ -56,7 +58,10 @@ async function timed(calls: number, concurrency: number, call: () => Promise<unk
   return { latencies, perSecond: calls / ((performance.now() - started) / 1000) };
 }
 
-const backend = new DockerBackend({ nodeId: `bench-floor-${crypto.randomUUID().slice(0, 8)}` });
+const backend = new DockerBackend({
+  nodeId: `bench-floor-${crypto.randomUUID().slice(0, 8)}`,
+  sandbox: containerSandbox(parseConfig("{}", "yaml", "bench")),
+});
 const node = await startNodeProcess({ config: { "container.pool.memory": 4096 } });
 const url = node.url;
 try {

@@ -1,6 +1,8 @@
-// Integration tests of the runtime executors: each image runs in a real container.
+// Integration tests of the runtime executors: each image runs in a real container, confined as
+// a node confines it (the Docker backend with the default settings: read-only root, tmpfs /tmp
+// and code directory, limits).
 //
-//   deno test --allow-run --allow-net runtimes/executor_test.ts
+//   deno test -A runtimes/executor_test.ts
 //
 // Needs a Docker daemon (scripts/setup-docker.sh) and the runtime images
 // (scripts/build-runtimes.sh). Containers carry the label serverledge.test=executor and are
@@ -13,6 +15,9 @@ import doublePy from "../examples/double.py" with { type: "text" };
 import sleepPy from "../examples/sleep.py" with { type: "text" };
 import sieveJs from "../examples/sieve.js" with { type: "text" };
 import asyncHelloJs from "../examples/async_hello.js" with { type: "text" };
+import { parseConfig } from "../server/config/mod.ts";
+import { DockerBackend } from "../server/containers/docker.ts";
+import { containerSandbox } from "../server/node.ts";
 
 const TEST_LABEL = "serverledge.test=executor";
 const decoder = new TextDecoder();
@@ -44,20 +49,19 @@ class Executor {
     } catch {
       throw new Error(`Image "${image}" is missing: run scripts/build-runtimes.sh first`);
     }
-    const id = await docker(
-      "run",
-      "-d",
-      "--rm",
-      "-p",
-      "127.0.0.1::8080",
-      "--label",
-      TEST_LABEL,
+    const backend = new DockerBackend({
+      nodeId: `executor-test-${crypto.randomUUID().slice(0, 8)}`,
+      sandbox: containerSandbox(parseConfig("{}", "yaml", "executor test")),
+    });
+    const [name, value] = TEST_LABEL.split("=");
+    const { id, executor: { url } } = await backend.start({
       image,
-    );
+      memoryMB: 256,
+      cpus: 0,
+      labels: { [name]: value },
+    });
     try {
-      const hostPort = (await docker("port", id, "8080/tcp")).split("\n")[0];
-      const port = hostPort.slice(hostPort.lastIndexOf(":") + 1);
-      const executor = new Executor(id, `http://127.0.0.1:${port}`);
+      const executor = new Executor(id, url);
       await executor.waitReady();
       return executor;
     } catch (e) {
@@ -224,6 +228,36 @@ not_callable = 42
 
 async def coro(params, context):
     return "awaited"
+
+def scratch(params, context):
+    import tempfile
+    with tempfile.TemporaryFile() as f:
+        f.write(b"scratch")
+        f.seek(0)
+        kept = f.read().decode()
+    try:
+        open("/var/tmp/x", "w")
+        root = "writable"
+    except OSError as e:
+        root = e.strerror
+    return {"tmp": kept, "root": root}
+`;
+
+const SCRATCH_JS = `
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+module.exports = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scratch-"));
+  fs.writeFileSync(path.join(dir, "f"), "scratch");
+  let root = "writable";
+  try {
+    fs.writeFileSync("/var/tmp/x", "y");
+  } catch (e) {
+    root = e.code;
+  }
+  return { tmp: fs.readFileSync(path.join(dir, "f"), "utf8"), root };
+};
 `;
 
 Deno.test("python311 executor: init, invoke, errors, concurrent output", async (t) => {
@@ -274,6 +308,14 @@ Deno.test("python311 executor: init, invoke, errors, concurrent output", async (
       assert.deepEqual(JSON.parse(r.body.Result), { params: { x: 1 }, context: { ReqId: "r1" } });
       r = await ex.invoke("misc.coro");
       assert.equal(r.body.Result, '"awaited"');
+    });
+
+    await t.step("temp files work under the read-only root", async () => {
+      const r = await ex.invoke("misc.scratch");
+      assert.deepEqual(JSON.parse(r.body.Result), {
+        tmp: "scratch",
+        root: "Read-only file system",
+      });
     });
 
     await t.step("a raising handler fails with its traceback", async () => {
@@ -360,6 +402,7 @@ Deno.test("nodejs18 executor: init, invoke, errors, concurrent output", async (t
           'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
         ),
         file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
+        file("scratch.js", SCRATCH_JS),
       ]));
 
     await t.step("invoke returns the result and the captured output", async () => {
@@ -379,6 +422,12 @@ Deno.test("nodejs18 executor: init, invoke, errors, concurrent output", async (t
       assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
       r = await ex.invoke("esm.mjs", { x: 5 });
       assert.equal(r.body.Result, '"esm 5"');
+    });
+
+    await t.step("temp files work under the read-only root", async () => {
+      const r = await ex.invoke("scratch.js");
+      assert.equal(r.body.Success, true, r.body.Error);
+      assert.deepEqual(JSON.parse(r.body.Result), { tmp: "scratch", root: "EROFS" });
     });
 
     await t.step("results: undefined and non-JSON values", async () => {

@@ -32,6 +32,8 @@ export const NODE_BINARY: Binary = {
     "--allow-write",
     "--allow-env",
     "--allow-sys",
+    // The host firewall of function containers (server/containers/host_firewall.ts).
+    "--allow-run=iptables,iptables-restore,ip6tables,ip6tables-restore",
   ],
   include: ["runtimes", "dashboard/dist"],
   smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start the node" },

@@ -11,8 +11,9 @@ import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
 import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
-import { DockerBackend } from "./containers/docker.ts";
+import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
+import { DEFAULT_MAX_ENTRIES } from "./functions/code_archive.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
@@ -51,6 +52,32 @@ export interface StartNodeOptions {
 
 const EXECUTOR_READY_TIMEOUT_MS = 30_000;
 const DRAIN_TIMEOUT_MS = 5_000;
+/** A file of the code takes at least one page of its container's code directory (a tmpfs). */
+const PAGE_BYTES = 4096;
+
+/**
+ * How the node's containers are confined, from its config: the code directory holds the largest
+ * code `code.max.size` accepts, each of its files rounded up to a page.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./config/mod.ts";
+ * import { containerSandbox } from "./node.ts";
+ *
+ * const sandbox = containerSandbox(parseConfig("container.disk.mb: 32\n", "yaml", "example"));
+ * console.log(sandbox.diskMB, sandbox.codeDirMB); // 32 104
+ * ```
+ */
+export function containerSandbox(config: Config): SandboxOptions {
+  return {
+    diskMB: config.container.diskMB,
+    codeDirMB: Math.ceil(
+      (config.limits.codeBytes + DEFAULT_MAX_ENTRIES * PAGE_BYTES) / (1024 * 1024),
+    ),
+    defaultCpus: config.container.defaultCpus,
+    isolateHost: config.container.hostIsolation,
+  };
+}
 
 /**
  * Starts a node: reads its tokens (refusing a non-loopback `api.ip` without any before
@@ -74,8 +101,15 @@ async function assembleNode(
   log: (line: string) => void,
   access: Access,
 ): Promise<Node> {
-  const backend = options.backend ?? new DockerBackend({ nodeId: config.nodeId });
+  const backend = options.backend ??
+    new DockerBackend({ nodeId: config.nodeId, sandbox: containerSandbox(config) });
   await backend.ping();
+  if (!config.container.hostIsolation) {
+    log(
+      "Warning: function containers can reach every service of this host, the node's API " +
+        'included ("container.host.isolation" is false)',
+    );
+  }
   await checkImages(backend);
   const leftovers = await backend.removeAll();
   if (leftovers > 0) log(`Removed ${leftovers} container(s) left by an earlier run`);

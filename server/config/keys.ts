@@ -155,6 +155,34 @@ export const KEY_TABLE = [{
       "`67108864` (64 MiB)",
     ),
   },
+  /** How function containers are confined. */
+  container: {
+    /** `container.disk.mb`: size of each container's `/tmp` (and `/dev/shm`), MB. */
+    diskMB: key(
+      "container.disk.mb",
+      integer(1),
+      64,
+      "MB a function may write to `/tmp` (and to `/dev/shm`) of its container, whose root " +
+        "filesystem is read-only; in memory, so it counts against the function's `MemoryMB`",
+    ),
+    /** `container.cpus.default`: CPU limit of containers of functions without `CPUDemand`. */
+    defaultCpus: key(
+      "container.cpus.default",
+      positiveNumber(),
+      1,
+      "CPU limit of each container of a function whose `CPUDemand` is 0 (1.0 = one core), " +
+        "at most the machine's CPU count",
+    ),
+    /** `container.host.isolation`: drop new connections from function containers to the host. */
+    hostIsolation: key(
+      "container.host.isolation",
+      bool(),
+      true,
+      "Drop new connections from function containers to this host (iptables rules on the " +
+        "function network's bridge, installed at start; needs root); `false` lets functions " +
+        "reach every service of the host, the node's API included",
+    ),
+  },
   /** Janitor of expired containers. */
   janitor: {
     /** `janitor.interval`: seconds between two janitor runs. */

@@ -16,7 +16,13 @@ Deno.test("defaultConfig() gives every key its documented default", () => {
   assert.equal(c.cloud, false);
   assert.equal(c.cloudServerUrl, "");
   assert.deepEqual(c.pool, { memoryMB: 4096, cpus: 4, blankPerRuntime: 1 });
-  assert.deepEqual(c.container, { expiration: 600, timeout: 60 });
+  assert.deepEqual(c.container, {
+    expiration: 600,
+    timeout: 60,
+    diskMB: 64,
+    defaultCpus: 1,
+    hostIsolation: true,
+  });
   assert.equal(c.janitor.interval, 60);
   assert.equal(c.factory.refreshImages, false);
   assert.deepEqual(c.registry, {

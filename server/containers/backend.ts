@@ -11,7 +11,7 @@ export interface ContainerSpec {
   image: string;
   /** Memory limit in MB (also the swap limit: no swap). */
   memoryMB: number;
-  /** CPU limit (e.g. 0.5); 0 means no limit. */
+  /** CPU limit (e.g. 0.5); 0 asks for the backend's default limit. */
   cpus: number;
   /** Labels; the backend adds the node label itself. */
   labels: Record<string, string>;
@@ -49,6 +49,9 @@ export interface ContainerBackend {
   removeAll(): Promise<number>;
   /** Whether `image` exists locally. */
   hasImage(image: string): Promise<boolean>;
-  /** Throws an `UnavailableError` with a fix when the engine does not answer. */
+  /**
+   * Throws an `UnavailableError` with a fix when the engine does not answer or the network of
+   * function containers cannot be prepared (created, and kept away from the host).
+   */
   ping(): Promise<void>;
 }

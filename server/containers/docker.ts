@@ -1,29 +1,72 @@
 /**
- * The Docker backend (dockerode): containers with memory, CPU and pids limits, no privileges,
- * the executor port published on 127.0.0.1 only, and the `serverledge.node` label.
+ * The Docker backend (dockerode): containers with memory, CPU, pids and open-files limits, no
+ * privileges, a read-only root filesystem with sized tmpfs mounts for `/tmp` and the code
+ * directory, a capped log, the executor port published on 127.0.0.1 only, the
+ * `serverledge.node` label, and a function network kept away from the host (see
+ * `host_firewall.ts`).
  *
  * @module
  */
+import { posix } from "node:path";
 // @ts-types="npm:@types/dockerode@^3.3.0"
 import Docker from "dockerode";
 import { UnavailableError } from "../errors.ts";
 import type { ContainerBackend, ContainerExit, ContainerHandle, ContainerSpec } from "./backend.ts";
 import { HttpExecutor } from "./executor.ts";
+import { isolateFromHost } from "./host_firewall.ts";
+import {
+  type ImageUser,
+  needsAccountFiles,
+  readAccountFiles,
+  resolveImageUser,
+} from "./image_user.ts";
 
 /** Label naming the node that owns a container. */
 export const NODE_LABEL = "serverledge.node";
 const EXECUTOR_PORT = "8080/tcp";
 const PIDS_LIMIT = 256;
+/** Open files (sockets included) a container's processes may each hold. */
+export const NOFILE_LIMIT = 4096;
+/**
+ * Size of a container's Docker log file; Docker keeps it and the one before, so at most twice
+ * this of what a container prints outside the executor's capture.
+ */
+export const LOG_MAX_SIZE = "1m";
+/** Where executors write the code when their image does not set `EXECUTOR_CODE_DIR`. */
+const DEFAULT_CODE_DIR = "/app";
+const MIB = 1024 * 1024;
 /**
  * Bridge network of function containers, with inter-container traffic disabled: a function
  * cannot reach another function's executor; the node reaches each through its published port.
  */
 export const FUNCTION_NETWORK = "serverledge-functions";
 
+/** How every container of the backend is confined, beyond the limits of its spec. */
+export interface SandboxOptions {
+  /** Size of `/tmp` (and `/dev/shm`) in MB (`container.disk.mb`). */
+  diskMB: number;
+  /** Size of the code directory in MB: room for the largest code the node accepts. */
+  codeDirMB: number;
+  /** CPU limit of a container whose spec asks none (`container.cpus.default`). */
+  defaultCpus: number;
+  /** Whether {@linkcode DockerBackend.ping} installs the host firewall (`container.host.isolation`). */
+  isolateHost: boolean;
+}
+
+/** What the backend needs to know of an image to confine its containers. */
+interface ImageFacts {
+  /** The folder its executor writes the code to (`EXECUTOR_CODE_DIR`, else `/app`). */
+  codeDir: string;
+  /** The user its processes run as, who gets the code directory. */
+  user: ImageUser;
+}
+
 /** Options of {@linkcode DockerBackend}. */
 export interface DockerBackendOptions {
   /** Id of the node; every container gets it as the `serverledge.node` label. */
   nodeId: string;
+  /** Writable space, default CPU limit and host firewall. */
+  sandbox: SandboxOptions;
   /** Docker socket. @default from `DOCKER_HOST` (unix://) or `/var/run/docker.sock` */
   socketPath?: string;
 }
@@ -32,27 +75,29 @@ export interface DockerBackendOptions {
 export class DockerBackend implements ContainerBackend {
   readonly #docker: Docker;
   readonly #nodeId: string;
+  readonly #sandbox: SandboxOptions;
   readonly #socketPath: string;
+  /** Users of the images seen so far, by image id (names are looked up in a container). */
+  readonly #imageUsers = new Map<string, Promise<ImageUser>>();
 
   /** Connects lazily; call {@linkcode DockerBackend.ping} to check the daemon. */
   constructor(options: DockerBackendOptions) {
     this.#nodeId = options.nodeId;
+    this.#sandbox = options.sandbox;
     this.#socketPath = options.socketPath ?? defaultSocketPath();
     this.#docker = new Docker({ socketPath: this.#socketPath });
   }
 
   /** @inheritdoc */
   async start(spec: ContainerSpec): Promise<ContainerHandle> {
+    const image = await this.#call("inspect an image", () => this.#imageFacts(spec.image));
     const container = await this.#call("create a container", async () => {
       try {
-        return await this.#createContainer(spec);
+        return await this.#createContainer(spec, image);
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-        throw new UnavailableError(
-          `Image "${spec.image}" is not available locally: build it (runtime images: run ` +
-            `"scripts/build-runtimes.sh") or load it with "docker load"`,
-          { cause: error },
-        );
+        throw (error as { statusCode?: number }).statusCode === 404
+          ? missingImage(spec.image, error)
+          : error;
       }
     });
     try {
@@ -67,11 +112,52 @@ export class DockerBackend implements ContainerBackend {
     }
   }
 
-  async #ensureNetwork(): Promise<void> {
+  /** The image's code directory and user, checked. */
+  async #imageFacts(image: string): Promise<ImageFacts> {
+    let info: Docker.ImageInspectInfo;
+    try {
+      info = await this.#docker.getImage(image).inspect();
+    } catch (error) {
+      throw (error as { statusCode?: number }).statusCode === 404
+        ? missingImage(image, error)
+        : error;
+    }
+    const set = info.Config?.Env?.find((entry) => entry.startsWith("EXECUTOR_CODE_DIR="));
+    const codeDir = set?.slice("EXECUTOR_CODE_DIR=".length) || DEFAULT_CODE_DIR;
+    if (!codeDir.startsWith("/") || posix.normalize(codeDir) === "/") {
+      throw new UnavailableError(
+        `Image "${image}" sets EXECUTOR_CODE_DIR to "${codeDir}": make it an absolute folder ` +
+          `other than "/", e.g. "${DEFAULT_CODE_DIR}"`,
+      );
+    }
+    let user = this.#imageUsers.get(info.Id);
+    if (!user) {
+      user = this.#imageUser(image, info.Config?.User ?? "");
+      this.#imageUsers.set(info.Id, user);
+      user.catch(() => this.#imageUsers.delete(info.Id));
+    }
+    return { codeDir: posix.normalize(codeDir), user: await user };
+  }
+
+  async #imageUser(image: string, user: string): Promise<ImageUser> {
+    const files = needsAccountFiles(user)
+      ? await readAccountFiles(this.#docker, image, { [NODE_LABEL]: this.#nodeId })
+      : { passwd: "", group: "" };
+    const resolved = resolveImageUser(user, files);
+    if (typeof resolved === "string") {
+      throw new UnavailableError(
+        `Image "${image}" runs as "${user}" but ${resolved}: give its USER as numbers, e.g. ` +
+          `"USER 1000:1000"`,
+      );
+    }
+    return resolved;
+  }
+
+  /** Creates the function network when it is missing; resolves its inspection. */
+  async #ensureNetwork(): Promise<Docker.NetworkInspectInfo> {
     const network = this.#docker.getNetwork(FUNCTION_NETWORK);
     try {
-      await network.inspect();
-      return;
+      return await network.inspect();
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     }
@@ -87,9 +173,13 @@ export class DockerBackend implements ContainerBackend {
       // Another node created it at the same moment.
       if ((error as { statusCode?: number }).statusCode !== 409) throw error;
     }
+    return await network.inspect();
   }
 
-  #createContainer(spec: ContainerSpec) {
+  #createContainer(spec: ContainerSpec, image: ImageFacts) {
+    const { diskMB, codeDirMB } = this.#sandbox;
+    const { uid, gid } = image.user;
+    const owner = `uid=${uid}${gid === undefined ? "" : `,gid=${gid}`}`;
     return this.#docker.createContainer({
       Image: spec.image,
       Labels: { ...spec.labels, [NODE_LABEL]: this.#nodeId },
@@ -100,10 +190,19 @@ export class DockerBackend implements ContainerBackend {
         NetworkMode: FUNCTION_NETWORK,
         Memory: spec.memoryMB * 1024 * 1024,
         MemorySwap: spec.memoryMB * 1024 * 1024,
-        NanoCpus: spec.cpus > 0 ? Math.round(spec.cpus * 1e9) : 0,
+        NanoCpus: this.#nanoCpus(spec.cpus),
         PidsLimit: PIDS_LIMIT,
+        Ulimits: [{ Name: "nofile", Soft: NOFILE_LIMIT, Hard: NOFILE_LIMIT }],
         SecurityOpt: ["no-new-privileges"],
         CapDrop: ["ALL"],
+        ReadonlyRootfs: true,
+        // The code directory's options win when an image keeps its code in /tmp.
+        Tmpfs: {
+          "/tmp": `rw,nosuid,nodev,exec,size=${diskMB}m`,
+          [image.codeDir]: `rw,nosuid,nodev,exec,${owner},size=${codeDirMB}m`,
+        },
+        ShmSize: diskMB * MIB,
+        LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": "1" } },
       },
     });
   }
@@ -115,8 +214,13 @@ export class DockerBackend implements ContainerBackend {
       this.#docker.getContainer(id).update({
         Memory: bytes,
         MemorySwap: bytes,
-        NanoCpus: limits.cpus > 0 ? Math.round(limits.cpus * 1e9) : 0,
+        NanoCpus: this.#nanoCpus(limits.cpus),
       }));
+  }
+
+  /** Docker's CPU limit for `cpus` (0 asks for the default limit). */
+  #nanoCpus(cpus: number): number {
+    return Math.round((cpus > 0 ? cpus : this.#sandbox.defaultCpus) * 1e9);
   }
 
   /** @inheritdoc */
@@ -166,7 +270,14 @@ export class DockerBackend implements ContainerBackend {
   /** @inheritdoc */
   async ping(): Promise<void> {
     await this.#call("reach the daemon", () => this.#docker.ping());
-    await this.#call("prepare the function network", () => this.#ensureNetwork());
+    const network = await this.#call("prepare the function network", () => this.#ensureNetwork());
+    if (!this.#sandbox.isolateHost) return;
+    await isolateFromHost({
+      network: FUNCTION_NETWORK,
+      bridge: network.Options?.["com.docker.network.bridge.name"] ??
+        `br-${network.Id.slice(0, 12)}`,
+      ipv6: network.EnableIPv6 === true,
+    });
   }
 
   async #call<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -187,6 +298,14 @@ export class DockerBackend implements ContainerBackend {
       : "";
     return new UnavailableError(`Docker could not ${action}: ${detail}${hint}`, { cause: error });
   }
+}
+
+function missingImage(image: string, cause: unknown): UnavailableError {
+  return new UnavailableError(
+    `Image "${image}" is not available locally: build it (runtime images: run ` +
+      `"scripts/build-runtimes.sh") or load it with "docker load"`,
+    { cause },
+  );
 }
 
 function defaultSocketPath(): string {

@@ -21,7 +21,8 @@ export interface ArchiveLimits {
 
 const BLOCK = 512;
 const MAX_PATH_LENGTH = 1024;
-const DEFAULT_MAX_ENTRIES = 10_000;
+/** Entries (files and directories) an archive may hold unless its limits say otherwise. */
+export const DEFAULT_MAX_ENTRIES = 10_000;
 const decoder = new TextDecoder();
 
 /**

@@ -42,6 +42,13 @@ export interface StartEtcdOptions {
    * @default {15000}
    */
   startTimeoutMs?: number;
+  /**
+   * More addresses the client port listens on besides 127.0.0.1 (same port), e.g. the gateway
+   * of a Docker network a test created, to check that containers cannot reach etcd there.
+   *
+   * @default {[]}
+   */
+  alsoListenOn?: readonly string[];
 }
 
 /**
@@ -62,7 +69,13 @@ export interface StartEtcdOptions {
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdServer> {
   const dir = await Deno.makeTempDir({ prefix: "serverledge-etcd-" });
   const [clientPort, peerPort] = _freePorts(2);
-  const server = new _EtcdProcess(dir, clientPort, peerPort, options.startTimeoutMs ?? 15_000);
+  const server = new _EtcdProcess(
+    dir,
+    clientPort,
+    peerPort,
+    options.startTimeoutMs ?? 15_000,
+    options.alsoListenOn ?? [],
+  );
   try {
     await server.start();
   } catch (error) {
@@ -78,13 +91,22 @@ class _EtcdProcess implements EtcdServer {
   readonly dir: string;
   #peerPort: number;
   #startTimeoutMs: number;
+  #listenUrls: string;
   #child: Deno.ChildProcess | undefined;
   #logDone: Promise<void> | undefined;
 
-  constructor(dir: string, clientPort: number, peerPort: number, startTimeoutMs: number) {
+  constructor(
+    dir: string,
+    clientPort: number,
+    peerPort: number,
+    startTimeoutMs: number,
+    alsoListenOn: readonly string[],
+  ) {
     this.dir = dir;
     this.address = `127.0.0.1:${clientPort}`;
     this.url = `http://${this.address}`;
+    this.#listenUrls = [this.url, ...alsoListenOn.map((host) => `http://${host}:${clientPort}`)]
+      .join(",");
     this.#peerPort = peerPort;
     this.#startTimeoutMs = startTimeoutMs;
   }
@@ -133,7 +155,7 @@ class _EtcdProcess implements EtcdServer {
     const args = [
       "--name=test",
       `--data-dir=${join(this.dir, "data")}`,
-      `--listen-client-urls=${this.url}`,
+      `--listen-client-urls=${this.#listenUrls}`,
       `--advertise-client-urls=${this.url}`,
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,

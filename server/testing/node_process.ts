@@ -55,6 +55,8 @@ export interface NodeProcessOptions {
   startTimeoutMs?: number;
   /** A `read` (or `admin`) token to ask `/status` with, for a node with tokens. */
   token?: string;
+  /** Environment variables of the process over the test's own (e.g. another `PATH`). */
+  env?: Record<string, string>;
 }
 
 /** Starts a node process and waits until it answers `/status`. */
@@ -83,7 +85,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
   };
   const start = async () => {
-    const process = spawnMain([configPath]);
+    const process = spawnMain([configPath], options.env);
     child = process;
     collect(process.stdout);
     collect(process.stderr);

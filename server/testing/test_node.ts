@@ -1,6 +1,6 @@
 /**
  * Test fixture: a real node (real Docker, embedded or etcd registry) served on a free
- * 127.0.0.1 port, torn down with `await using`.
+ * 127.0.0.1 port (or on the addresses a test names), torn down with `await using`.
  *
  * @module
  */
@@ -32,6 +32,11 @@ export interface TestNodeOptions {
   config?: Record<string, unknown>;
   /** Reuse a data dir (to test restarts); it is then not deleted. */
   dataDir?: string;
+  /**
+   * Addresses the API listens on, all on the same port; the first one is in {@linkcode
+   * TestNode.url}. @default ["127.0.0.1"]
+   */
+  hostnames?: readonly string[];
 }
 
 /**
@@ -41,12 +46,14 @@ export interface TestNodeOptions {
 export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "serverledge-test-" });
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const hostnames = options.hostnames ?? ["127.0.0.1"];
+  const listener = Deno.listen({ hostname: hostnames[0], port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   const config = parseConfig(
     stringify({
       "node.id": `test-${crypto.randomUUID().slice(0, 8)}`,
+      "api.ip": hostnames[0],
       "api.port": port,
       "data.dir": dataDir,
       "container.pool.memory": 1024,
@@ -57,8 +64,10 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     "test",
   );
   const node = await startNode(config, { log: () => {} });
-  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, node.app.fetch);
-  const url = `http://127.0.0.1:${port}`;
+  const servers = hostnames.map((hostname) =>
+    Deno.serve({ hostname, port, onListen: () => {} }, node.app.fetch)
+  );
+  const url = `http://${hostnames[0]}:${port}`;
   return {
     url,
     node,
@@ -76,7 +85,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
       return { status: response.status, body: await response.json() };
     },
     async [Symbol.asyncDispose]() {
-      await server.shutdown();
+      await Promise.all(servers.map((server) => server.shutdown()));
       await node.close();
       if (ownDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
