@@ -9,7 +9,7 @@ const noImages: ContainerBackend = {
   start: () => Promise.reject(new Error("unused")),
   resize: () => Promise.resolve(),
   remove: () => Promise.resolve(),
-  inspectExit: () => Promise.resolve(undefined),
+  inspect: () => Promise.reject(new Error("unused")),
   removeAll: () => Promise.resolve(0),
   hasImage: (image) => Promise.resolve(image !== "serverledge-nodejs18"),
   ping: () => Promise.resolve(),
