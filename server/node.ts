@@ -11,6 +11,7 @@ import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
+import { lockNode, type NodeLock } from "./node_lock.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
@@ -51,10 +52,27 @@ const EXECUTOR_READY_TIMEOUT_MS = 30_000;
 const DRAIN_TIMEOUT_MS = 5_000;
 
 /**
- * Starts a node: checks Docker and the runtime images (failing with the command that fixes
- * them), removes containers the node left behind, opens the registry and loads functions.
+ * Starts a node: locks its data dir and node id (failing with a `ConflictError` when another
+ * node holds either), checks Docker and the runtime images (failing with the command that
+ * fixes them), removes containers the node left behind, opens the registry and loads
+ * functions.
  */
 export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
+  const lock = await lockNode({ nodeId: config.nodeId, dataDir: config.dataDir });
+  try {
+    return await assembleNode(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** The node's parts, started in order; `lock` is released once the node is closed. */
+async function assembleNode(
+  config: Config,
+  options: StartNodeOptions,
+  lock: NodeLock,
+): Promise<Node> {
   const log = options.log ?? console.log;
   const backend = options.backend ?? new DockerBackend({ nodeId: config.nodeId });
   await backend.ping();
@@ -153,6 +171,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       await pool.close();
       await backend.removeAll().catch(() => 0);
       await registry.close();
+      lock.release();
     })();
   return {
     app: createApp(services, {

@@ -18,7 +18,8 @@ const noImages: ContainerBackend = {
 Deno.test("a missing runtime image stops the start and names the script that builds it", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const config = parseConfig(`data.dir: ${dir}\n`, "yaml", "test");
+    const id = `node-test-${crypto.randomUUID().slice(0, 8)}`;
+    const config = parseConfig(`data.dir: ${dir}\nnode.id: ${id}\n`, "yaml", "test");
     await assert.rejects(
       startNode(config, { backend: noImages, log: () => {} }),
       (error) =>

@@ -34,6 +34,8 @@ export interface NodeProcess extends AsyncDisposable {
   id: string;
   /** Base URL. */
   url: string;
+  /** Its data dir (`data.dir`). */
+  dataDir: string;
   /** Everything the process printed so far. */
   output(): string;
   /** Sends a signal and waits for the exit code. */
@@ -62,12 +64,13 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const configPath = `${dir}/serverledge-conf.yaml`;
+  const dataDir = `${dir}/data`;
   await Deno.writeTextFile(
     configPath,
     stringify({
       "api.port": port,
       "node.id": id,
-      "data.dir": `${dir}/data`,
+      "data.dir": dataDir,
       "container.pool.blank": 0,
       ...options.config,
     }),
@@ -111,6 +114,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   return {
     id,
     url,
+    dataDir,
     output: () => output,
     stop,
     restart: start,
