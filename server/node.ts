@@ -24,7 +24,6 @@ import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
 import { openRegistry } from "./registry/open.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
-import { sleep } from "./timing/sleep.ts";
 
 /** A running node (without its listener: `main.ts` serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
@@ -164,10 +163,8 @@ async function assembleNode(
       stopJanitor();
       await cluster.close();
       store.close();
-      await Promise.race([
-        asyncRequests.drain(),
-        sleep(DRAIN_TIMEOUT_MS),
-      ]);
+      const cut = await asyncRequests.stop(DRAIN_TIMEOUT_MS);
+      if (cut > 0) log(`Reported ${cut} async request(s) cut short by the shutdown`);
       await pool.close();
       await backend.removeAll().catch(() => 0);
       await registry.close();
