@@ -83,7 +83,10 @@ async function assembleNode(
     etcdAddress: config.etcd.address,
     dataDir: config.dataDir,
   });
-  const store = await FunctionStore.open(registry, { codeBytes: config.limits.codeBytes, log });
+  const store = await FunctionStore.open(registry, {
+    limits: { codeBytes: config.limits.codeBytes, defaultTimeout: config.container.timeout },
+    log,
+  });
   const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
     onCapacityFreed: () => queue.notify(),
