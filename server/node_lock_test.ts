@@ -101,11 +101,9 @@ Deno.test(
   opts,
   async () => {
     await using first = await startNodeProcess();
-    const post = (path: string, body: unknown) =>
-      fetch(`${first.url}${path}`, { method: "POST", body: JSON.stringify(body) })
-        .then(async (r) => ({ status: r.status, body: await r.json() }));
-    assert.equal((await post("/create", await exampleFunction("hello", "hello.py"))).status, 200);
-    assert.equal((await post("/invoke/hello", {})).body.Success, true);
+    const created = await first.post("/create", await exampleFunction("hello", "hello.py"));
+    assert.equal(created.status, 200);
+    assert.equal((await first.post("/invoke/hello", {})).body.Success, true);
     const label = `label=serverledge.node=${first.id}`;
     const containers = await docker("ps", "-aq", "--no-trunc", "--filter", label);
     assert.notEqual(containers, "");
@@ -133,7 +131,7 @@ Deno.test(
     );
 
     assert.equal(await docker("ps", "-aq", "--no-trunc", "--filter", label), containers);
-    const warm = await post("/invoke/hello", {});
+    const warm = await first.post("/invoke/hello", {});
     assert.equal(warm.body.Success, true, JSON.stringify(warm.body));
     assert.equal(warm.body.IsWarmStart, true, "the first node's container still serves");
     const listed = await fetch(`${first.url}/function`).then((r) => r.json());

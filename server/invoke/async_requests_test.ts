@@ -11,13 +11,12 @@ Deno.test(
   opts,
   async () => {
     await using node = await startNodeProcess();
-    const post = (path: string, body: unknown) =>
-      fetch(`${node.url}${path}`, { method: "POST", body: JSON.stringify(body) })
-        .then((r) => r.json());
-    await post("/create", await exampleFunction("sleepy", "sleep.py"));
-    await post("/create", await exampleFunction("quick", "sleep.py"));
-    const { ReqId: long } = await post("/invoke/sleepy", { Params: { seconds: 30 }, Async: true });
-    const { ReqId: short } = await post("/invoke/quick", { Params: { seconds: 2 }, Async: true });
+    await node.post("/create", await exampleFunction("sleepy", "sleep.py"));
+    await node.post("/create", await exampleFunction("quick", "sleep.py"));
+    const long = (await node.post("/invoke/sleepy", { Params: { seconds: 30 }, Async: true }))
+      .body.ReqId as string;
+    const short = (await node.post("/invoke/quick", { Params: { seconds: 2 }, Async: true }))
+      .body.ReqId as string;
     for (let i = 0; i < 100; i++) {
       const status = await fetch(`${node.url}/status`).then((r) => r.json());
       if (status.Pool.Functions.sleepy?.Busy && status.Pool.Functions.quick?.Busy) break;

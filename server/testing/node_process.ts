@@ -38,6 +38,8 @@ export interface NodeProcess extends AsyncDisposable {
   dataDir: string;
   /** Everything the process printed so far. */
   output(): string;
+  /** POSTs JSON to `path` and returns status and parsed body. */
+  post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Sends a signal and waits for the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
   /** Starts the process again with the same config (after `stop`). */
@@ -116,6 +118,10 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     url,
     dataDir,
     output: () => output,
+    async post(path, body) {
+      const response = await fetch(url + path, { method: "POST", body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    },
     stop,
     restart: start,
     async [Symbol.asyncDispose]() {

@@ -64,26 +64,12 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
 
   /** Stores `definition` unless a function of that name exists (one transaction). */
   create(definition: FunctionDefinition): Promise<boolean> {
-    return this.#write({
-      name: definition.Name,
-      verb: "created",
-      condition: "==",
-      op: (key) => this.#connection.client.put(key).value(JSON.stringify(definition)),
-      applied: (current) => current?.Version === definition.Version,
-      refused: (current) => current !== undefined,
-    });
+    return this.#put(definition, "==", (current) => current !== undefined);
   }
 
   /** Replaces the stored definition of `definition.Name`, if any (one transaction). */
   update(definition: FunctionDefinition): Promise<boolean> {
-    return this.#write({
-      name: definition.Name,
-      verb: "updated",
-      condition: ">",
-      op: (key) => this.#connection.client.put(key).value(JSON.stringify(definition)),
-      applied: (current) => current?.Version === definition.Version,
-      refused: (current) => current === undefined,
-    });
+    return this.#put(definition, ">", (current) => current === undefined);
   }
 
   /** Removes the definition named `name`, if any (one transaction). */
@@ -113,6 +99,26 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
    */
   watch(onEvent: (event: FunctionEvent) => void): () => void {
     return this.#watches.start(FUNCTION_PREFIX, "Function", _functionEvent, onEvent);
+  }
+
+  /**
+   * Puts `definition` if its key's create revision compares to 0 as `condition` says (`==`:
+   * create, `>`: update); `refused` tells from the stored definition whether the condition
+   * failed.
+   */
+  #put(
+    definition: FunctionDefinition,
+    condition: "==" | ">",
+    refused: _Change["refused"],
+  ): Promise<boolean> {
+    return this.#write({
+      name: definition.Name,
+      verb: condition === "==" ? "created" : "updated",
+      condition,
+      op: (key) => this.#connection.client.put(key).value(JSON.stringify(definition)),
+      applied: (current) => current?.Version === definition.Version,
+      refused,
+    });
   }
 
   /**
