@@ -13,7 +13,7 @@ import { Etcd3 } from "etcd3";
 import { stringify } from "yaml";
 import { FUNCTION_PREFIX } from "../server/registry/etcd/functions.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
-import { exampleCode, exampleFunction } from "../server/testing/functions.ts";
+import { exampleFunction, storedExample } from "../server/testing/functions.ts";
 import {
   freePort,
   type NodeProcess,
@@ -154,17 +154,6 @@ async function storedDefinitions(): Promise<void> {
   await using etcd = await startEtcd();
   await using node = await startNodeProcess({ config: { "etcd.address": etcd.address } });
   const client = new Etcd3({ hosts: etcd.address });
-  const valid = {
-    Runtime: "python311",
-    MemoryMB: 128,
-    CPUDemand: 0,
-    Handler: "hello.handler",
-    TarFunctionCode: await exampleCode("hello.py"),
-    CustomImage: "",
-    MaxConcurrency: 1,
-    Timeout: 10,
-    Version: "v1",
-  };
   const bad: Record<string, Record<string, unknown>> = {
     negmem: { MemoryMB: -5 },
     negcpu: { CPUDemand: -1 },
@@ -172,9 +161,8 @@ async function storedDefinitions(): Promise<void> {
     strmem: { MemoryMB: "lots" },
   };
   for (const [name, changes] of Object.entries(bad)) {
-    await client.put(FUNCTION_PREFIX + name).value(
-      JSON.stringify({ ...valid, Name: name, ...changes }),
-    );
+    const stored = await storedExample(name, "hello.py", changes);
+    await client.put(FUNCTION_PREFIX + name).value(JSON.stringify(stored));
   }
   client.close();
   await sleep(1_000);

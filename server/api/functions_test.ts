@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Etcd3 } from "etcd3";
 import { FUNCTION_PREFIX } from "../registry/etcd/functions.ts";
 import { startEtcd } from "../testing/etcd.ts";
-import { exampleCode, exampleFunction } from "../testing/functions.ts";
+import { exampleFunction, storedExample } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";
 import { sleep } from "../timing/sleep.ts";
 
@@ -56,21 +56,10 @@ Deno.test(
     await using etcd = await startEtcd();
     const client = new Etcd3({ hosts: etcd.address });
     try {
-      const valid = {
-        Runtime: "python311",
-        MemoryMB: 128,
-        CPUDemand: 0,
-        Handler: "hello.handler",
-        TarFunctionCode: await exampleCode("hello.py"),
-        CustomImage: "",
-        MaxConcurrency: 1,
-        Timeout: 10,
-        Version: "v1",
+      const write = async (name: string, changes: Record<string, unknown>) => {
+        const stored = await storedExample(name, "hello.py", changes);
+        await client.put(FUNCTION_PREFIX + name).value(JSON.stringify(stored));
       };
-      const write = (name: string, changes: Record<string, unknown>) =>
-        client.put(FUNCTION_PREFIX + name).value(
-          JSON.stringify({ ...valid, Name: name, ...changes }),
-        );
       await write("before", { MemoryMB: -5 }); // there when the node starts
       await using node = await startTestNode({ config: { "etcd.address": etcd.address } });
       const bad: [string, Record<string, unknown>, string][] = [
