@@ -84,3 +84,14 @@ export class UnavailableError extends HttpError {
     super(503, message, options);
   }
 }
+
+/**
+ * 504: a backing service (the registry) did not answer in time, so whether the change asked
+ * for was applied is unknown; the message says how to find out.
+ */
+export class OutcomeUnknownError extends HttpError {
+  /** @param message what may or may not have happened, and how to check */
+  constructor(message: string, options?: ErrorOptions) {
+    super(504, message, options);
+  }
+}

@@ -14,6 +14,7 @@ import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
 import { DEFAULT_MAX_ENTRIES } from "./functions/code_archive.ts";
+import { lockNode, type NodeLock } from "./node_lock.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
@@ -26,7 +27,6 @@ import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
 import { openRegistry } from "./registry/open.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
-import { sleep } from "./timing/sleep.ts";
 
 /** A running node (without its listener: `main.ts` serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
@@ -81,25 +81,39 @@ export function containerSandbox(config: Config): SandboxOptions {
 
 /**
  * Starts a node: reads its tokens (refusing a non-loopback `api.ip` without any before
- * touching anything), checks Docker and the runtime images (failing with the command that fixes
- * them), removes containers the node left behind, opens the registry and loads functions.
+ * touching anything), locks its data dir and node id (failing with a `ConflictError` when
+ * another node holds either), checks Docker and the runtime images (failing with the command
+ * that fixes them), removes containers the node left behind, opens the registry and loads
+ * functions.
  */
 export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
   const log = options.log ?? console.log;
   const access = await openAccess(config, log);
+  let lock: NodeLock | undefined;
   try {
-    return await assembleNode(config, options, log, access);
+    lock = await lockNode({ nodeId: config.nodeId, dataDir: config.dataDir });
+    return await assembleNode(config, options, log, { access, lock });
   } catch (error) {
+    lock?.release();
     access.close();
     throw error;
   }
 }
 
+/** What a node holds from its start until it is closed. */
+interface NodeHolds {
+  /** Its tokens and gatekeeper. */
+  access: Access;
+  /** Its locks on the data dir and the node id. */
+  lock: NodeLock;
+}
+
+/** The node's parts, started in order; `holds` are let go once the node is closed. */
 async function assembleNode(
   config: Config,
   options: StartNodeOptions,
   log: (line: string) => void,
-  access: Access,
+  { access, lock }: NodeHolds,
 ): Promise<Node> {
   const backend = options.backend ??
     new DockerBackend({ nodeId: config.nodeId, sandbox: containerSandbox(config) });
@@ -118,7 +132,10 @@ async function assembleNode(
     etcdAddress: config.etcd.address,
     dataDir: config.dataDir,
   });
-  const store = await FunctionStore.open(registry, { codeBytes: config.limits.codeBytes, log });
+  const store = await FunctionStore.open(registry, {
+    limits: { codeBytes: config.limits.codeBytes, defaultTimeout: config.container.timeout },
+    log,
+  });
   const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
     onCapacityFreed: () => queue.notify(),
@@ -204,14 +221,13 @@ async function assembleNode(
       stopJanitor();
       await cluster.close();
       store.close();
-      await Promise.race([
-        asyncRequests.drain(),
-        sleep(DRAIN_TIMEOUT_MS),
-      ]);
+      const cut = await asyncRequests.stop(DRAIN_TIMEOUT_MS);
+      if (cut > 0) log(`Reported ${cut} async request(s) cut short by the shutdown`);
       await pool.close();
       await backend.removeAll().catch(() => 0);
       await registry.close();
       access.close();
+      lock.release();
     })();
   return {
     app: createApp(services, {

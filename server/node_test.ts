@@ -9,7 +9,7 @@ const noImages: ContainerBackend = {
   start: () => Promise.reject(new Error("unused")),
   resize: () => Promise.resolve(),
   remove: () => Promise.resolve(),
-  inspectExit: () => Promise.resolve(undefined),
+  inspect: () => Promise.reject(new Error("unused")),
   removeAll: () => Promise.resolve(0),
   hasImage: (image) => Promise.resolve(image !== "serverledge-nodejs18"),
   ping: () => Promise.resolve(),
@@ -18,7 +18,8 @@ const noImages: ContainerBackend = {
 Deno.test("a missing runtime image stops the start and names the script that builds it", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const config = parseConfig(`data.dir: ${dir}\n`, "yaml", "test");
+    const id = `node-test-${crypto.randomUUID().slice(0, 8)}`;
+    const config = parseConfig(`data.dir: ${dir}\nnode.id: ${id}\n`, "yaml", "test");
     await assert.rejects(
       startNode(config, { backend: noImages, log: () => {} }),
       (error) =>

@@ -5,7 +5,6 @@
  */
 import { Hono } from "hono";
 import { type AsyncAnswer, OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
-import { NotFoundError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { newInvocation } from "../invoke/invocation.ts";
 import { parseInvocationRequest } from "../invoke/request.ts";
@@ -21,8 +20,7 @@ export function invokeRoutes(services: NodeServices): Hono {
     const arrival = performance.now();
     const name = checkFunctionName(c.req.param("fn"));
     const request = parseInvocationRequest(await jsonBody(c));
-    const fn = store.get(name);
-    if (!fn) throw new NotFoundError(`Function "${name}" does not exist`);
+    const fn = store.require(name);
     const invocation = newInvocation(fn, request, arrival, c.req.header(OFFLOADED_FROM_HEADER));
     if (request.Async) {
       await asyncRequests.submit(invocation.id, name, () => dispatcher.dispatch(invocation));

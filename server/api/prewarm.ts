@@ -5,7 +5,6 @@
  */
 import { Hono } from "hono";
 import type { PrewarmedAnswer } from "../../protocol/function.ts";
-import { NotFoundError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
 import { jsonBody } from "./json_body.ts";
@@ -21,8 +20,7 @@ export function prewarmRoutes(services: NodeServices): Hono {
     const name = checkFunctionName(body.Function);
     const instances = numberField(body, "Instances", { min: 0, max: MAX_INSTANCES, integer: true });
     optionalBoolean(body, "ForceImagePull", false);
-    const fn = services.store.get(name);
-    if (!fn) throw new NotFoundError(`Function "${name}" does not exist`);
+    const fn = services.store.require(name);
     const prewarmed = instances === 0 ? 0 : await services.pool.prewarm(fn.pool, instances);
     return c.json<PrewarmedAnswer>({ Prewarmed: prewarmed });
   });

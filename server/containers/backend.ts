@@ -25,14 +25,27 @@ export interface ContainerHandle {
   executor: Executor;
 }
 
-/** Why a container stopped, as far as the backend knows. */
-export interface ContainerExit {
-  /** Whether the container is still running. */
+/**
+ * What the backend knows of a container: whether it runs, is frozen, or stopped (when and
+ * how). The invoker asks it when an executor call fails or is slow to answer, to tell a
+ * container that died or froze before it could serve the request from a function that failed.
+ */
+export interface ContainerState {
+  /** Whether the container still exists; false once it was removed. */
+  exists: boolean;
+  /** Whether its process runs (a paused container runs, frozen). */
   running: boolean;
+  /** Whether it is paused (frozen by the engine, e.g. `docker pause`). */
+  paused: boolean;
   /** Whether the kernel killed it for exceeding its memory limit. */
   oomKilled: boolean;
-  /** Exit code when it stopped. */
+  /** Exit code once it stopped (0 while it runs or when unknown). */
   exitCode: number;
+  /**
+   * When it stopped, in milliseconds since the epoch; `undefined` while it runs, or when a
+   * removed container's stop is no longer known to the engine.
+   */
+  stoppedAt?: number;
 }
 
 /** Runs containers for one node. Every container it creates carries the node's label. */
@@ -43,8 +56,8 @@ export interface ContainerBackend {
   resize(id: string, limits: { memoryMB: number; cpus: number }): Promise<void>;
   /** Stops and removes a container; resolves even if it is already gone. */
   remove(id: string): Promise<void>;
-  /** What happened to a container, or `undefined` when it no longer exists. */
-  inspectExit(id: string): Promise<ContainerExit | undefined>;
+  /** The state of a container, also of one that was removed (`exists: false`). */
+  inspect(id: string): Promise<ContainerState>;
   /** Removes every container labelled with this node's id; resolves how many. */
   removeAll(): Promise<number>;
   /** Whether `image` exists locally. */

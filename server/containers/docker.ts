@@ -11,7 +11,12 @@ import { posix } from "node:path";
 // @ts-types="npm:@types/dockerode@^3.3.0"
 import Docker from "dockerode";
 import { UnavailableError } from "../errors.ts";
-import type { ContainerBackend, ContainerExit, ContainerHandle, ContainerSpec } from "./backend.ts";
+import type {
+  ContainerBackend,
+  ContainerHandle,
+  ContainerSpec,
+  ContainerState,
+} from "./backend.ts";
 import { HttpExecutor } from "./executor.ts";
 import { isolateFromHost } from "./host_firewall.ts";
 import {
@@ -35,6 +40,14 @@ export const LOG_MAX_SIZE = "1m";
 /** Where executors write the code when their image does not set `EXECUTOR_CODE_DIR`. */
 const DEFAULT_CODE_DIR = "/app";
 const MIB = 1024 * 1024;
+/** Seconds of engine events searched for the stop of a container that was removed. */
+const STOP_EVENTS_LOOKBACK_S = 600;
+
+/** The fields of a Docker `die` event that {@linkcode DockerBackend.inspect} reads. */
+interface _DieEvent {
+  timeNano?: number;
+  Actor?: { Attributes?: { exitCode?: string } };
+}
 /**
  * Bridge network of function containers, with inter-container traffic disabled: a function
  * cannot reach another function's executor; the node reaches each through its published port.
@@ -234,15 +247,50 @@ export class DockerBackend implements ContainerBackend {
     }
   }
 
-  /** @inheritdoc */
-  async inspectExit(id: string): Promise<ContainerExit | undefined> {
+  /**
+   * The container's state; for a removed one, its exit code and stop time from the engine's
+   * `die` event of the last {@linkcode STOP_EVENTS_LOOKBACK_S} seconds, when it still has it.
+   */
+  async inspect(id: string): Promise<ContainerState> {
     try {
       const { State } = await this.#docker.getContainer(id).inspect();
-      return { running: State.Running, oomKilled: State.OOMKilled, exitCode: State.ExitCode };
+      const stopped = !State.Running && Date.parse(State.FinishedAt);
+      return {
+        exists: true,
+        running: State.Running,
+        paused: State.Paused,
+        oomKilled: State.OOMKilled,
+        exitCode: State.ExitCode,
+        ...(stopped && stopped > 0 ? { stoppedAt: stopped } : {}),
+      };
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw this.#unavailable("inspect a container", error);
+      if ((error as { statusCode?: number }).statusCode !== 404) {
+        throw this.#unavailable("inspect a container", error);
+      }
     }
+    const die = await this.#call("read the events of a container", () => this.#lastDie(id));
+    return {
+      exists: false,
+      running: false,
+      paused: false,
+      oomKilled: false,
+      exitCode: die ? Number(die.Actor?.Attributes?.exitCode ?? 0) : 0,
+      ...(die?.timeNano ? { stoppedAt: Math.floor(die.timeNano / 1e6) } : {}),
+    };
+  }
+
+  /** The latest `die` event of container `id` the engine still keeps, if any. */
+  async #lastDie(id: string): Promise<_DieEvent | undefined> {
+    const now = Date.now() / 1000;
+    const stream = await this.#docker.getEvents({
+      since: Math.floor(now - STOP_EVENTS_LOOKBACK_S),
+      until: now, // in the past: the engine sends what it keeps and ends the stream
+      filters: { container: [id], event: ["die"] },
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.toString();
+    const events = text.split("\n").filter((line) => line.trim() !== "");
+    return events.length > 0 ? JSON.parse(events[events.length - 1]) as _DieEvent : undefined;
   }
 
   /** @inheritdoc */

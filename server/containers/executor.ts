@@ -64,8 +64,8 @@ export interface Executor {
   readonly url: string;
   /** Resolves once the executor answers, or throws an `ExecutorError` after `timeoutMs`. */
   waitUntilReady(timeoutMs: number): Promise<void>;
-  /** Pushes the function's code (`POST /init`). */
-  init(code: ExecutorCode): Promise<void>;
+  /** Pushes the function's code (`POST /init`); `signal` aborts it. */
+  init(code: ExecutorCode, signal?: AbortSignal): Promise<void>;
   /** Runs one invocation; `signal` aborts it (the container is then treated as broken). */
   invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply>;
 }
@@ -108,8 +108,13 @@ export class HttpExecutor implements Executor {
   }
 
   /** @inheritdoc */
-  async init(code: ExecutorCode): Promise<void> {
-    const response = await this.#post("/init", code.initBody, AbortSignal.timeout(INIT_TIMEOUT_MS));
+  async init(code: ExecutorCode, signal?: AbortSignal): Promise<void> {
+    const timeout = AbortSignal.timeout(INIT_TIMEOUT_MS);
+    const response = await this.#post(
+      "/init",
+      code.initBody,
+      signal ? AbortSignal.any([timeout, signal]) : timeout,
+    );
     const text = await response.text();
     if (!response.ok) {
       throw new ExecutorError(

@@ -1,6 +1,6 @@
 /**
  * Turns the body of `POST /create` or `POST /update` into a checked function definition and
- * its unpacked files; checks the code of definitions read from the registry the same way.
+ * its unpacked files; checks definitions read from the registry the same way.
  *
  * @module
  */
@@ -9,6 +9,8 @@ import type { FunctionDefinition } from "../../protocol/function.ts";
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { findRuntime, type Runtime, RUNTIMES } from "../runtimes/catalog.ts";
 import {
+  describe,
+  type JsonObject,
   numberField,
   optionalString,
   requiredString,
@@ -56,13 +58,57 @@ export function checkFunctionName(name: unknown): string {
 
 /**
  * Parses and checks a create/update body. The code archive is unpacked and checked (paths,
- * links, size) and must contain the file the handler names.
+ * links, size) and must contain the file the handler names. The definition gets a new
+ * `Version` and the runtime's canonical name.
  */
 export async function parseDefinition(
   input: unknown,
   limits: DefinitionLimits,
 ): Promise<CheckedFunction> {
-  const body = requireObject(input, "Function definition");
+  const { fields, runtime, files } = await checkFields(
+    requireObject(input, "Function definition"),
+    limits,
+  );
+  const definition = { ...fields, Runtime: runtime.name, Version: crypto.randomUUID() };
+  return { definition, files };
+}
+
+/** The limits a stored definition is checked against (see {@linkcode checkStoredDefinition}). */
+export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defaultTimeout">;
+
+/**
+ * Checks a definition read from the registry (written by any node, or by hand) with the same
+ * field and code checks as {@linkcode parseDefinition}, keeping its `Runtime` as stored and its
+ * `Version` (one derived from its content when it has none, as Serverledge writes them). The
+ * pool's memory and CPUs are not bounds here: they are those of the node that took the create;
+ * this node offloads, or refuses at run time, what its own pool cannot hold. Throws an
+ * `HttpError` saying what is wrong.
+ */
+export async function checkStoredDefinition(
+  stored: unknown,
+  limits: StoredDefinitionLimits,
+): Promise<CheckedFunction> {
+  const body = requireObject(stored, "Stored definition");
+  const { fields, files } = await checkFields(body, {
+    ...limits,
+    poolMemoryMB: Infinity,
+    poolCpus: Infinity,
+  });
+  const version = body.Version === undefined ? await contentVersion(body) : body.Version;
+  if (typeof version !== "string" || version === "") {
+    throw new BadRequestError(
+      `Field "Version" must be a non-empty string, got ${describe(version)}`,
+    );
+  }
+  return { definition: { ...fields, Runtime: body.Runtime as string, Version: version }, files };
+}
+
+/** The fields of a definition, checked, and its runtime and files. */
+async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<{
+  fields: Omit<FunctionDefinition, "Version">;
+  runtime: Runtime;
+  files: CodeFile[];
+}> {
   const name = checkFunctionName(body.Name);
   const runtimeName = requiredString(body, "Runtime");
   const runtime = findRuntime(runtimeName);
@@ -117,8 +163,7 @@ export async function parseDefinition(
     }
   }
   const files = code === "" ? [] : await checkCode(code, handler, runtime, limits.codeBytes);
-
-  const definition: FunctionDefinition = {
+  const fields = {
     Name: name,
     Runtime: runtime.name,
     MemoryMB: memoryMB,
@@ -128,23 +173,18 @@ export async function parseDefinition(
     CustomImage: customImage,
     MaxConcurrency: maxConcurrency,
     Timeout: timeout,
-    Version: crypto.randomUUID(),
   };
-  return { definition, files };
+  return { fields, runtime, files };
 }
 
-/**
- * Unpacks and checks the code of a stored definition (one another node wrote to the registry)
- * as {@linkcode parseDefinition} checks it; throws an `HttpError` explaining what is wrong.
- */
-export async function readFunctionCode(
-  definition: FunctionDefinition,
-  maxBytes: number,
-): Promise<CodeFile[]> {
-  const runtime = findRuntime(definition.Runtime);
-  if (!runtime) throw new NotFoundError(`Runtime "${definition.Runtime}" is unknown`);
-  if (definition.TarFunctionCode === "") return [];
-  return await checkCode(definition.TarFunctionCode, definition.Handler, runtime, maxBytes);
+/** A version for a stored definition without one: a digest of its JSON. */
+async function contentVersion(body: JsonObject): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(JSON.stringify(body)),
+  );
+  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `sha256-${hex.slice(0, 32)}`;
 }
 
 async function checkCode(

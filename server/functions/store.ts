@@ -1,8 +1,9 @@
 /**
  * The function store: definitions cached in the node and kept fresh from the registry, so the
- * invoke path never waits on the registry. Each function's code is unpacked and checked once,
- * when it reaches the store (from a create here, or from the registry when another node wrote
- * it), and kept ready for executors.
+ * invoke path never waits on the registry. Each function is checked once, when it reaches the
+ * store (from a create here, or from the registry when another node or a hand wrote it: every
+ * field and the code, as `/create` checks them), and its code kept ready for executors. A
+ * definition in the registry that fails the checks is not served.
  *
  * @module
  */
@@ -11,7 +12,11 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { FunctionEvent } from "../registry/function_registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import { deploy, type DeployedFunction } from "./deployed.ts";
-import { type CheckedFunction, readFunctionCode } from "./parse_definition.ts";
+import {
+  type CheckedFunction,
+  checkStoredDefinition,
+  type StoredDefinitionLimits,
+} from "./parse_definition.ts";
 
 /** Called after the cached definition of a function changed or disappeared. */
 export type FunctionChangeListener = (
@@ -21,8 +26,8 @@ export type FunctionChangeListener = (
 
 /** Options of {@linkcode FunctionStore.open}. */
 export interface FunctionStoreOptions {
-  /** Largest unpacked code of a definition read from the registry, bytes (`code.max.size`). */
-  codeBytes: number;
+  /** What definitions read from the registry are checked against (as `/create` checks). */
+  limits: StoredDefinitionLimits;
   /** Told about definitions in the registry that fail the checks (they are not served). */
   log?: (line: string) => void;
 }
@@ -32,6 +37,8 @@ export class FunctionStore {
   readonly #registry: Registry;
   readonly #options: FunctionStoreOptions;
   readonly #cache = new Map<string, DeployedFunction>();
+  /** Why the definitions in the registry that failed the checks are not served, by name. */
+  readonly #invalid = new Map<string, string>();
   readonly #listeners: FunctionChangeListener[] = [];
   /** Registry events are checked one after the other, in the order they came. */
   #events: Promise<void> = Promise.resolve();
@@ -62,6 +69,21 @@ export class FunctionStore {
   /** The function named `name`, ready to run. */
   get(name: string): DeployedFunction | undefined {
     return this.#cache.get(name);
+  }
+
+  /**
+   * The function named `name`, ready to run; `NotFoundError` when there is none, saying why
+   * when its definition in the registry failed the checks.
+   */
+  require(name: string): DeployedFunction {
+    const fn = this.#cache.get(name);
+    if (fn) return fn;
+    const invalid = this.#invalid.get(name);
+    if (invalid === undefined) throw new NotFoundError(`Function "${name}" does not exist`);
+    throw new NotFoundError(
+      `Function "${name}" is not served, as its stored definition is invalid (${invalid}): ` +
+        "replace it with POST /update or remove it with POST /delete",
+    );
   }
 
   /** Every cached definition (without code), sorted by name. */
@@ -99,31 +121,38 @@ export class FunctionStore {
     this.#stopWatch();
   }
 
-  /** Applies a registry event; a definition is checked unless this version is cached already. */
+  /**
+   * Applies a registry event; a definition is checked, as `/create` checks one, unless this
+   * version is cached already.
+   */
   async #fromRegistry(event: FunctionEvent): Promise<void> {
     if (event.type === "delete") return this.#remove(event.name);
     const { definition } = event;
-    if (this.#cache.get(definition.Name)?.definition.Version === definition.Version) return;
-    let deployed: DeployedFunction;
+    const cached = this.#cache.get(definition.Name);
+    if (cached && cached.definition.Version === definition.Version) return;
+    let checked: CheckedFunction;
     try {
-      deployed = deploy(definition, await readFunctionCode(definition, this.#options.codeBytes));
+      checked = await checkStoredDefinition(definition, this.#options.limits);
     } catch (error) {
-      this.#options.log?.(
-        `Not serving function "${definition.Name}" from the registry: ${(error as Error).message}`,
-      );
-      return this.#remove(definition.Name);
+      const reason = (error as Error).message;
+      this.#options.log?.(`Not serving function "${definition.Name}" from the registry: ${reason}`);
+      this.#remove(definition.Name);
+      this.#invalid.set(definition.Name, reason);
+      return;
     }
-    this.#put(deployed);
+    this.#put(deploy(checked.definition, checked.files));
   }
 
   #put(deployed: DeployedFunction): void {
     const { Name, Version } = deployed.definition;
+    this.#invalid.delete(Name);
     if (this.#cache.get(Name)?.definition.Version === Version) return;
     this.#cache.set(Name, deployed);
     this.#changed(Name);
   }
 
   #remove(name: string): void {
+    this.#invalid.delete(name);
     if (this.#cache.delete(name)) this.#changed(name);
   }
 

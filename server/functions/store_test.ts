@@ -3,6 +3,7 @@ import { encodeBase64 } from "../../protocol/base64.ts";
 import type { ExecutorInitBody } from "../../protocol/executor.ts";
 import type { FunctionDefinition } from "../../protocol/function.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
+import { NotFoundError } from "../errors.ts";
 import { EmbeddedRegistry } from "../registry/embedded.ts";
 import { definition, eventually } from "../testing/registry_contract.ts";
 import { parseDefinition } from "./parse_definition.ts";
@@ -17,7 +18,7 @@ async function openStore() {
   const registry = await EmbeddedRegistry.open(dir);
   const logged: string[] = [];
   const store = await FunctionStore.open(registry, {
-    codeBytes: LIMITS.codeBytes,
+    limits: LIMITS,
     log: (line) => logged.push(line),
   });
   return {
@@ -88,3 +89,75 @@ Deno.test("a create is served at once with the files checked at parse time", asy
   assert.equal(s.store.get("local"), undefined);
   assert.deepEqual(changes, ["local", "local"], "one change for the create, one for the delete");
 });
+
+Deno.test("a stored definition with a bad field is not served, and an invoke is told why", async () => {
+  await using s = await openStore();
+  const bad: [string, Partial<FunctionDefinition>, RegExp][] = [
+    ["negmem", { MemoryMB: -5 }, /Field "MemoryMB" must be an integer of at least 16, got -5/],
+    ["strmem", { MemoryMB: "lots" as unknown as number }, /"MemoryMB" .* got "lots"/],
+    ["negcpu", { CPUDemand: -1 }, /Field "CPUDemand" must be a number of at least 0, got -1/],
+    ["notime", { Timeout: 0 }, /Field "Timeout" must be an integer from 1 to 3600, got 0/],
+    ["nojobs", { MaxConcurrency: 0 }, /"MaxConcurrency" must be an integer from 1 to 1000, got 0/],
+    ["image", { CustomImage: "evil" }, /Field "CustomImage" is only for runtime "custom"/],
+    ["nover", { Version: 7 as unknown as string }, /Field "Version" must be a non-empty string/],
+    ["../x", {}, /Function name "..\/x" is invalid/],
+  ];
+  for (const [name, changes] of bad) await s.registry.functions.create(stored(name, changes));
+  await eventually(() => s.logged.length === bad.length);
+  for (const [name, , why] of bad) {
+    assert.equal(s.store.get(name), undefined, name);
+    assert.match(
+      s.logged.join("\n"),
+      new RegExp(`"${name.replace(".", "\\.")}" from the registry`),
+    );
+    assert.throws(
+      () => s.store.require(name),
+      (error) =>
+        error instanceof NotFoundError &&
+        error.message.startsWith(
+          `Function "${name}" is not served, as its stored definition is invalid (`,
+        ) && why.test(error.message) &&
+        error.message.endsWith("replace it with POST /update or remove it with POST /delete"),
+      name,
+    );
+  }
+  assert.deepEqual(s.store.list(), []);
+  assert.throws(() => s.store.require("absent"), {
+    name: "NotFoundError",
+    message: 'Function "absent" does not exist',
+  });
+
+  await s.registry.functions.update(stored("negmem", { MemoryMB: 64 }));
+  await eventually(() => s.store.get("negmem") !== undefined);
+  assert.equal(s.store.require("negmem").pool.memoryMB, 64, "a fixed definition is served");
+  await s.registry.functions.delete("notime");
+  await eventually(() =>
+    /does not exist/.test(String(catchError(() => s.store.require("notime"))))
+  );
+});
+
+Deno.test("a stored definition keeps its Version and Runtime, and is not bound by this pool", async () => {
+  await using s = await openStore();
+  const alias = stored("alias", { Runtime: "python310", Version: "v7" });
+  await s.registry.functions.create(alias);
+  const big = stored("big", { MemoryMB: 4 * LIMITS.poolMemoryMB, CPUDemand: 8 });
+  await s.registry.functions.create(big);
+  const { Version: _, ...unversioned } = stored("unversioned");
+  await s.registry.functions.create(unversioned as FunctionDefinition);
+  await eventually(() => s.store.list().length === 3);
+  assert.deepEqual(s.logged, []);
+  const served = s.store.require("alias").definition;
+  assert.equal(served.Version, "v7");
+  assert.equal(served.Runtime, "python310");
+  assert.equal(s.store.require("alias").pool.image, "serverledge-python311");
+  assert.equal(s.store.require("big").pool.memoryMB, 4096, "a bigger node's function is served");
+  assert.match(s.store.require("unversioned").definition.Version, /^sha256-[0-9a-f]{32}$/);
+});
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+}

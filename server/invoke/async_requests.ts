@@ -1,12 +1,13 @@
 /**
  * Async invocations: a `ReqId` is answered at once, the request runs in the background, and its
  * report is stored in the registry for `GET /poll/:reqId`. A pending marker is stored first, so
- * a request cut short by a node restart is reported as failed rather than lost.
+ * a request cut short by a node restart is reported as failed rather than lost; one cut short by
+ * a shutdown is reported as such before the node removes its containers.
  *
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
-import { NotFoundError } from "../errors.ts";
+import { BadRequestError, NotFoundError, UnavailableError } from "../errors.ts";
 import type { AsyncEntry } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import { functionOfRequest } from "./invocation.ts";
@@ -26,10 +27,17 @@ export interface AsyncRequestsOptions {
 
 const STORE_ATTEMPTS = 5;
 
+/** The error of a request that was running when the node shut down. */
+export const STOPPED_ERROR = "The node stopped before the request completed";
+/** The error of a request that was running when the node died (found at its next start). */
+export const RESTARTED_ERROR = "The node restarted before the request completed";
+
 /** Tracks async requests of this node. */
 export class AsyncRequests {
   readonly #options: AsyncRequestsOptions;
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Requests running now: request id → function name and the task that stores the report. */
+  readonly #running = new Map<string, { functionName: string; task: Promise<void> }>();
+  #stopping = false;
 
   /** @param options registry, node id and TTL */
   constructor(options: AsyncRequestsOptions) {
@@ -45,6 +53,9 @@ export class AsyncRequests {
     functionName: string,
     run: () => Promise<ExecutionReport>,
   ): Promise<void> {
+    if (this.#stopping) {
+      throw new UnavailableError("Node is shutting down: send the request to another node");
+    }
     const { registry, nodeId, ttlSeconds } = this.#options;
     await registry.async.put(
       reqId,
@@ -53,9 +64,11 @@ export class AsyncRequests {
     );
     const task = run()
       .catch((error): ExecutionReport => failedReport((error as Error).message))
-      .then((report) => this.#store(reqId, functionName, report))
-      .finally(() => this.#inFlight.delete(task));
-    this.#inFlight.add(task);
+      .then(async (report) => {
+        // A request the shutdown cut short already has its report: this late one is dropped.
+        if (this.#running.delete(reqId)) await this.#store(reqId, functionName, report);
+      });
+    this.#running.set(reqId, { functionName, task });
   }
 
   /**
@@ -72,24 +85,35 @@ export class AsyncRequests {
     return entry.Report as unknown as ExecutionReport;
   }
 
-  /** Marks requests this node left pending (it stopped while they ran) as failed. */
+  /** Marks requests this node left pending (it died while they ran) as failed. */
   async settleLeftovers(): Promise<number> {
     const ids = await this.#options.registry.async.listPending(this.#options.nodeId);
     for (const reqId of ids) {
       const entry = await this.#options.registry.async.get(reqId);
       if (entry?.Status !== "pending") continue;
-      await this.#store(
-        reqId,
-        entry.Function,
-        failedReport("The node restarted before the request completed"),
-      );
+      await this.#store(reqId, entry.Function, failedReport(RESTARTED_ERROR));
     }
     return ids.length;
   }
 
-  /** Waits for the requests running now (used at shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+  /**
+   * Used at shutdown, before the containers are removed: takes no more requests, waits up to
+   * `graceMs` for the running ones, then reports those still running with
+   * {@linkcode STOPPED_ERROR} (whatever they report later is dropped). Resolves how many were
+   * cut short.
+   */
+  async stop(graceMs: number): Promise<number> {
+    this.#stopping = true;
+    const tasks = [...this.#running.values()].map((request) => request.task);
+    await Promise.race([Promise.allSettled(tasks), sleep(graceMs)]);
+    const cut = [...this.#running];
+    this.#running.clear();
+    await Promise.all(
+      cut.map(([reqId, { functionName }]) =>
+        this.#store(reqId, functionName, failedReport(STOPPED_ERROR))
+      ),
+    );
+    return cut.length;
   }
 
   async #store(reqId: string, functionName: string, report: ExecutionReport): Promise<void> {

@@ -1,15 +1,18 @@
 /**
  * Runs one invocation on this node: a container from the pool, the executor call under the
  * function's timeout, and a report. A container that timed out, ran out of memory or crashed is
- * removed and never serves again.
+ * removed and never serves again. A container lost before it could serve the request (stopped,
+ * removed or paused from outside) is removed too, and the request runs on a new container.
  *
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
 import { ExecutorError } from "../containers/executor.ts";
+import { FreezeWatch } from "../containers/freeze_watch.ts";
+import { UnavailableError } from "../errors.ts";
 import type { ContainerPool, Lease } from "../pool/pool.ts";
-import { sleep } from "../timing/sleep.ts";
+import { diagnose } from "./container_fault.ts";
 import type { Invocation } from "./invocation.ts";
 import { localReport } from "./report.ts";
 
@@ -19,12 +22,15 @@ export interface InvokerOptions {
   nodeId: string;
   /** Where containers come from. */
   pool: ContainerPool;
-  /** Asked why a container died. */
+  /** Asked why a container died or whether it froze. */
   backend: ContainerBackend;
 }
 
-const EXIT_SETTLE_MS = 1000;
-const EXIT_POLL_MS = 50;
+/** Containers tried for one request, when the first ones are lost before serving it. */
+export const MAX_CONTAINER_ATTEMPTS = 3;
+
+/** One attempt on one container: the report, or why the container was lost. */
+type _Attempt = { report: ExecutionReport } | { lost: string };
 
 /** Runs invocations locally. */
 export class Invoker {
@@ -37,69 +43,76 @@ export class Invoker {
 
   /**
    * Runs `invocation` here and reports. Throws `OverloadedError` when the pool has no room,
-   * `UnavailableError` when no container can be started; failures of the function itself
-   * come back as a report with `Success: false`.
+   * `UnavailableError` when no container can be started or {@linkcode MAX_CONTAINER_ATTEMPTS}
+   * containers in a row were lost; failures of the function itself come back as a report
+   * with `Success: false`.
    */
   async invoke(invocation: Invocation): Promise<ExecutionReport> {
-    const { pool, nodeId } = this.#options;
+    const lost: string[] = [];
+    for (;;) {
+      const lease = await this.#options.pool.acquire(invocation.fn.pool, {
+        fresh: lost.length > 0,
+      });
+      const attempt = await this.#attempt(invocation, lease);
+      if ("report" in attempt) return attempt.report;
+      lost.push(attempt.lost);
+      const name = `Function "${invocation.fn.definition.Name}"`;
+      if (lost.length === MAX_CONTAINER_ATTEMPTS) {
+        throw new UnavailableError(`${name} found no live container: ${lost.join("; ")}`);
+      }
+      console.warn(`${name}, request ${invocation.id}: ${attempt.lost}; trying another container`);
+    }
+  }
+
+  async #attempt(invocation: Invocation, lease: Lease): Promise<_Attempt> {
+    const { pool, nodeId, backend } = this.#options;
     const { fn, request } = invocation;
-    const lease = await pool.acquire(fn.pool);
+    const { container } = lease;
     const started = performance.now();
+    const sentAt = Date.now();
+    const watch = new FreezeWatch(backend, container.id);
+    const timeout = AbortSignal.timeout(fn.definition.Timeout * 1000);
     let broken = false;
     try {
-      const reply = await lease.container.executor.invoke({
+      const reply = await container.executor.invoke({
         Handler: fn.definition.Handler,
         Params: request.Params,
         ReturnOutput: request.ReturnOutput,
         Context: { FunctionName: fn.definition.Name, RequestId: invocation.id },
-      }, AbortSignal.timeout(fn.definition.Timeout * 1000));
-      return localReport(invocation, lease, started, {
-        Success: reply.Success,
-        Result: reply.Success ? reply.Result : "",
-        Output: reply.Output,
-        ...(reply.Success ? {} : { Error: reply.Error ?? "Function failed" }),
-      }, nodeId);
+      }, AbortSignal.any([timeout, watch.signal]));
+      return {
+        report: localReport(invocation, lease, started, {
+          Success: reply.Success,
+          Result: reply.Success ? reply.Result : "",
+          Output: reply.Output,
+          ...(reply.Success ? {} : { Error: reply.Error ?? "Function failed" }),
+        }, nodeId),
+      };
     } catch (error) {
       if (!(error instanceof ExecutorError)) throw error;
       broken = true;
-      return localReport(invocation, lease, started, {
-        Success: false,
-        Result: "",
-        Output: "",
-        Error: await this.#explain(error, invocation, lease),
-      }, nodeId);
+      watch.stop();
+      const fault = await diagnose(backend, {
+        error,
+        definition: fn.definition,
+        containerId: container.id,
+        sentAt,
+        frozen: watch.frozen,
+      });
+      if (fault.kind === "lost") return { lost: fault.reason };
+      return {
+        report: localReport(invocation, lease, started, {
+          Success: false,
+          Result: "",
+          Output: "",
+          Error: fault.error,
+        }, nodeId),
+      };
     } finally {
+      watch.stop();
       pool.release(lease, broken).catch((error) =>
-        console.error(`Could not release container ${lease.container.id}:`, error)
+        console.error(`Could not release container ${container.id}:`, error)
       );
     }
-  }
-
-  async #explain(error: ExecutorError, invocation: Invocation, lease: Lease): Promise<string> {
-    const { definition } = invocation.fn;
-    const name = `Function "${definition.Name}"`;
-    if (error.failure === "timeout") {
-      return `${name} timed out after ${definition.Timeout} s and was stopped`;
-    }
-    if (error.failure === "protocol") return `${name} broke its executor: ${error.message}`;
-    const exit = await this.#waitForExit(lease.container.id);
-    if (exit?.oomKilled) {
-      return `${name} exceeded its memory limit of ${definition.MemoryMB} MB and was killed`;
-    }
-    if (exit && !exit.running) {
-      return `${name} crashed: its container exited with code ${exit.exitCode}`;
-    }
-    return `${name} could not be reached: its container stopped answering`;
-  }
-
-  async #waitForExit(id: string) {
-    const { backend } = this.#options;
-    const deadline = Date.now() + EXIT_SETTLE_MS;
-    let exit = await backend.inspectExit(id).catch(() => undefined);
-    while (exit?.running && Date.now() < deadline) {
-      await sleep(EXIT_POLL_MS);
-      exit = await backend.inspectExit(id).catch(() => undefined);
-    }
-    return exit;
   }
 }

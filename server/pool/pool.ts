@@ -6,8 +6,9 @@
  * @module
  */
 import type { FunctionOccupancy, PoolStatus } from "../../protocol/status.ts";
-import type { ContainerBackend } from "../containers/backend.ts";
+import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
 import type { Executor, ExecutorCode } from "../containers/executor.ts";
+import { FreezeWatch } from "../containers/freeze_watch.ts";
 import { OverloadedError } from "../errors.ts";
 import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
 
@@ -127,13 +128,17 @@ export class ContainerPool {
 
   /**
    * A container for one invocation of `fn`: a warm one when there is one with a free
-   * slot, else a new one (evicting idle containers of least recently used functions when memory
-   * is short). Throws `OverloadedError` when neither memory nor CPU can be found.
+   * slot (unless `fresh`), else a new one (evicting idle containers of least recently used
+   * functions when memory is short). Throws `OverloadedError` when neither memory nor CPU can
+   * be found.
+   *
+   * @param options.fresh start a new container even when a warm one is free (the invoker asks
+   * for one after a warm container turned out dead or frozen: the others may be too)
    */
-  async acquire(fn: PoolFunction): Promise<Lease> {
+  async acquire(fn: PoolFunction, options: { fresh?: boolean } = {}): Promise<Lease> {
     const cpus = this.#reserveCpus(fn);
     try {
-      const warm = this.#findWarm(fn);
+      const warm = options.fresh ? undefined : this.#findWarm(fn);
       if (warm) {
         warm.active++;
         return { container: warm, warm: true, initTime: 0, cpus };
@@ -296,11 +301,10 @@ export class ContainerPool {
     starting.count++;
     starting.memoryMB += memoryMB;
     this.#starting.set(fn.name, starting);
-    let handle = blank;
+    let handle: ContainerHandle | undefined;
     try {
-      if (handle) {
-        await this.#options.backend.resize(handle.id, { memoryMB, cpus: fn.cpus });
-      } else {
+      handle = blank && await this.#prepareBlank(blank, fn);
+      if (!handle) {
         handle = await this.#options.backend.start({
           image,
           memoryMB,
@@ -308,8 +312,8 @@ export class ContainerPool {
           labels: { "serverledge.function": fn.name },
         });
         await handle.executor.waitUntilReady(this.#options.readyTimeoutMs);
+        await handle.executor.init(fn.code);
       }
-      await handle.executor.init(fn.code);
     } catch (error) {
       this.#usedMemoryMB -= memoryMB;
       if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
@@ -334,6 +338,31 @@ export class ContainerPool {
     list.push(container);
     this.#containers.set(fn.name, list);
     return container;
+  }
+
+  /**
+   * Resizes a blank container to `fn`'s limits and gives it the code; `undefined` when the
+   * blank died, was removed or froze meanwhile (it is then removed, and the caller starts a new
+   * container in its place).
+   */
+  async #prepareBlank(
+    blank: ContainerHandle,
+    fn: PoolFunction,
+  ): Promise<ContainerHandle | undefined> {
+    const { backend } = this.#options;
+    using watch = new FreezeWatch(backend, blank.id);
+    try {
+      await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
+      await blank.executor.init(fn.code, watch.signal);
+      return blank;
+    } catch (error) {
+      console.warn(
+        `Blank container ${blank.id.slice(0, 12)} could not take function "${fn.name}" ` +
+          `(${(error as Error).message}): starting a new container`,
+      );
+      backend.remove(blank.id).catch(() => {});
+      return undefined;
+    }
   }
 
   #fits(memoryMB: number): boolean {

@@ -35,8 +35,9 @@ class MemoryBackend implements ContainerBackend {
     this.removed.push(id);
     return Promise.resolve();
   }
-  inspectExit() {
-    return Promise.resolve(undefined);
+  inspect() {
+    const state = { exists: true, running: true, paused: false, oomKilled: false, exitCode: 0 };
+    return Promise.resolve(state);
   }
   removeAll() {
     return Promise.resolve(0);
@@ -197,6 +198,20 @@ Deno.test("a cold start takes a blank container, resizes it and starts a replace
   assert.equal(pool.stats().Blank, 1, "a replacement was started");
   assert.equal(pool.stats().UsedMemoryMB, 132);
   assert.equal(backend.started.length, 2);
+});
+
+Deno.test("a blank container that died meanwhile is removed and a new one serves", async () => {
+  const { pool, backend } = setup(300, 2, 1);
+  pool.fillBlanks();
+  await settle();
+  backend.resize = (id) => Promise.reject(new Error(`No such container: ${id}`));
+  const lease = await pool.acquire(definition("f"));
+  assert.equal(lease.warm, false);
+  assert.equal(lease.container.id, "c1", "a new container serves the function");
+  assert.deepEqual(backend.removed, ["c0"], "the dead blank container was removed");
+  assert.equal(backend.started[1].memoryMB, 100);
+  await settle();
+  assert.equal(pool.stats().UsedMemoryMB, 132, "the function's 100 MB and a new blank's 32 MB");
 });
 
 Deno.test("blank containers are evicted before warm ones", async () => {

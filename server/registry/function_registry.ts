@@ -10,7 +10,11 @@ export type FunctionEvent =
   | { type: "put"; definition: FunctionDefinition }
   | { type: "delete"; name: string };
 
-/** Stored function definitions, by name. Every method may throw `UnavailableError`. */
+/**
+ * Stored function definitions, by name. Every method may throw `UnavailableError` (nothing was
+ * changed); a write may also throw `OutcomeUnknownError` when the backend did not answer in
+ * time and it cannot tell whether the write was applied.
+ */
 export interface FunctionRegistry {
   /** Stores a new definition; resolves `false` (and stores nothing) when the name exists. */
   create(definition: FunctionDefinition): Promise<boolean>;

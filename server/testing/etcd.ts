@@ -28,6 +28,15 @@ export interface EtcdServer extends AsyncDisposable {
   readonly running: boolean;
   /** Stops the process (SIGTERM, then SIGKILL) and keeps ports and data dir for `start`. */
   stop(): Promise<void>;
+  /** Kills the process at once (SIGKILL, frozen or not); keeps ports and data dir for `start`. */
+  kill(): Promise<void>;
+  /**
+   * Freezes the process (SIGSTOP): its connections stay open, and it reads and answers nothing
+   * until {@linkcode EtcdServer.thaw}.
+   */
+  freeze(): void;
+  /** Lets a frozen process go on (SIGCONT): it then serves what it received meanwhile. */
+  thaw(): void;
   /** Starts the process again on the same ports and data dir, and waits until it answers. */
   start(): Promise<void>;
   /** Stops the process and starts it again. */
@@ -135,9 +144,27 @@ class _EtcdProcess implements EtcdServer {
     this.#child = undefined;
     const killer = setTimeout(() => _kill(child, "SIGKILL"), 5_000);
     _kill(child, "SIGTERM");
+    _kill(child, "SIGCONT");
     await child.status;
     clearTimeout(killer);
     await this.#logDone;
+  }
+
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.#child = undefined;
+    _kill(child, "SIGKILL");
+    await child.status;
+    await this.#logDone;
+  }
+
+  freeze(): void {
+    if (this.#child) _kill(this.#child, "SIGSTOP");
+  }
+
+  thaw(): void {
+    if (this.#child) _kill(this.#child, "SIGCONT");
   }
 
   async restart(): Promise<void> {

@@ -30,3 +30,25 @@ export async function exampleFunction(
     ...extra,
   };
 }
+
+/**
+ * A definition of an example file as the registry stores it (canonical runtime, every field
+ * set, `Version` `v1`), then `changes`: for tests that write definitions to a registry by hand.
+ */
+export async function storedExample(
+  name: string,
+  file: string,
+  changes: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const created = await exampleFunction(name, file);
+  return {
+    ...created,
+    Runtime: file.endsWith(".py") ? "python311" : "nodejs18",
+    CPUDemand: 0,
+    CustomImage: "",
+    MaxConcurrency: 1,
+    Timeout: 10,
+    Version: "v1",
+    ...changes,
+  };
+}

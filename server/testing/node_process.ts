@@ -34,8 +34,12 @@ export interface NodeProcess extends AsyncDisposable {
   id: string;
   /** Base URL. */
   url: string;
+  /** Its data dir (`data.dir`). */
+  dataDir: string;
   /** Everything the process printed so far. */
   output(): string;
+  /** POSTs JSON to `path` and returns status and parsed body. */
+  post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Sends a signal and waits for the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
   /** Starts the process again with the same config (after `stop`). */
@@ -66,12 +70,13 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const configPath = `${dir}/serverledge-conf.yaml`;
+  const dataDir = `${dir}/data`;
   await Deno.writeTextFile(
     configPath,
     stringify({
       "api.port": port,
       "node.id": id,
-      "data.dir": `${dir}/data`,
+      "data.dir": dataDir,
       "container.pool.blank": 0,
       ...options.config,
     }),
@@ -118,7 +123,12 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   return {
     id,
     url,
+    dataDir,
     output: () => output,
+    async post(path, body) {
+      const response = await fetch(url + path, { method: "POST", body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    },
     stop,
     restart: start,
     async [Symbol.asyncDispose]() {

@@ -50,7 +50,7 @@ export function optionalBoolean(body: JsonObject, field: string, fallback: boole
 export interface NumberRule {
   /** Smallest accepted value. */
   min: number;
-  /** Largest accepted value. */
+  /** Largest accepted value (`Infinity`: no bound but finite). */
   max: number;
   /** Whether only integers are accepted. @default false */
   integer?: boolean;
@@ -66,15 +66,14 @@ export function numberField(
   const value = body[field];
   if ((value === undefined || value === null) && fallback !== undefined) return fallback;
   const kind = rule.integer ? "an integer" : "a number";
+  const range = rule.max === Infinity
+    ? `of at least ${rule.min}`
+    : `from ${rule.min} to ${rule.max}`;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new BadRequestError(
-      `Field "${field}" must be ${kind} from ${rule.min} to ${rule.max}, got ${describe(value)}`,
-    );
+    throw new BadRequestError(`Field "${field}" must be ${kind} ${range}, got ${describe(value)}`);
   }
   if ((rule.integer && !Number.isInteger(value)) || value < rule.min || value > rule.max) {
-    throw new BadRequestError(
-      `Field "${field}" must be ${kind} from ${rule.min} to ${rule.max}, got ${value}`,
-    );
+    throw new BadRequestError(`Field "${field}" must be ${kind} ${range}, got ${value}`);
   }
   return value;
 }

@@ -4,16 +4,26 @@
  *
  * @module
  */
-import { Etcd3, type IOptions, type IResponseHeader } from "etcd3";
+import {
+  Etcd3,
+  GRPCCancelledError,
+  GRPCDeadlineExceededError,
+  GRPCInternalError,
+  GRPCUnavailableError,
+  GRPCUnknownError,
+  type IOptions,
+  type IResponseHeader,
+} from "etcd3";
 import { HttpError, PayloadTooLargeError, UnavailableError } from "../../errors.ts";
 import { backoffDelay } from "../../timing/backoff.ts";
-import { withTimeout } from "../../timing/timeout.ts";
+import { TimeoutError, withTimeout } from "../../timing/timeout.ts";
 
 /** Milliseconds a watch waits before reconnecting, first and at most. */
 const WATCH_BACKOFF_MS = { firstMs: 100, maxMs: 2_000 };
 
 type _FaultHandling = NonNullable<IOptions["faultHandling"]>;
 type _HostPolicy = ReturnType<NonNullable<_FaultHandling["host"]>>;
+type _GlobalPolicy = NonNullable<_FaultHandling["global"]>;
 type _Backoff = NonNullable<_FaultHandling["watchBackoff"]>;
 
 /**
@@ -132,6 +142,31 @@ export function etcdHost(address: string): string {
 }
 
 /**
+ * Whether a failed {@linkcode EtcdConnection.call} may have reached etcd, so that a write may
+ * have been applied (or may still be): the call timed out, or its connection broke or was
+ * cancelled while it ran. False when the client had no connection to send it on (etcd down)
+ * or etcd answered with an error.
+ *
+ * @example
+ * ```ts
+ * import { mayHaveReachedEtcd } from "./connection.ts";
+ * import { TimeoutError } from "../../timing/timeout.ts";
+ *
+ * mayHaveReachedEtcd(new Error("", { cause: new TimeoutError(3_000) })); // true
+ * ```
+ */
+export function mayHaveReachedEtcd(error: unknown): boolean {
+  const cause = error instanceof HttpError ? error.cause : error;
+  if (cause instanceof TimeoutError) return true;
+  if (cause instanceof GRPCUnavailableError) {
+    // grpc-js fails a call it never sent with this, when no connection is ready.
+    return !/No connection established/.test(etcdErrorMessage(cause));
+  }
+  return cause instanceof GRPCDeadlineExceededError || cause instanceof GRPCCancelledError ||
+    cause instanceof GRPCUnknownError || cause instanceof GRPCInternalError;
+}
+
+/**
  * The message of an error from npm `etcd3` (or of any error), without the empty
  * "Resolution note:" that gRPC appends.
  *
@@ -148,12 +183,20 @@ export function etcdErrorMessage(error: unknown): string {
   return message.replace(/\s*Resolution note:\s*$/, "");
 }
 
-/** Client options: a deadline on every call, no circuit breaker, quick reconnection. */
+/**
+ * Client options: a deadline on every call, no circuit breaker, no retry of a failed call (a
+ * write retried after its answer was lost would fail its own condition and be reported as
+ * refused), quick reconnection.
+ */
 function _clientOptions(host: string, timeoutMs: number): IOptions {
   return {
     hosts: host,
     defaultCallOptions: (context) => context.isStream ? {} : { deadline: Date.now() + timeoutMs },
-    faultHandling: { host: () => _noopPolicy, watchBackoff: _watchBackoff(0, 0) },
+    faultHandling: {
+      host: () => _noopPolicy,
+      global: _noopPolicy as unknown as _GlobalPolicy,
+      watchBackoff: _watchBackoff(0, 0),
+    },
     grpcOptions: {
       "grpc.initial_reconnect_backoff_ms": 100,
       "grpc.max_reconnect_backoff_ms": 1_000,
@@ -167,7 +210,8 @@ function _clientOptions(host: string, timeoutMs: number): IOptions {
 
 /**
  * A cockatiel policy that just runs the call. It replaces etcd3's default per-host circuit
- * breaker, which refuses every call for 5 s after 3 failures: too slow after an etcd restart.
+ * breaker, which refuses every call for 5 s after 3 failures (too slow after an etcd restart),
+ * and its default global policy, which runs a failed call up to 3 times.
  */
 const _noopPolicy = {
   execute: <T>(call: (context: { signal: AbortSignal }) => PromiseLike<T> | T) =>

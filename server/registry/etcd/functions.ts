@@ -1,12 +1,16 @@
 /**
- * Function definitions in etcd: the JSON of each definition under `/function/<name>`.
+ * Function definitions in etcd: the JSON of each definition under `/function/<name>`, and the
+ * write fences under `/write-fence/<uuid>` that settle writes a timeout left unknown.
  *
  * @module
  */
-import type { IKeyValue } from "etcd3";
+import type { IKeyValue, IOperation } from "etcd3";
 import type { FunctionDefinition } from "../../../protocol/function.ts";
 import type { FunctionEvent, FunctionRegistry } from "../function_registry.ts";
-import type { EtcdConnection } from "./connection.ts";
+import { OutcomeUnknownError, UnavailableError } from "../../errors.ts";
+import { backoffDelay } from "../../timing/backoff.ts";
+import { sleep } from "../../timing/sleep.ts";
+import { type EtcdConnection, mayHaveReachedEtcd } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
 import type { PrefixWatches } from "./prefix_watch.ts";
 
@@ -14,8 +18,24 @@ import type { PrefixWatches } from "./prefix_watch.ts";
 export const FUNCTION_PREFIX = "/function/";
 
 /**
- * {@linkcode FunctionRegistry} on etcd: creates and updates are transactions on the key's
- * existence, so two nodes creating the same name cannot both succeed.
+ * Key prefix of write fences: each write of a definition requires its own fence key to be
+ * absent, so putting the fence after a timeout stops the write from applying later.
+ */
+export const WRITE_FENCE_PREFIX = "/write-fence/";
+
+/** Seconds a fence is kept: far longer than a write stays on its way once etcd answers. */
+const FENCE_TTL_S = 600;
+
+/** Milliseconds between attempts to settle a write, first and at most. */
+const SETTLE_BACKOFF_MS = { firstMs: 100, maxMs: 1_000 };
+
+/**
+ * {@linkcode FunctionRegistry} on etcd: creates, updates and deletes are transactions on the
+ * key's existence, so two nodes creating the same name cannot both succeed. Each also requires
+ * a fence key of its own to be absent: when its call times out (or its connection breaks), the
+ * registry puts the fence and reads the function in one transaction, which tells whether the
+ * write was applied and stops it from applying later; when etcd does not answer that either,
+ * the write fails with `OutcomeUnknownError`, never with a failure that may be untrue.
  *
  * @example
  * ```ts
@@ -44,20 +64,24 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
 
   /** Stores `definition` unless a function of that name exists (one transaction). */
   create(definition: FunctionDefinition): Promise<boolean> {
-    return this.#putIf(definition, "==");
+    return this.#put(definition, "==", (current) => current !== undefined);
   }
 
   /** Replaces the stored definition of `definition.Name`, if any (one transaction). */
   update(definition: FunctionDefinition): Promise<boolean> {
-    return this.#putIf(definition, ">");
+    return this.#put(definition, ">", (current) => current === undefined);
   }
 
-  /** Removes the definition named `name`, if any. */
-  async delete(name: string): Promise<boolean> {
-    const key = _functionKey(name);
-    const { client } = this.#connection;
-    const result = await this.#connection.call(() => client.delete().key(key).exec());
-    return Number(result.deleted) > 0;
+  /** Removes the definition named `name`, if any (one transaction). */
+  delete(name: string): Promise<boolean> {
+    return this.#write({
+      name,
+      verb: "deleted",
+      condition: ">",
+      op: (key) => this.#connection.client.delete().key(key),
+      applied: (current) => current === undefined,
+      refused: () => false,
+    });
   }
 
   /** Every stored definition, ordered by name; values that are not definitions are skipped. */
@@ -77,16 +101,121 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
     return this.#watches.start(FUNCTION_PREFIX, "Function", _functionEvent, onEvent);
   }
 
-  /** Puts `definition` if its key's create revision compares to 0 as `compare` says. */
-  async #putIf(definition: FunctionDefinition, compare: "==" | ">"): Promise<boolean> {
-    const key = _functionKey(definition.Name);
-    const { client } = this.#connection;
-    const put = client.put(key).value(JSON.stringify(definition));
-    const result = await this.#connection.call(() =>
-      client.if(key, "Create", compare, 0).then(put).commit()
-    );
-    return result.succeeded;
+  /**
+   * Puts `definition` if its key's create revision compares to 0 as `condition` says (`==`:
+   * create, `>`: update); `refused` tells from the stored definition whether the condition
+   * failed.
+   */
+  #put(
+    definition: FunctionDefinition,
+    condition: "==" | ">",
+    refused: _Change["refused"],
+  ): Promise<boolean> {
+    return this.#write({
+      name: definition.Name,
+      verb: condition === "==" ? "created" : "updated",
+      condition,
+      op: (key) => this.#connection.client.put(key).value(JSON.stringify(definition)),
+      applied: (current) => current?.Version === definition.Version,
+      refused,
+    });
   }
+
+  /**
+   * Runs `change` as one transaction, guarded by a fence key of its own that does not exist
+   * yet. When the call fails in a way that may have reached etcd, the outcome is settled by
+   * {@linkcode EtcdFunctionRegistry.#settle}.
+   */
+  async #write(change: _Change): Promise<boolean> {
+    const key = _functionKey(change.name);
+    const fence = WRITE_FENCE_PREFIX + crypto.randomUUID();
+    const { client } = this.#connection;
+    const transaction = client.if(fence, "Create", "==", 0)
+      .and(key, "Create", change.condition, 0)
+      .then(change.op(key));
+    try {
+      return (await this.#connection.call(() => transaction.commit())).succeeded;
+    } catch (error) {
+      if (!mayHaveReachedEtcd(error)) throw error;
+      return await this.#settle(change, key, fence, error as Error);
+    }
+  }
+
+  /**
+   * Tells whether a write whose call failed was applied: puts its fence (so that the write,
+   * if it is still on its way, can no longer apply) and reads the function in the same
+   * transaction, trying again until etcd answers or another timeout has passed. Resolves as
+   * the write would have; throws `UnavailableError` when it was not applied and
+   * `OutcomeUnknownError` when etcd did not answer. A delete settles as applied when the
+   * function is gone, whoever removed it.
+   */
+  async #settle(change: _Change, key: string, fence: string, error: Error): Promise<boolean> {
+    const deadline = Date.now() + this.#connection.timeoutMs;
+    for (let retry = 0; Date.now() < deadline; retry++) {
+      const read = await this.#fenceAndRead(key, fence, change.verb).then(
+        (current) => ({ current }),
+        () => undefined,
+      );
+      if (!read) {
+        await sleep(
+          Math.max(0, Math.min(backoffDelay(retry, SETTLE_BACKOFF_MS), deadline - Date.now())),
+        );
+        continue;
+      }
+      if (change.applied(read.current)) return true;
+      if (change.refused(read.current)) return false;
+      throw new UnavailableError(
+        `Function "${change.name}" was not ${change.verb}: ${error.message} (nothing was ` +
+          "changed, so it is safe to retry)",
+        { cause: error },
+      );
+    }
+    throw new OutcomeUnknownError(
+      `Registry "etcd" at "${this.#connection.address}" did not answer in time, so function ` +
+        `"${change.name}" may or may not have been ${change.verb}: check with GET ` +
+        "/function?details=true (its Version) before you retry",
+      { cause: error },
+    );
+  }
+
+  /**
+   * Puts `fence` (under a lease of {@linkcode FENCE_TTL_S}) unless it exists, and reads the
+   * definition under `key` in the same transaction.
+   */
+  async #fenceAndRead(
+    key: string,
+    fence: string,
+    verb: string,
+  ): Promise<FunctionDefinition | undefined> {
+    const { client } = this.#connection;
+    const lease = await this.#connection.call(() =>
+      client.leaseClient.leaseGrant({ TTL: FENCE_TTL_S })
+    );
+    const result = await this.#connection.call(() =>
+      client.if(fence, "Create", "==", 0)
+        .then(client.put(fence).value(verb).lease(lease.ID), client.get(key))
+        .else(client.get(key))
+        .commit()
+    );
+    const kvs = result.responses[result.succeeded ? 1 : 0]?.response_range?.kvs ?? [];
+    return kvs.length > 0 ? _parseDefinition(kvs[0].value.toString()) : undefined;
+  }
+}
+
+/** One write of a function definition, and how to tell from the stored one how it went. */
+interface _Change {
+  /** The function's name. */
+  name: string;
+  /** Past participle for messages: `created`, `updated`, `deleted`. */
+  verb: string;
+  /** How the key's create revision must compare to 0 for the write (`==`: absent). */
+  condition: "==" | ">";
+  /** The operation on the key. */
+  op: (key: string) => IOperation;
+  /** Whether the stored definition (`undefined`: none) shows the write applied. */
+  applied: (current: FunctionDefinition | undefined) => boolean;
+  /** Whether the stored definition shows the write refused by its condition. */
+  refused: (current: FunctionDefinition | undefined) => boolean;
 }
 
 function _functionEvent(type: "put" | "delete", kv: IKeyValue): FunctionEvent | undefined {
