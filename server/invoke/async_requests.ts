@@ -7,7 +7,7 @@
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
-import { BadRequestError, NotFoundError, UnavailableError } from "../errors.ts";
+import { NotFoundError, UnavailableError } from "../errors.ts";
 import type { AsyncEntry } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import { functionOfRequest } from "./invocation.ts";
