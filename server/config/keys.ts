@@ -29,6 +29,7 @@ import {
   policyName,
   positiveNumber,
   text,
+  verbatimText,
 } from "./values.ts";
 
 const MIB = 1024 * 1024;
@@ -71,6 +72,49 @@ export const KEY_TABLE = [{
       "",
       "etcd endpoint, e.g. `127.0.0.1:2379`; empty = embedded single-node registry under `data.dir`",
     ),
+    /** `etcd.username`: etcd user the node authenticates as; empty = none. */
+    username: key(
+      "etcd.username",
+      text("a user name (or empty)"),
+      "",
+      "etcd user the node authenticates as (with `etcd.password`), for an etcd with " +
+        "authentication enabled; empty = none",
+    ),
+    /** `etcd.password`: password of `etcd.username`, as written (not trimmed). */
+    password: key(
+      "etcd.password",
+      verbatimText("a password (or empty)"),
+      "",
+      "Password of `etcd.username`, taken as written; better set in the environment " +
+        "(`SERVERLEDGE_ETCD_PASSWORD`) than in a config file",
+    ),
+    /** Client TLS: PEM files; any of them set = TLS. */
+    tls: {
+      /** `etcd.tls.ca`: PEM file of the CA that signed etcd's certificate. */
+      ca: key(
+        "etcd.tls.ca",
+        text("a file path (or empty)"),
+        "",
+        "PEM file of the CA that signed etcd's server certificate; empty = the default CAs; " +
+          "any `etcd.tls.*` key set = TLS, also with a `host:port` or `http://` address",
+      ),
+      /** `etcd.tls.cert`: PEM file of the node's client certificate. */
+      cert: key(
+        "etcd.tls.cert",
+        text("a file path (or empty)"),
+        "",
+        "PEM file of the node's client certificate, for an etcd that requires one " +
+          "(`--client-cert-auth`); needs `etcd.tls.key`",
+      ),
+      /** `etcd.tls.key`: PEM file of the private key of `etcd.tls.cert`. */
+      key: key(
+        "etcd.tls.key",
+        text("a file path (or empty)"),
+        "",
+        "PEM file of the unencrypted private key of `etcd.tls.cert`; make it readable by the " +
+          "node's user only",
+      ),
+    },
   },
   /** `data.dir` resolved to an absolute path. */
   dataDir: key(

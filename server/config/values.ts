@@ -100,15 +100,31 @@ export function bool(): ValueKind<boolean> {
  * @param pattern what the trimmed string must match
  */
 export function text(expected = "a string", pattern?: RegExp): ValueKind<string> {
+  const verbatim = verbatimText(expected);
   return {
     type: "string",
     expected,
     read(raw) {
-      let s: string;
-      if (typeof raw === "string") s = raw.trim();
-      else if (typeof raw === "number" && Number.isFinite(raw)) s = String(raw);
-      else return undefined;
-      return pattern === undefined || pattern.test(s) ? s : undefined;
+      const s = verbatim.read(raw)?.trim();
+      return s !== undefined && (pattern === undefined || pattern.test(s)) ? s : undefined;
+    },
+  };
+}
+
+/**
+ * A string taken exactly as written, not trimmed (a password may start or end with a space),
+ * or a number read as its decimal text.
+ *
+ * @param expected what a valid value looks like, for messages and the README
+ */
+export function verbatimText(expected = "a string"): ValueKind<string> {
+  return {
+    type: "string",
+    expected,
+    read(raw) {
+      if (typeof raw === "string") return raw;
+      if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
+      return undefined;
     },
   };
 }

@@ -67,3 +67,20 @@ Deno.test("numeric and boolean strings are accepted", () => {
   assert.equal(c.metricsEnabled, false);
   assert.equal(yaml("registry.area: 42").registry.area, "42");
 });
+
+Deno.test("the etcd credentials are read from the file or the environment", () => {
+  const c = yaml(
+    'etcd:\n  username: node\n  password: " s3cret "\n  tls:\n    ca: /etc/ca.pem\n' +
+      "etcd.tls.cert: cert.pem\netcd.tls.key: key.pem\n",
+  );
+  assert.deepEqual(c.etcd, {
+    address: "",
+    username: "node",
+    password: " s3cret ", // taken as written: a password may start or end with a space
+    tls: { ca: "/etc/ca.pem", cert: "cert.pem", key: "key.pem" },
+  });
+  const fromEnv = yaml("etcd.password: in-file\n", { SERVERLEDGE_ETCD_PASSWORD: "from env " });
+  assert.equal(fromEnv.etcd.password, "from env ");
+  assert.equal(yaml("etcd.password: 1234").etcd.password, "1234");
+  assertConfigError(() => yaml("etcd.password: [1]"), "etcd.password", "a password (or empty)");
+});
