@@ -11,7 +11,7 @@
  */
 import { Etcd3 } from "etcd3";
 import { stringify } from "yaml";
-import { FUNCTION_PREFIX } from "../server/registry/etcd/functions.ts";
+import { FUNCTION_PREFIX } from "../server/registry/etcd/key_prefixes.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction, storedExample } from "../server/testing/functions.ts";
 import {

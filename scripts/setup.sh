@@ -2,8 +2,8 @@
 # One-time set-up of a Debian machine for Serverledge on Deno, idempotent and quick when done:
 # Deno (from npm), Docker (Debian's docker.io, dockerd started), iptables (the node keeps function
 # containers away from the host with it), etcd (Debian's etcd-server, for multi-node deployments and
-# the tests), Chromium (the dashboard's browser tests), and the runtime images built from Debian
-# packages.
+# the tests), openssl (the etcd TLS tests' certificates), Chromium (the dashboard's browser tests),
+# and the runtime images built from Debian packages.
 # Run as root (or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v iptables >/dev/null 2>&1 || need+=(iptables) # the firewall between functions and the host
+command -v openssl >/dev/null 2>&1 || need+=(openssl) # certificates of the etcd TLS tests
 [ -x /usr/bin/chromium ] || need+=(chromium) # the dashboard's end-to-end tests
 command -v npm >/dev/null 2>&1 || command -v deno >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then

@@ -130,6 +130,7 @@ async function assembleNode(
 
   const registry = await openRegistry({
     etcdAddress: config.etcd.address,
+    etcdSecurity: config.etcd,
     dataDir: config.dataDir,
   });
   const store = await FunctionStore.open(registry, {

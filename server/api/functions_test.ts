@@ -2,7 +2,7 @@
 // holding definitions written by hand that /create would refuse.
 import assert from "node:assert/strict";
 import { Etcd3 } from "etcd3";
-import { FUNCTION_PREFIX } from "../registry/etcd/functions.ts";
+import { FUNCTION_PREFIX } from "../registry/etcd/key_prefixes.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction, storedExample } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";

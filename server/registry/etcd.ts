@@ -7,9 +7,11 @@
  *
  * @module
  */
+import { checkAccess } from "./etcd/access_check.ts";
 import { EtcdAsyncReportStore } from "./etcd/async_reports.ts";
+import { type EtcdSecurity, readClientSecurity } from "./etcd/client_security.ts";
 import { EtcdConnection } from "./etcd/connection.ts";
-import { EtcdFunctionRegistry, FUNCTION_PREFIX } from "./etcd/functions.ts";
+import { EtcdFunctionRegistry } from "./etcd/functions.ts";
 import { EtcdMembershipRegistry } from "./etcd/membership.ts";
 import { PrefixWatches } from "./etcd/prefix_watch.ts";
 import type { Registry } from "./registry.ts";
@@ -26,6 +28,13 @@ export interface EtcdRegistryOptions {
    * @default {3000}
    */
   timeoutMs?: number;
+  /**
+   * The user the node authenticates as and its client TLS files (`etcd.username`,
+   * `etcd.password`, `etcd.tls.*`).
+   *
+   * @default {{}} (no user; TLS only for an `https://` address, with the default CAs)
+   */
+  security?: EtcdSecurity;
 }
 
 /**
@@ -73,16 +82,28 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
 
   /**
    * Connects to the etcd at `address` (`host:port`, as Serverledge's `etcd.address` gives it,
-   * or an `http://` / `https://` URL) and checks that it answers.
+   * or an `http://` / `https://` URL), with TLS when `options.security` names TLS files, and
+   * checks that it answers and lets this node read and write the registry's keys. Warns when a
+   * password would travel without TLS to an etcd on another machine.
    *
    * @throws {TypeError} when `address` is malformed
-   * @throws {UnavailableError} when etcd does not answer within `timeoutMs`
+   * @throws {ConfigError} when `options.security` is incomplete or names a file that cannot be
+   * read or does not hold what it should
+   * @throws {UnavailableError} when etcd does not answer within `timeoutMs`, or refuses the
+   * node: the message says why (user or password, permissions, certificates)
    */
   static async open(address: string, options: EtcdRegistryOptions = {}): Promise<EtcdRegistry> {
-    const connection = new EtcdConnection(address, options.timeoutMs ?? 3_000);
+    const security = await readClientSecurity(options.security ?? {});
+    const connection = new EtcdConnection(address, options.timeoutMs ?? 3_000, security);
+    if (security.auth && !connection.tls && !connection.loopback) {
+      console.warn(
+        `Registry "etcd" at "${address}": the password of etcd.username is sent in clear ` +
+          "text; set etcd.tls.ca (or an https:// address) to encrypt the connection",
+      );
+    }
     const registry = new EtcdRegistry(connection);
     try {
-      await connection.call(() => connection.client.get(FUNCTION_PREFIX).exec());
+      await checkAccess(connection);
     } catch (error) {
       await registry.close();
       throw error;

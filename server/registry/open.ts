@@ -5,6 +5,7 @@
  */
 import { EmbeddedRegistry } from "./embedded.ts";
 import { EtcdRegistry } from "./etcd.ts";
+import type { EtcdSecurity } from "./etcd/client_security.ts";
 import type { Registry } from "./registry.ts";
 
 /** Options of {@linkcode openRegistry}. */
@@ -16,6 +17,8 @@ export interface OpenRegistryOptions {
   etcdAddress?: string;
   /** Serverledge's `data.dir`: the embedded registry keeps its file `registry.kv` there. */
   dataDir: string;
+  /** The etcd user and client TLS files (`etcd.username`, `etcd.password`, `etcd.tls.*`). */
+  etcdSecurity?: EtcdSecurity;
   /**
    * Milliseconds one etcd call may take before it fails with `UnavailableError`.
    *
@@ -27,8 +30,9 @@ export interface OpenRegistryOptions {
 /**
  * Opens the etcd registry when `etcdAddress` is set, else the embedded one under `dataDir`.
  *
- * @throws {UnavailableError} when the backend cannot be reached or opened
+ * @throws {UnavailableError} when the backend cannot be reached or opened, or etcd refuses
  * @throws {TypeError} when `etcdAddress` is malformed
+ * @throws {ConfigError} when `etcdSecurity` is incomplete or names an unusable file
  *
  * @example
  * ```ts
@@ -41,6 +45,9 @@ export interface OpenRegistryOptions {
  */
 export async function openRegistry(options: OpenRegistryOptions): Promise<Registry> {
   const address = options.etcdAddress?.trim();
-  if (address) return await EtcdRegistry.open(address, { timeoutMs: options.etcdTimeoutMs });
+  if (address) {
+    const { etcdTimeoutMs: timeoutMs, etcdSecurity: security } = options;
+    return await EtcdRegistry.open(address, { timeoutMs, security });
+  }
   return await EmbeddedRegistry.open(options.dataDir);
 }

@@ -9,9 +9,7 @@ import type { AsyncEntry } from "../../../protocol/registry.ts";
 import { checkTtl } from "../ttl.ts";
 import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
-
-/** Key prefix of async entries. */
-export const ASYNC_PREFIX = "/async/";
+import { ASYNC_PREFIX } from "./key_prefixes.ts";
 
 /**
  * {@linkcode AsyncReportStore} on etcd: each put grants a lease of the entry's TTL, so etcd

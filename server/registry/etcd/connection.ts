@@ -1,6 +1,7 @@
 /**
- * The connection to etcd shared by the parts of the etcd registry: the client and its options,
- * the address parsing, and the mapping of every call to a deadline and to this project's errors.
+ * The connection to etcd shared by the parts of the etcd registry: the client and its options
+ * (credentials and TLS included), the address parsing, and the mapping of every call to a
+ * deadline and to this project's errors.
  *
  * @module
  */
@@ -17,6 +18,9 @@ import {
 import { HttpError, PayloadTooLargeError, UnavailableError } from "../../errors.ts";
 import { backoffDelay } from "../../timing/backoff.ts";
 import { TimeoutError, withTimeout } from "../../timing/timeout.ts";
+import type { EtcdClientSecurity } from "./client_security.ts";
+import { etcdErrorMessage, explainEtcdFailure } from "./failure.ts";
+import { dropIpServerNames } from "./tls_server_name.ts";
 
 /** Milliseconds a watch waits before reconnecting, first and at most. */
 const WATCH_BACKOFF_MS = { firstMs: 100, maxMs: 2_000 };
@@ -50,22 +54,51 @@ export class EtcdConnection {
   readonly timeoutMs: number;
   /** The npm `etcd3` client. */
   readonly client: Etcd3;
+  #options: IOptions;
+  #security: EtcdClientSecurity;
   #revision = 0n;
 
   /**
    * Creates a client of the etcd at `address` (`host:port`, as Serverledge's `etcd.address`
-   * gives it, or an `http://` / `https://` URL); it connects on the first call.
+   * gives it, or an `http://` / `https://` URL); it connects on the first call. With
+   * `security.credentials` it connects with TLS whatever the address's scheme; with
+   * `security.auth` it authenticates as that user.
    *
    * @throws {TypeError} when `address` is malformed
    * @throws {RangeError} when `timeoutMs` is not positive
    */
-  constructor(address: string, timeoutMs: number) {
+  constructor(address: string, timeoutMs: number, security: EtcdClientSecurity = { files: {} }) {
     if (!(timeoutMs > 0)) {
       throw new RangeError(`Etcd timeout "${timeoutMs}" is invalid: it must be positive`);
     }
-    this.client = new Etcd3(_clientOptions(etcdHost(address), timeoutMs));
+    const host = etcdHost(address);
+    this.#options = _clientOptions(host, timeoutMs, security);
+    this.#security = security;
+    if (this.tls) dropIpServerNames();
+    this.client = new Etcd3(this.#options);
     this.address = address;
     this.timeoutMs = timeoutMs;
+  }
+
+  /** Whether the connection uses TLS (TLS files given, or an `https://` address). */
+  get tls(): boolean {
+    return this.#security.credentials !== undefined ||
+      String(this.#options.hosts).startsWith("https://");
+  }
+
+  /** Whether etcd's host is a loopback address (`localhost`, `127.x.x.x`, `::1`). */
+  get loopback(): boolean {
+    const hostname = new URL(`http://${String(this.#options.hosts).replace(/^https:\/\//, "")}`)
+      .hostname;
+    return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
+  }
+
+  /**
+   * A new client with the same options but no user: for a first call that shows why a
+   * connection fails (npm `etcd3` loses the reason when authentication is what fails).
+   */
+  createAnonymousClient(): Etcd3 {
+    return new Etcd3({ ...this.#options, auth: undefined });
   }
 
   /** The latest revision seen by a call (0 before the first). */
@@ -95,6 +128,17 @@ export class EtcdConnection {
 
   #error(error: unknown): Error {
     if (error instanceof HttpError) return error;
+    const explained = explainEtcdFailure(error, {
+      host: etcdHost(this.address),
+      tls: this.tls,
+      username: this.#security.auth?.username,
+      ...this.#security.files,
+    });
+    if (explained !== undefined) {
+      return new UnavailableError(`Registry "etcd" at "${this.address}" ${explained}`, {
+        cause: error,
+      });
+    }
     const detail = etcdErrorMessage(error);
     if (/request is too large|larger than max/i.test(detail)) {
       return new PayloadTooLargeError(`Registry "etcd" at "${this.address}" refused: ${detail}`, {
@@ -167,30 +211,15 @@ export function mayHaveReachedEtcd(error: unknown): boolean {
 }
 
 /**
- * The message of an error from npm `etcd3` (or of any error), without the empty
- * "Resolution note:" that gRPC appends.
- *
- * @example
- * ```ts
- * import { etcdErrorMessage } from "./connection.ts";
- *
- * const error = new Error("14 UNAVAILABLE: No connection established. Resolution note: ");
- * etcdErrorMessage(error); // "14 UNAVAILABLE: No connection established."
- * ```
+ * Client options: the credentials, a deadline on every call, no circuit breaker, no retry of a
+ * failed call (a write retried after its answer was lost would fail its own condition and be
+ * reported as refused), quick reconnection.
  */
-export function etcdErrorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s*Resolution note:\s*$/, "");
-}
-
-/**
- * Client options: a deadline on every call, no circuit breaker, no retry of a failed call (a
- * write retried after its answer was lost would fail its own condition and be reported as
- * refused), quick reconnection.
- */
-function _clientOptions(host: string, timeoutMs: number): IOptions {
+function _clientOptions(host: string, timeoutMs: number, security: EtcdClientSecurity): IOptions {
   return {
     hosts: host,
+    auth: security.auth && { ...security.auth },
+    credentials: security.credentials && { ...security.credentials },
     defaultCallOptions: (context) => context.isStream ? {} : { deadline: Date.now() + timeoutMs },
     faultHandling: {
       host: () => _noopPolicy,

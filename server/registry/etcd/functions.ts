@@ -13,9 +13,7 @@ import { sleep } from "../../timing/sleep.ts";
 import { type EtcdConnection, mayHaveReachedEtcd } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
 import type { PrefixWatches } from "./prefix_watch.ts";
-
-/** Key prefix of function definitions. */
-export const FUNCTION_PREFIX = "/function/";
+import { FUNCTION_PREFIX } from "./key_prefixes.ts";
 
 /**
  * Key prefix of write fences: each write of a definition requires its own fence key to be

@@ -15,9 +15,7 @@ import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
 import { NodeRegistration } from "./node_registration.ts";
 import type { PrefixWatches } from "./prefix_watch.ts";
-
-/** Key prefix of node records: `/registry/<area>/<edge|cloud>/<id>`. */
-export const NODE_PREFIX = "/registry/";
+import { NODE_PREFIX } from "./key_prefixes.ts";
 
 /**
  * {@linkcode MembershipRegistry} on etcd. Registered nodes stay registered across etcd

@@ -8,7 +8,8 @@ import { EtcdLeaseInvalidError, type Lease } from "etcd3";
 import { backoffDelay } from "../../timing/backoff.ts";
 import { sleep, untilAborted } from "../../timing/sleep.ts";
 import { withTimeout } from "../../timing/timeout.ts";
-import { type EtcdConnection, etcdErrorMessage } from "./connection.ts";
+import type { EtcdConnection } from "./connection.ts";
+import { etcdErrorMessage } from "./failure.ts";
 
 /** Milliseconds between two attempts to register a node again after losing its lease. */
 const REGISTER_BACKOFF_MS = { firstMs: 100, maxMs: 2_000 };

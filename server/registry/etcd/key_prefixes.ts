@@ -1,0 +1,17 @@
+/**
+ * The key prefixes of the etcd registry, one per part.
+ *
+ * @module
+ */
+
+/** Key prefix of function definitions: `/function/<name>`. */
+export const FUNCTION_PREFIX = "/function/";
+
+/** Key prefix of async entries: `/async/<reqId>`. */
+export const ASYNC_PREFIX = "/async/";
+
+/** Key prefix of node records: `/registry/<area>/<edge|cloud>/<id>`. */
+export const NODE_PREFIX = "/registry/";
+
+/** Every key prefix the registry reads and writes: functions, async entries, node records. */
+export const REGISTRY_PREFIXES: readonly string[] = [FUNCTION_PREFIX, ASYNC_PREFIX, NODE_PREFIX];
