@@ -5,8 +5,14 @@ import { EtcdPermissionDeniedError } from "etcd3";
 import { UnavailableError } from "../errors.ts";
 import { type EtcdServer, startEtcd } from "../testing/etcd.ts";
 import * as contract from "../testing/registry_contract.ts";
-import { node } from "../testing/registry_contract.ts";
+import {
+  collectFunctionEvents,
+  definition,
+  eventually,
+  node,
+} from "../testing/registry_contract.ts";
 import { listsNode } from "../testing/registry_fixtures.ts";
+import { startTcpProxy } from "../testing/tcp_proxy.ts";
 import { sleep } from "../timing/sleep.ts";
 import { EtcdRegistry } from "./etcd.ts";
 import { readClientSecurity } from "./etcd/client_security.ts";
@@ -87,4 +93,72 @@ Deno.test("EtcdRegistry.open() names the prefixes a user lacks", async () => {
   );
   const keys = await etcd.asRoot((root) => root.getAll().keys());
   assert.deepEqual(keys, [], "the check wrote nothing");
+});
+
+Deno.test("EtcdRegistry with authentication survives an etcd restart", async () => {
+  await using etcd = await startEtcd({ tls: true, auth: true });
+  await using nodes = await twoNodes(etcd, 2_000);
+  const functions = collectFunctionEvents(nodes.one.functions);
+  const members = contract.collectNodeEvents(nodes.one.nodes);
+  await nodes.one.nodes.register(node("survivor"), 2);
+  await nodes.two.functions.create(definition("before"));
+  await eventually(() => functions.events.length === 1 && members.events.length === 1);
+
+  // etcd forgets every auth token it gave. Killed, as in a crash: a graceful stop (GOAWAY on
+  // each TLS connection) sometimes crashes Deno 2.9 itself (denoland/deno#36788).
+  await etcd.kill();
+  await sleep(1_000);
+  await etcd.start();
+  const after = definition("after");
+  await eventually(() => nodes.two.functions.create(after).then(() => true, () => false));
+  await eventually(() => functions.events.length === 2);
+  assert.deepEqual(functions.events[1], { type: "put", definition: after });
+  await nodes.two.nodes.register(node("newcomer"), 10);
+  await eventually(() => members.events.length === 2);
+  assert.deepEqual(members.events[1], { type: "put", node: node("newcomer") });
+  await sleep(5_000); // more than twice the lease
+  assert.ok(await listsNode(nodes.two.nodes, "survivor"));
+  functions.stop();
+  members.stop();
+});
+
+Deno.test("EtcdRegistry keeps working after its auth tokens expired unused", async () => {
+  await using etcd = await startEtcd({ tls: true, auth: true, authTokenTtlSeconds: 1 });
+  await using nodes = await twoNodes(etcd);
+  const early = collectFunctionEvents(nodes.one.functions);
+  await nodes.two.functions.create(definition("one"));
+  await eventually(() => early.events.length === 1);
+
+  await sleep(3_000); // the tokens of both registries expire
+  assert.deepEqual((await nodes.one.functions.list()).map((d) => d.Name), ["one"]);
+  const late = collectFunctionEvents(nodes.two.functions); // a watch opened with a stale token
+  const two = definition("two");
+  await nodes.one.functions.create(two);
+  await eventually(() => early.events.length === 2 && late.events.length === 1);
+  assert.deepEqual(late.events, [{ type: "put", definition: two }]);
+  early.stop();
+  late.stop();
+});
+
+Deno.test("EtcdRegistry watches again when its connection comes back with an expired token", async () => {
+  await using etcd = await startEtcd({ tls: true, auth: true, authTokenTtlSeconds: 1 });
+  await using proxy = startTcpProxy(etcd.address);
+  const options = { security: etcd.security, timeoutMs: 3_000 };
+  await using watcher = await EtcdRegistry.open(proxy.address, options);
+  await using writer = await EtcdRegistry.open(etcd.address, options);
+  const watch = collectFunctionEvents(watcher.functions);
+  const nodes = contract.collectNodeEvents(watcher.nodes);
+  await writer.functions.create(definition("one"));
+  await eventually(() => watch.events.length === 1);
+
+  await sleep(3_000); // the watcher's token expires while its watch streams stay open
+  proxy.cut(); // they reconnect, with the expired token
+  const two = definition("two");
+  await writer.functions.create(two);
+  await writer.nodes.register(node("n"), 10);
+  await eventually(() => watch.events.length === 2 && nodes.events.length === 1);
+  assert.deepEqual(watch.events[1], { type: "put", definition: two });
+  assert.deepEqual(nodes.events, [{ type: "put", node: node("n") }]);
+  watch.stop();
+  nodes.stop();
 });

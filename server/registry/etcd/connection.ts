@@ -20,6 +20,7 @@ import { backoffDelay } from "../../timing/backoff.ts";
 import { TimeoutError, withTimeout } from "../../timing/timeout.ts";
 import type { EtcdClientSecurity } from "./client_security.ts";
 import { etcdErrorMessage, explainEtcdFailure } from "./failure.ts";
+import { FUNCTION_PREFIX } from "./key_prefixes.ts";
 import { dropIpServerNames } from "./tls_server_name.ts";
 
 /** Milliseconds a watch waits before reconnecting, first and at most. */
@@ -99,6 +100,17 @@ export class EtcdConnection {
    */
   createAnonymousClient(): Etcd3 {
     return new Etcd3({ ...this.#options, auth: undefined });
+  }
+
+  /**
+   * Makes npm `etcd3` authenticate again if etcd no longer accepts its token: one call, which
+   * etcd3 retries with a new token when etcd says the token is invalid (a read of
+   * `/function/`, which the node's user may read). Without a user it is a plain call.
+   *
+   * @throws {UnavailableError} when etcd does not answer or refuses the user
+   */
+  async renewAuthToken(): Promise<void> {
+    await this.call(() => this.client.get(FUNCTION_PREFIX).exec());
   }
 
   /** The latest revision seen by a call (0 before the first). */

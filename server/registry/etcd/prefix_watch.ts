@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Etcd3, IKeyValue, Watcher } from "etcd3";
+import { EtcdInvalidAuthTokenError, type IKeyValue, type Namespace, type Watcher } from "etcd3";
+import { withTimeout } from "../../timing/timeout.ts";
 import { notify } from "../listeners.ts";
 import type { EtcdConnection } from "./connection.ts";
 
@@ -17,6 +18,8 @@ const RENEW_MS = 1_000;
  * The watches of one connection, started after the last revision it has seen (so a list
  * followed by a watch misses nothing), and stopped together when the registry closes.
  * Each survives etcd restarts: etcd3 reconnects it and replays the changes made meanwhile.
+ * Each has a watch stream of its own (on the connection's HTTP/2 session), which it replaces
+ * when etcd no longer accepts the auth token the stream was opened with.
  *
  * @example
  * ```ts
@@ -56,8 +59,8 @@ export class PrefixWatches {
     toEvent: ToEvent<E>,
     onEvent: (event: E) => void,
   ): () => void {
-    const { client, revision } = this.#connection;
-    const watch = new _PrefixWatch(client, prefix, what, revision, toEvent, onEvent);
+    const connection = this.#connection;
+    const watch = new _PrefixWatch(connection, prefix, what, connection.revision, toEvent, onEvent);
     this.#watches.add(watch);
     return () => {
       this.#watches.delete(watch);
@@ -78,24 +81,28 @@ export class PrefixWatches {
  * resuming after the last revision it delivered), renewed if etcd cancels it.
  */
 class _PrefixWatch<E> {
-  #client: Etcd3;
+  #connection: EtcdConnection;
+  /** Where the watch runs: a namespace of the whole key space, with a watch stream of its own. */
+  #space: Namespace;
   #prefix: string;
   #what: string;
   #toEvent: ToEvent<E>;
   #onEvent: (event: E) => void;
-  #watcher: Watcher;
+  /** The etcd watch; `undefined` once etcd cancelled it, until it is renewed. */
+  #watcher: Watcher | undefined;
   #stopped = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    client: Etcd3,
+    connection: EtcdConnection,
     prefix: string,
     what: string,
     revision: bigint,
     toEvent: ToEvent<E>,
     onEvent: (event: E) => void,
   ) {
-    this.#client = client;
+    this.#connection = connection;
+    this.#space = connection.client.namespace("");
     this.#prefix = prefix;
     this.#what = what;
     this.#toEvent = toEvent;
@@ -103,29 +110,56 @@ class _PrefixWatch<E> {
     this.#watcher = this.#watch(revision > 0n ? revision + 1n : undefined);
   }
 
-  /** Stops delivering events and cancels the etcd watch. */
+  /**
+   * Stops delivering events and cancels the etcd watch, waiting at most the connection's
+   * timeout (etcd3's cancel waits for etcd to confirm, which may never come when etcd refused
+   * the watch while it was being created).
+   */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#retry);
-    await this.#watcher.cancel().catch(() => {});
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    if (!watcher) return;
+    const cancelling = watcher.cancel().catch(() => {});
+    await withTimeout(cancelling, this.#connection.timeoutMs).catch(() => {});
   }
 
   #watch(startRevision: bigint | undefined): Watcher {
-    let builder = this.#client.watch().prefix(this.#prefix);
+    let builder = this.#space.watch().prefix(this.#prefix);
     if (startRevision !== undefined) builder = builder.startRevision(String(startRevision));
-    return builder.watcher()
+    const watcher: Watcher = builder.watcher()
       .on("put", (kv) => this.#deliver(this.#toEvent("put", kv)))
       .on("delete", (kv) => this.#deliver(this.#toEvent("delete", kv)))
-      .on("error", (error) => this.#renew(error));
+      .on("error", (error) => this.#renew(watcher, error));
+    return watcher;
   }
 
-  /** etcd cancelled the watch (e.g. its revision was compacted): watch again from now. */
-  #renew(error: Error): void {
+  /**
+   * etcd cancelled the watch, and etcd3 dropped it. Watch again, on a new stream: once etcd
+   * refused a watch as it was created, etcd3 creates no other watch on that stream. When etcd
+   * no longer accepts the stream's auth token (etcd restarted, or the token expired unused
+   * before the stream reconnected), renew the token first and resume after the last revision
+   * delivered; otherwise (e.g. the revision was compacted) watch from now.
+   */
+  #renew(cancelled: Watcher, error: Error): void {
     if (this.#stopped) return;
-    console.warn(`${this.#what} watch cancelled by etcd, watching again: ${error.message}`);
-    this.#retry = setTimeout(() => {
-      if (!this.#stopped) this.#watcher = this.#watch(undefined);
+    this.#watcher = undefined;
+    const staleToken = error instanceof EtcdInvalidAuthTokenError;
+    if (!staleToken) {
+      console.warn(`${this.#what} watch cancelled by etcd, watching again: ${error.message}`);
+    }
+    const from = staleToken ? cancelled.lastRevision() : null;
+    this.#retry = setTimeout(async () => {
+      try {
+        if (staleToken) await this.#connection.renewAuthToken();
+      } catch {
+        return this.#renew(cancelled, error); // etcd unreachable: try again later
+      }
+      if (this.#stopped) return;
+      this.#space = this.#connection.client.namespace("");
+      this.#watcher = this.#watch(from === null ? undefined : BigInt(from));
     }, RENEW_MS);
   }
 
