@@ -2,20 +2,18 @@
 // clear start-up failures.
 import assert from "node:assert/strict";
 import { exampleFunction } from "./server/testing/functions.ts";
-import { freePort, spawnMain, startNodeProcess } from "./server/testing/node_process.ts";
+import {
+  failedStart,
+  freePort,
+  spawnMain,
+  startNodeProcess,
+} from "./server/testing/node_process.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 async function docker(...args: string[]): Promise<string> {
   const out = await new Deno.Command("docker", { args, stderr: "inherit" }).output();
   return new TextDecoder().decode(out.stdout).trim();
-}
-
-async function failedStart(child: Deno.ChildProcess): Promise<string> {
-  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
-  await child.stdout.cancel();
-  assert.equal(status.code, 1);
-  return stderr;
 }
 
 Deno.test(

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { stringify } from "yaml";
 import { NODE_BINARY } from "../../scripts/binaries.ts";
 import { sleep } from "../timing/sleep.ts";
@@ -63,12 +64,11 @@ export interface NodeProcessOptions {
   env?: Record<string, string>;
 }
 
-/** Starts a node process and waits until it answers `/status`. */
-export async function startNodeProcess(options: NodeProcessOptions = {}): Promise<NodeProcess> {
+/** A temporary directory holding the config file of a node process, as options give it. */
+async function _writeConfig(options: NodeProcessOptions) {
   const dir = await Deno.makeTempDir({ prefix: "serverledge-proc-" });
   const id = options.id ?? `proc-${crypto.randomUUID().slice(0, 8)}`;
   const port = freePort();
-  const url = `http://127.0.0.1:${port}`;
   const configPath = `${dir}/serverledge-conf.yaml`;
   const dataDir = `${dir}/data`;
   await Deno.writeTextFile(
@@ -81,6 +81,37 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
       ...options.config,
     }),
   );
+  return { dir, id, port, configPath, dataDir };
+}
+
+/**
+ * Waits until a node process that must fail to start exits; asserts that its exit code is 1 and
+ * resolves what it printed on stderr.
+ */
+export async function failedStart(child: Deno.ChildProcess): Promise<string> {
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  await child.stdout.cancel();
+  assert.equal(status.code, 1, stderr);
+  return stderr;
+}
+
+/**
+ * Runs a node process with the config of `options` that must fail to start (see
+ * {@linkcode failedStart}), and removes its directory; resolves what it printed on stderr.
+ */
+export async function failedNodeStart(options: NodeProcessOptions): Promise<string> {
+  const { dir, configPath } = await _writeConfig(options);
+  try {
+    return await failedStart(spawnMain([configPath], options.env));
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Starts a node process and waits until it answers `/status`. */
+export async function startNodeProcess(options: NodeProcessOptions = {}): Promise<NodeProcess> {
+  const { dir, id, port, configPath, dataDir } = await _writeConfig(options);
+  const url = `http://127.0.0.1:${port}`;
   let output = "";
   let child: Deno.ChildProcess | undefined;
   const collect = async (stream: ReadableStream<Uint8Array>) => {
