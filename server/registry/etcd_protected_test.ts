@@ -75,6 +75,16 @@ Deno.test("the registry user of the protected etcd may use the registry's prefix
   }
 });
 
+Deno.test("EtcdRegistry authenticates by certificate alone as the user of its common name", async () => {
+  await using etcd = await startEtcd({ tls: true, auth: true });
+  const { authority } = etcd.tls!;
+  const asUser = await authority.issue("as-user", { commonName: etcd.users!.registry.username });
+  const tls = { ca: authority.cert, ...asUser };
+  await using registry = await EtcdRegistry.open(etcd.address, { security: { tls } });
+  await registry.functions.create(definition("by-certificate"));
+  assert.deepEqual((await registry.functions.list()).map((d) => d.Name), ["by-certificate"]);
+});
+
 Deno.test("EtcdRegistry.open() names the prefixes a user lacks", async () => {
   await using etcd = await startEtcd({ tls: true, auth: true });
   await etcd.asRoot(async (root) => {
