@@ -13,13 +13,7 @@ import { sleep } from "../../timing/sleep.ts";
 import { type EtcdConnection, mayHaveReachedEtcd } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
 import type { PrefixWatches } from "./prefix_watch.ts";
-import { FUNCTION_PREFIX } from "./key_prefixes.ts";
-
-/**
- * Key prefix of write fences: each write of a definition requires its own fence key to be
- * absent, so putting the fence after a timeout stops the write from applying later.
- */
-export const WRITE_FENCE_PREFIX = "/write-fence/";
+import { FUNCTION_PREFIX, WRITE_FENCE_PREFIX } from "./key_prefixes.ts";
 
 /** Seconds a fence is kept: far longer than a write stays on its way once etcd answers. */
 const FENCE_TTL_S = 600;

@@ -7,11 +7,26 @@
 /** Key prefix of function definitions: `/function/<name>`. */
 export const FUNCTION_PREFIX = "/function/";
 
+/**
+ * Key prefix of write fences, `/write-fence/<uuid>`: each write of a definition requires its own
+ * fence key to be absent, so putting the fence after a timeout stops the write from applying
+ * later.
+ */
+export const WRITE_FENCE_PREFIX = "/write-fence/";
+
 /** Key prefix of async entries: `/async/<reqId>`. */
 export const ASYNC_PREFIX = "/async/";
 
 /** Key prefix of node records: `/registry/<area>/<edge|cloud>/<id>`. */
 export const NODE_PREFIX = "/registry/";
 
-/** Every key prefix the registry reads and writes: functions, async entries, node records. */
-export const REGISTRY_PREFIXES: readonly string[] = [FUNCTION_PREFIX, ASYNC_PREFIX, NODE_PREFIX];
+/**
+ * Every key prefix the registry reads and writes: functions, their write fences, async entries,
+ * node records.
+ */
+export const REGISTRY_PREFIXES: readonly string[] = [
+  FUNCTION_PREFIX,
+  WRITE_FENCE_PREFIX,
+  ASYNC_PREFIX,
+  NODE_PREFIX,
+];
