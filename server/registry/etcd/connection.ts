@@ -89,8 +89,9 @@ export class EtcdConnection {
 
   /** Whether etcd's host is a loopback address (`localhost`, `127.x.x.x`, `::1`). */
   get loopback(): boolean {
-    const hostname = new URL(`http://${String(this.#options.hosts).replace(/^https:\/\//, "")}`)
-      .hostname;
+    const { hostname } = new URL(
+      `https://${String(this.#options.hosts).replace(/^https:\/\//, "")}`,
+    );
     return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
   }
 

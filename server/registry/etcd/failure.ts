@@ -52,7 +52,7 @@ export function etcdErrorMessage(error: unknown): string {
  *
  * const error = new EtcdAuthenticationFailedError("etcdserver: authentication failed");
  * explainEtcdFailure(error, { host: "10.0.0.7:2379", tls: false, username: "node" });
- * // 'refused user "node": the user does not exist or the password is wrong ...'
+ * // 'refused user "node": the user does not exist or its password is wrong ...'
  * ```
  */
 export function explainEtcdFailure(error: unknown, context: FailureContext): string | undefined {
@@ -60,27 +60,30 @@ export function explainEtcdFailure(error: unknown, context: FailureContext): str
   return _authFailure(error, detail, context) ?? _tlsFailure(detail, context);
 }
 
-function _authFailure(error: unknown, detail: string, context: FailureContext) {
+function _authFailure(
+  error: unknown,
+  detail: string,
+  context: FailureContext,
+): string | undefined {
   const { username } = context;
   if (error instanceof EtcdAuthenticationFailedError) {
     return `refused user "${username}": the user does not exist or its password is wrong ` +
       "(etcd does not say which), check etcd.username and etcd.password";
   }
   if (/authentication is not enabled/.test(detail)) {
-    return `has authentication disabled although etcd.username is set: enable it in etcd ` +
+    return "has authentication disabled although etcd.username is set: enable it in etcd " +
       '("etcdctl auth enable"), or clear etcd.username and etcd.password';
   }
   if (/user name is empty/.test(detail)) {
     return "requires a user: set etcd.username and etcd.password";
   }
   if (error instanceof EtcdPermissionDeniedError) {
-    const prefixes = REGISTRY_PREFIXES.join(", ");
     if (username === undefined) {
       return "denied access: set etcd.username and etcd.password (without them etcd takes " +
         "the user from the client certificate's common name)";
     }
     return `denied user "${username}" access: grant its role readwrite permission on the ` +
-      `key prefixes ${prefixes}`;
+      `key prefixes ${REGISTRY_PREFIXES.join(", ")}`;
   }
   return undefined;
 }
