@@ -34,6 +34,8 @@ export interface NodeProcess extends AsyncDisposable {
   id: string;
   /** Base URL. */
   url: string;
+  /** Process id of the running node (for memory figures); 0 while it is stopped. */
+  pid(): number;
   /** Everything the process printed so far. */
   output(): string;
   /** Sends a signal and waits for the exit code. */
@@ -111,6 +113,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   return {
     id,
     url,
+    pid: () => child?.pid ?? 0,
     output: () => output,
     stop,
     restart: start,
