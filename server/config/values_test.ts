@@ -67,3 +67,20 @@ Deno.test("numeric and boolean strings are accepted", () => {
   assert.equal(c.metricsEnabled, false);
   assert.equal(yaml("registry.area: 42").registry.area, "42");
 });
+
+Deno.test("lists are read from YAML and TOML lists and from comma-separated strings", () => {
+  const fromYaml = yaml("api.hosts:\n  - node1.example\n  - 10.0.0.5\n  - '[fd00::1]'\n");
+  assert.deepEqual(fromYaml.http.hosts, ["node1.example", "10.0.0.5", "[fd00::1]"]);
+  const fromToml = toml('"api.cors.origins" = ["https://app.example", "http://10.0.0.7:8080"]');
+  assert.deepEqual(fromToml.http.corsOrigins, ["https://app.example", "http://10.0.0.7:8080"]);
+  const fromEnv = yaml("", { SERVERLEDGE_API_HOSTS: " a.example, ,b.example " });
+  assert.deepEqual(fromEnv.http.hosts, ["a.example", "b.example"]);
+  assert.deepEqual(yaml("api.hosts: ''").http.hosts, []);
+  assertConfigError(() => yaml("api.hosts: node1.example:1323"), "api.hosts", "without port");
+  assertConfigError(() => yaml("api.hosts: [1, 2]"), "api.hosts", "got [1,2]");
+  assertConfigError(
+    () => yaml("api.cors.origins: app.example"),
+    "api.cors.origins",
+    'web origins such as https://app.example (a list, or comma-separated), got "app.example"',
+  );
+});
