@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { exampleFunction } from "./server/testing/functions.ts";
 import { freePort, spawnMain, startNodeProcess } from "./server/testing/node_process.ts";
+import { postJson } from "./server/testing/post_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -35,12 +36,9 @@ Deno.test(
     assert.equal(await docker("ps", "-aq", "--filter", `id=${leftover}`), "", "leftover removed");
     assert.match(node.output(), /Removed 1 container\(s\) left by an earlier run/);
 
-    const create = await fetch(`${node.url}/create`, {
-      method: "POST",
-      body: JSON.stringify(await exampleFunction("hello", "hello.py")),
-    });
+    const create = await postJson(`${node.url}/create`, await exampleFunction("hello", "hello.py"));
     assert.equal(create.status, 200, await create.text());
-    const invoke = await fetch(`${node.url}/invoke/hello`, { method: "POST", body: "{}" });
+    const invoke = await postJson(`${node.url}/invoke/hello`, "{}");
     assert.equal((await invoke.json()).Success, true);
     assert.notEqual(await docker("ps", "-aq", "--filter", label), "");
 
@@ -74,13 +72,11 @@ Deno.test(
   opts,
   async () => {
     await using node = await startNodeProcess();
-    await fetch(`${node.url}/create`, {
-      method: "POST",
-      body: JSON.stringify(await exampleFunction("sleepy", "sleep.py")),
-    }).then((r) => r.body?.cancel());
-    const answer = await fetch(`${node.url}/invoke/sleepy`, {
-      method: "POST",
-      body: JSON.stringify({ Params: { seconds: 30 }, Async: true }),
+    await postJson(`${node.url}/create`, await exampleFunction("sleepy", "sleep.py"))
+      .then((r) => r.body?.cancel());
+    const answer = await postJson(`${node.url}/invoke/sleepy`, {
+      Params: { seconds: 30 },
+      Async: true,
     });
     const { ReqId } = await answer.json();
     await new Promise((resolve) => setTimeout(resolve, 500));

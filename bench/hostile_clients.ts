@@ -22,6 +22,8 @@ import { encodeBase64 } from "../protocol/base64.ts";
 import { writeTar } from "../protocol/tar_writer.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { startNodeProcess } from "../server/testing/node_process.ts";
+import { postJson } from "../server/testing/post_json.ts";
+import { rawRequest } from "../server/testing/raw_http.ts";
 import { sleep } from "../server/timing/sleep.ts";
 
 const encoder = new TextEncoder();
@@ -71,11 +73,7 @@ async function closedWithin(conns: Deno.TcpConn[], ms: number): Promise<number> 
 }
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${node.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+  const response = await postJson(`${node.url}${path}`, body, headers);
   return { status: response.status, text: await response.text() };
 }
 
@@ -227,13 +225,11 @@ rows.push(["idle RSS", `${idle} MB`]);
     "content-type": "text/plain",
   });
   rows.push(["create sent as text/plain", `${plain.status} ${plain.text.slice(0, 90)}`]);
-  const rebound = await fetch(`${node.url}/function`, {
-    headers: { host: `rebind.example:${port}` },
-  });
-  rows.push([
-    "GET /function with Host rebind.example",
-    `${rebound.status} ${await rebound.text()}`,
-  ]);
+  const rebound = await rawRequest(
+    node.url,
+    `GET /function HTTP/1.1\r\nHost: rebind.example:${port}\r\nConnection: close\r\n\r\n`,
+  );
+  rows.push(["GET /function with Host rebind.example", `${rebound.status} ${rebound.body}`]);
   const foreign = await post("/invoke/double", {}, { origin: "http://evil.example" });
   rows.push([
     "invoke with Origin http://evil.example",

@@ -5,12 +5,14 @@
  * @module
  */
 import type { Hono } from "hono";
+import { nodeHostNames } from "./api/host_check.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
+import { type HttpServer, serveHttp } from "./http/server.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
@@ -25,7 +27,7 @@ import { openRegistry } from "./registry/open.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
 import { sleep } from "./timing/sleep.ts";
 
-/** A running node (without its listener: `main.ts` serves {@linkcode Node.app}). */
+/** A running node (without its listener: {@linkcode serveNode} serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
   /** The HTTP API. */
   app: Hono;
@@ -156,14 +158,52 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     })();
   return {
     app: createApp(services, {
-      bodyLimitBytes: config.limits.bodyBytes,
       metricsEnabled: config.metricsEnabled,
+      hosts: nodeHostNames({
+        apiIp: config.api.ip,
+        url,
+        hostname: machineHostname(),
+        interfaceAddresses: machineAddresses(config.api.ip),
+        extra: config.http.hosts,
+      }),
+      corsOrigins: config.http.corsOrigins,
     }),
     services,
     endStreams: () => telemetry.events.close(),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Serves `node`'s API on `api.ip`:`api.port` through the node's HTTP front, with the body
+ * limit, body budget and timeouts of `config`.
+ */
+export function serveNode(node: Node, config: Config): HttpServer {
+  return serveHttp({
+    hostname: config.api.ip,
+    port: config.api.port,
+    limitBytes: config.limits.bodyBytes,
+    budgetBytes: config.http.bodyBudgetBytes,
+    headerTimeoutMs: config.http.headerTimeout * 1000,
+    idleTimeoutMs: config.http.idleTimeout * 1000,
+    bodyTimeoutMs: config.http.bodyTimeout * 1000,
+  }, node.app.fetch);
+}
+
+/** The machine's host name, or `undefined` when it cannot be read. */
+function machineHostname(): string | undefined {
+  try {
+    return Deno.hostname();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's interface addresses when the API listens on all of them (`api.ip` wildcard). */
+function machineAddresses(apiIp: string): string[] {
+  if (apiIp !== "0.0.0.0" && apiIp !== "::") return [];
+  return Deno.networkInterfaces().map((i) => i.address);
 }
 
 async function checkImages(backend: ContainerBackend): Promise<void> {

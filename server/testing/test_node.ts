@@ -6,7 +6,8 @@
  */
 import { stringify } from "yaml";
 import { parseConfig } from "../config/mod.ts";
-import { type Node, startNode } from "../node.ts";
+import { type Node, serveNode, startNode } from "../node.ts";
+import { postJson } from "./post_json.ts";
 
 /** A node under test. */
 export interface TestNode extends AsyncDisposable {
@@ -53,18 +54,14 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     "test",
   );
   const node = await startNode(config, { log: () => {} });
-  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, node.app.fetch);
+  const server = serveNode(node, config);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     node,
     dataDir,
     async post(path, body) {
-      const response = await fetch(url + path, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: typeof body === "string" ? body : JSON.stringify(body),
-      });
+      const response = await postJson(url + path, body);
       return { status: response.status, body: await response.json() };
     },
     async get(path) {
