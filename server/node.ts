@@ -13,6 +13,7 @@ import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
 import { type HttpServer, serveHttp } from "./http/server.ts";
+import { CodeChecker } from "./functions/code_checker.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
@@ -68,7 +69,15 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
     etcdAddress: config.etcd.address,
     dataDir: config.dataDir,
   });
-  const store = await FunctionStore.open(registry, { codeBytes: config.limits.codeBytes, log });
+  const checker = new CodeChecker();
+  const store = await FunctionStore.open(registry, {
+    codeBytes: config.limits.codeBytes,
+    checker,
+    log,
+  }).catch((error) => {
+    checker.close(); // a live worker would keep the process from exiting
+    throw error;
+  });
   const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
     onCapacityFreed: () => queue.notify(),
@@ -119,6 +128,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       startedAt: Date.now(),
     },
     store,
+    checker,
     pool,
     dispatcher: new Dispatcher({
       nodeId: config.nodeId,
@@ -148,6 +158,7 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
       stopJanitor();
       await cluster.close();
       store.close();
+      checker.close();
       await Promise.race([
         asyncRequests.drain(),
         sleep(DRAIN_TIMEOUT_MS),

@@ -29,7 +29,7 @@ export interface DefinitionLimits {
 }
 
 /** A definition that passed every check, with the files of its code. */
-export interface CheckedFunction {
+export interface ParsedDefinition {
   /** The definition as it is stored (a new `Version`). */
   definition: FunctionDefinition;
   /** Its code, unpacked and checked (empty for `custom` functions without code). */
@@ -61,7 +61,7 @@ export function checkFunctionName(name: unknown): string {
 export async function parseDefinition(
   input: unknown,
   limits: DefinitionLimits,
-): Promise<CheckedFunction> {
+): Promise<ParsedDefinition> {
   const body = requireObject(input, "Function definition");
   const name = checkFunctionName(body.Name);
   const runtimeName = requiredString(body, "Runtime");

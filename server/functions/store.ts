@@ -1,17 +1,18 @@
 /**
  * The function store: definitions cached in the node and kept fresh from the registry, so the
  * invoke path never waits on the registry. Each function's code is unpacked and checked once,
- * when it reaches the store (from a create here, or from the registry when another node wrote
- * it), and kept ready for executors.
+ * by the code checker's worker, when it reaches the store (from a create here, or from the
+ * registry when another node wrote it), and kept ready for executors.
  *
  * @module
  */
-import type { FunctionInfo } from "../../protocol/function.ts";
+import type { FunctionDefinition, FunctionInfo } from "../../protocol/function.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { FunctionEvent } from "../registry/function_registry.ts";
 import type { Registry } from "../registry/registry.ts";
+import type { CodeChecker } from "./code_checker.ts";
+import type { CheckedFunction } from "./code_checks.ts";
 import { deploy, type DeployedFunction } from "./deployed.ts";
-import { type CheckedFunction, readFunctionCode } from "./parse_definition.ts";
 
 /** Called after the cached definition of a function changed or disappeared. */
 export type FunctionChangeListener = (
@@ -23,6 +24,8 @@ export type FunctionChangeListener = (
 export interface FunctionStoreOptions {
   /** Largest unpacked code of a definition read from the registry, bytes (`code.max.size`). */
   codeBytes: number;
+  /** Checks the code of definitions read from the registry, off the main thread. */
+  checker: CodeChecker;
   /** Told about definitions in the registry that fail the checks (they are not served). */
   log?: (line: string) => void;
 }
@@ -33,6 +36,8 @@ export class FunctionStore {
   readonly #options: FunctionStoreOptions;
   readonly #cache = new Map<string, DeployedFunction>();
   readonly #listeners: FunctionChangeListener[] = [];
+  /** Versions this node is writing: their registry events are not checked again. */
+  readonly #writing = new Set<string>();
   /** Registry events are checked one after the other, in the order they came. */
   #events: Promise<void> = Promise.resolve();
   #stopWatch: () => void = () => {};
@@ -71,19 +76,19 @@ export class FunctionStore {
   }
 
   /** Stores a new function; `ConflictError` when the name is taken. */
-  async create({ definition, files }: CheckedFunction): Promise<void> {
-    if (!await this.#registry.functions.create(definition)) {
+  async create({ definition, code }: CheckedFunction): Promise<void> {
+    if (!await this.#writeOwn(definition, () => this.#registry.functions.create(definition))) {
       throw new ConflictError(`Function "${definition.Name}" already exists`);
     }
-    this.#put(deploy(definition, files));
+    this.#put(deploy(definition, code));
   }
 
   /** Replaces a function; `NotFoundError` when there is none. */
-  async update({ definition, files }: CheckedFunction): Promise<void> {
-    if (!await this.#registry.functions.update(definition)) {
+  async update({ definition, code }: CheckedFunction): Promise<void> {
+    if (!await this.#writeOwn(definition, () => this.#registry.functions.update(definition))) {
       throw new NotFoundError(`Function "${definition.Name}" does not exist`);
     }
-    this.#put(deploy(definition, files));
+    this.#put(deploy(definition, code));
   }
 
   /** Removes a function; `NotFoundError` when there is none. */
@@ -99,14 +104,29 @@ export class FunctionStore {
     this.#stopWatch();
   }
 
-  /** Applies a registry event; a definition is checked unless this version is cached already. */
+  /** Writes a definition checked here; its own registry event is not checked again. */
+  async #writeOwn(definition: FunctionDefinition, write: () => Promise<boolean>): Promise<boolean> {
+    this.#writing.add(definition.Version);
+    try {
+      return await write();
+    } finally {
+      this.#writing.delete(definition.Version);
+    }
+  }
+
+  /**
+   * Applies a registry event; a definition is checked unless this version is cached already or
+   * being written by this node.
+   */
   async #fromRegistry(event: FunctionEvent): Promise<void> {
     if (event.type === "delete") return this.#remove(event.name);
     const { definition } = event;
+    if (this.#writing.has(definition.Version)) return;
     if (this.#cache.get(definition.Name)?.definition.Version === definition.Version) return;
     let deployed: DeployedFunction;
     try {
-      deployed = deploy(definition, await readFunctionCode(definition, this.#options.codeBytes));
+      const { code } = await this.#options.checker.checkStored(definition, this.#options.codeBytes);
+      deployed = deploy(definition, code);
     } catch (error) {
       this.#options.log?.(
         `Not serving function "${definition.Name}" from the registry: ${(error as Error).message}`,
