@@ -12,7 +12,7 @@ import type {
 } from "../../protocol/function.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { requireObject } from "../validation/fields.ts";
-import { bodyBytes, jsonBody } from "./json_body.ts";
+import { bodyPieces, jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
 
 /**
@@ -25,14 +25,14 @@ export function functionRoutes(services: NodeServices): Hono {
   const app = new Hono();
 
   app.post("/create", async (c) => {
-    const checked = await checker.checkBody(await bodyBytes(c), limits);
+    const checked = await checker.checkBody(await bodyPieces(c), limits);
     await store.create(checked);
     const { Name, Runtime } = checked.definition;
     return c.json<CreatedAnswer>({ Created: Name, Runtime });
   });
 
   app.post("/update", async (c) => {
-    const checked = await checker.checkBody(await bodyBytes(c), limits);
+    const checked = await checker.checkBody(await bodyPieces(c), limits);
     await store.update(checked);
     const { Name, Runtime } = checked.definition;
     return c.json<UpdatedAnswer>({ Updated: Name, Runtime });

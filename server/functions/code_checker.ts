@@ -14,7 +14,7 @@ import type { DefinitionLimits } from "./parse_definition.ts";
 
 /** A job for the worker. */
 export type CheckJob =
-  | { id: number; kind: "body"; body: Uint8Array; limits: DefinitionLimits }
+  | { id: number; kind: "body"; body: Uint8Array[]; limits: DefinitionLimits }
   | { id: number; kind: "stored"; definition: FunctionDefinition; codeBytes: number };
 
 /** The worker's answer to a job: the checked function, or why it failed. */
@@ -29,21 +29,29 @@ interface Pending {
 
 const WORKER = new URL("./check_worker.ts", import.meta.url);
 
-/** Checks function code off the main thread; `using` closes it. */
+/**
+ * Checks function code off the main thread; `using` closes it. The worker is started at once
+ * (starting one blocks the event loop for some milliseconds: better before serving than during
+ * a create); a checker must be closed, or its worker keeps the process alive.
+ */
 export class CodeChecker implements Disposable {
-  #worker: Worker | undefined;
   #nextId = 0;
   #pending = new Map<number, Pending>();
   #closed = false;
+  #worker: Worker | undefined = this.#start();
 
   /**
-   * Checks a create or update body, given as its raw bytes (their buffer is handed over to the
-   * worker: the caller must not use it afterwards).
+   * Checks a create or update body, given as its raw bytes in one or more chunks (their
+   * buffers are handed over to the worker: the caller must not use them afterwards).
    *
    * @throws {HttpError} saying what is wrong with the body
    */
-  checkBody(body: Uint8Array<ArrayBuffer>, limits: DefinitionLimits): Promise<CheckedFunction> {
-    return this.#run({ id: this.#nextId++, kind: "body", body, limits }, [body.buffer]);
+  checkBody(
+    body: Uint8Array<ArrayBuffer>[],
+    limits: DefinitionLimits,
+  ): Promise<CheckedFunction> {
+    const transfer = body.map((chunk) => chunk.buffer);
+    return this.#run({ id: this.#nextId++, kind: "body", body, limits }, transfer);
   }
 
   /**

@@ -30,8 +30,12 @@ async function gzipBomb(bytes: number): Promise<string> {
 Deno.test("a body is handed to the worker and comes back checked, its code encoded", async () => {
   using checker = new CodeChecker();
   const bytes = body({});
-  const checked = await checker.checkBody(bytes, LIMITS);
-  assert.equal(bytes.buffer.byteLength, 0, "the body's buffer went to the worker, not copied");
+  const chunks = [bytes.slice(0, 100), bytes.slice(100)];
+  const checked = await checker.checkBody(chunks, LIMITS);
+  assert.ok(
+    chunks.every((chunk) => chunk.buffer.byteLength === 0),
+    "the body's chunks went to the worker, not copied",
+  );
   assert.equal(checked.definition.Name, "hello");
   assert.equal(checked.definition.Runtime, "python311");
   assert.equal(checked.definition.TarFunctionCode, code);
@@ -59,23 +63,23 @@ Deno.test("what the checks refuse comes back with its status and message", async
   ];
   for (const [bytes, status, message] of cases) {
     await assert.rejects(
-      checker.checkBody(bytes, LIMITS),
+      checker.checkBody([bytes], LIMITS),
       (error: unknown) =>
         error instanceof HttpError && error.status === status && message.test(error.message),
     );
   }
   // The worker goes on after refusals.
-  assert.equal((await checker.checkBody(body({}), LIMITS)).definition.Name, "hello");
+  assert.equal((await checker.checkBody([body({})], LIMITS)).definition.Name, "hello");
 });
 
 Deno.test("jobs pending when the checker closes fail with 503, and so do later ones", async () => {
   const checker = new CodeChecker();
-  const pending = checker.checkBody(body({ TarFunctionCode: await gzipBomb(64 << 20) }), {
+  const pending = checker.checkBody([body({ TarFunctionCode: await gzipBomb(64 << 20) })], {
     ...LIMITS,
     codeBytes: 128 << 20,
   });
   checker.close();
-  for (const job of [pending, checker.checkBody(body({}), LIMITS)]) {
+  for (const job of [pending, checker.checkBody([body({})], LIMITS)]) {
     await assert.rejects(
       job,
       (error: unknown) => error instanceof HttpError && error.status === 503,

@@ -95,7 +95,7 @@ Deno.test("a create is served at once with the code checked for it, not checked 
     Handler: "hello.handler",
     TarFunctionCode: stored("x").TarFunctionCode,
   }));
-  const checked = await s.checker.checkBody(body, LIMITS);
+  const checked = await s.checker.checkBody([body], LIMITS);
   await s.store.create(checked);
   assert.deepEqual(s.storedChecks, [], "its own registry event was not checked again");
   assert.equal(initFiles(s.store, "local")[0].Path, "hello.py");

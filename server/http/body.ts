@@ -40,6 +40,12 @@ const RETRY_AFTER_SECONDS = 2;
 const MAX_LINE_BYTES = 4096;
 const MAX_TRAILER_LINES = 32;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,8})[ \t]*(;.*)?$/;
+/**
+ * Bytes read between two turns of the event loop. Reads of bytes that have arrived already
+ * complete at once, so a large body would otherwise be read to its end before anything else
+ * (a warm invoke) is served.
+ */
+const YIELD_EVERY_BYTES = 1024 * 1024;
 
 type ChunkedState = "size" | "data" | "data-end" | "trailers";
 
@@ -51,6 +57,7 @@ export class RequestBody {
   readonly #chunked: boolean;
   #remaining: number;
   #received = 0;
+  #receivedAtYield = 0;
   #taken = 0;
   #complete = false;
   #deadline = Infinity;
@@ -215,6 +222,10 @@ export class RequestBody {
 
   /** Reads more body bytes under the idle and total deadlines; the end of the stream is an error. */
   async #fill(): Promise<void> {
+    if (this.#received - this.#receivedAtYield >= YIELD_EVERY_BYTES) {
+      this.#receivedAtYield = this.#received;
+      await yieldToEventLoop();
+    }
     const now = performance.now();
     if (this.#deadline === Infinity) {
       await this.#beforeFirstRead();
@@ -241,6 +252,11 @@ export class RequestBody {
         "send it without pauses",
     );
   }
+}
+
+/** Resolves on a later turn of the event loop, after what is waiting there. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** The 413 of a body over `limitBytes`, declared or received. */
