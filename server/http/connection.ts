@@ -52,6 +52,7 @@ export class HttpConnection {
   /** The connection's bytes and deadlines (the server's sweeper expires them). */
   readonly wire: Wire;
   readonly #conn: Deno.Conn;
+  readonly #info: RequestInfo;
   readonly #handler: HttpHandler;
   readonly #rules: ConnectionRules;
   readonly #stopping: () => boolean;
@@ -70,6 +71,7 @@ export class HttpConnection {
     stopping: () => boolean,
   ) {
     this.#conn = conn;
+    this.#info = { remoteAddr: conn.remoteAddr as Deno.NetAddr };
     this.wire = new Wire(conn);
     this.#handler = handler;
     this.#rules = rules;
@@ -147,9 +149,7 @@ export class HttpConnection {
     const request = this.#request(head, body);
     let response: Response;
     try {
-      response = await this.#handler(request, {
-        remoteAddr: this.#conn.remoteAddr as Deno.NetAddr,
-      });
+      response = await this.#handler(request, this.#info);
     } catch (error) {
       console.error(`Unexpected error on ${head.method} ${head.target}:`, error);
       response = errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));

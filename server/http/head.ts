@@ -77,9 +77,9 @@ export function parseRequestHead(text: string): RequestHead {
   const headers: [string, string][] = [];
   let host: string | undefined;
   let hosts = 0;
-  let lengths: string[] = [];
+  const lengths: string[] = [];
   let transferEncoding: string | undefined;
-  let connection = "";
+  const connection: string[] = [];
   let expect = "";
   for (let i = 1; i < lines.length; i++) {
     const field = headerField(lines[i]);
@@ -91,11 +91,11 @@ export function parseRequestHead(text: string): RequestHead {
       host = value;
       hosts++;
     } else if (name === "content-length") {
-      lengths = lengths.concat(value.split(",").map((v) => v.trim()));
+      lengths.push(...value.split(","));
     } else if (name === "transfer-encoding") {
       transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
     } else if (name === "connection") {
-      connection += `,${value.toLowerCase()}`;
+      connection.push(...value.toLowerCase().split(","));
     } else if (name === "expect") {
       expect = value.toLowerCase();
     }
@@ -118,7 +118,7 @@ export function parseRequestHead(text: string): RequestHead {
         "Content-Length, or chunked over HTTP/1.1",
     );
   }
-  const tokens = connection.split(",").map((t) => t.trim());
+  const tokens = connection.map((t) => t.trim());
   return {
     method,
     target,
@@ -150,12 +150,14 @@ function headerField(line: string): [string, string] {
 /** The body length the `Content-Length` values declare; all of them must agree. */
 function declaredLength(values: readonly string[]): number | undefined {
   if (values.length === 0) return undefined;
-  if (!values.every((v) => DIGITS.test(v)) || values.some((v) => v !== values[0])) {
+  if (values.length === 1 && DIGITS.test(values[0])) return Number(values[0]);
+  const trimmed = values.map((v) => v.trim());
+  if (!trimmed.every((v) => DIGITS.test(v)) || trimmed.some((v) => v !== trimmed[0])) {
     throw new BadRequestError(
-      `Content-Length "${shown(values.join(", "))}" is not one number: send the body's size once`,
+      `Content-Length "${shown(values.join(","))}" is not one number: send the body's size once`,
     );
   }
-  return Number(values[0]);
+  return Number(trimmed[0]);
 }
 
 /** Text quoted in a message: at most 80 characters, control characters escaped. */
