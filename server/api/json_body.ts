@@ -6,6 +6,7 @@
  * @module
  */
 import type { Context } from "hono";
+import { concatBytes } from "../../protocol/bytes.ts";
 import { parseJsonBody } from "../validation/json.ts";
 
 /** The parsed JSON body of `c`'s request; `undefined` when the body is empty. */
@@ -25,13 +26,7 @@ export async function bodyPieces(c: Context): Promise<Uint8Array<ArrayBuffer>[]>
   let chunks: Uint8Array[] = [];
   let size = 0;
   const cut = () => {
-    const piece = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      piece.set(chunk, offset);
-      offset += chunk.length;
-    }
-    pieces.push(piece);
+    pieces.push(concatBytes(chunks));
     chunks = [];
     size = 0;
   };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../protocol/bytes.ts";
 import { HttpError } from "../errors.ts";
 import { checkDefinitionBody, checkStoredDefinition } from "./code_checks.ts";
 import type { CheckJob, CheckReply } from "./code_checker.ts";
@@ -21,22 +22,13 @@ scope.onmessage = (event) => {
   queue = queue.then(() => answer(event.data));
 };
 
-/** The chunks of a body as one array. */
-function joined(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
-}
-
 async function answer(job: CheckJob): Promise<void> {
   try {
     const checked = job.kind === "body"
-      ? await checkDefinitionBody(joined(job.body), job.limits)
+      ? await checkDefinitionBody(
+        job.body.length === 1 ? job.body[0] : concatBytes(job.body),
+        job.limits,
+      )
       : await checkStoredDefinition(job.definition, job.codeBytes);
     scope.postMessage({ id: job.id, checked }, [checked.code.initBody.buffer]);
   } catch (error) {

@@ -8,6 +8,7 @@
  * @module
  */
 import { decodeBase64 } from "../../protocol/base64.ts";
+import { concatBytes } from "../../protocol/bytes.ts";
 import type { CodeFile } from "../../protocol/executor.ts";
 import { BadRequestError, PayloadTooLargeError } from "../errors.ts";
 
@@ -91,13 +92,7 @@ async function gunzipBounded(bytes: Uint8Array, maxBytes: number): Promise<Uint8
     if (error instanceof PayloadTooLargeError) throw error;
     throw new BadRequestError("Function code is not a valid gzip stream", { cause: error });
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Reads a ustar/PAX/GNU tar, keeping regular files and refusing anything unsafe. */

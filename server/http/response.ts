@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../protocol/bytes.ts";
 import type { Wire } from "./wire.ts";
 
 /** How the answer is to be written. */
@@ -78,7 +79,7 @@ export async function writeResponse(
   if (!isEventStream(response.headers)) {
     const body = await response.bytes();
     head += `content-length: ${body.length}\r\n\r\n`;
-    await wire.write(joined(encoder.encode(head), body), context.idleMs);
+    await wire.write(concatBytes([encoder.encode(head), body]), context.idleMs);
     return true;
   }
   const chunked = context.http11;
@@ -133,15 +134,9 @@ function httpDate(): string {
 
 /** `bytes` framed as one chunk of a chunked body. */
 function chunkOf(bytes: Uint8Array): Uint8Array {
-  return joined(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, encoder.encode("\r\n"));
-}
-
-function joined(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes([
+    encoder.encode(`${bytes.length.toString(16)}\r\n`),
+    bytes,
+    encoder.encode("\r\n"),
+  ]);
 }
