@@ -1,7 +1,8 @@
 /**
  * Cross-origin browser requests, off unless configured: a request with an `Origin` that is not
- * the node's own (the scheme, host and port the request was sent to) is refused with 403,
- * preflight `OPTIONS` included, unless `api.cors.origins` lists that origin. Listed origins get
+ * the node's own (the host and port the request was sent to, whatever the scheme: a TLS proxy in
+ * front changes only that) is refused with 403, preflight `OPTIONS` included, unless
+ * `api.cors.origins` lists that origin. Listed origins get
  * the CORS answers browsers need (`Access-Control-Allow-Origin`, and for a preflight the
  * methods and the `Authorization` and `Content-Type` headers). Requests without `Origin`
  * (other programs, same-origin page loads) pass.
@@ -22,7 +23,7 @@ export function corsCheck(origins: readonly string[]): MiddlewareHandler {
   const allowed = new Set(origins.filter((o) => o !== "*").map((o) => new URL(o).origin));
   return async (c, next) => {
     const origin = c.req.header("origin");
-    if (origin === undefined || origin === new URL(c.req.url).origin) return await next();
+    if (origin === undefined || isOwnOrigin(origin, c.req.url)) return await next();
     if (origin === "null" || (!any && !allowed.has(origin))) {
       throw new ForbiddenError(
         `Origin "${origin.slice(0, 100)}" may not call this node from a browser: add it to ` +
@@ -42,4 +43,9 @@ export function corsCheck(origins: readonly string[]): MiddlewareHandler {
     c.res.headers.set("access-control-allow-origin", origin);
     c.res.headers.append("vary", "Origin");
   };
+}
+
+/** Whether `origin` names the host and port `url` was sent to (the node's own pages). */
+function isOwnOrigin(origin: string, url: string): boolean {
+  return URL.canParse(origin) && new URL(origin).host === new URL(url).host;
 }

@@ -129,10 +129,17 @@ Deno.test("browser requests from a foreign origin are refused unless allowed", o
   assert.equal(opaque.status, 403);
   await opaque.body?.cancel();
 
-  // The node's own pages (the dashboard) are same-origin: they pass.
-  const own = await postJson(`${node.url}/invoke/nope`, {}, { origin: node.url });
-  assert.equal(own.status, 404, "reached the route");
-  await own.body?.cancel();
+  // The node's own pages (the dashboard) are same-origin: they pass, also served through a TLS
+  // proxy (an https origin naming the node's host).
+  const { host } = new URL(node.url);
+  for (const origin of [node.url, `https://${host}`]) {
+    const own = await postJson(`${node.url}/invoke/nope`, {}, { origin });
+    assert.equal(own.status, 404, `${origin} reached the route`);
+    await own.body?.cancel();
+  }
+  const otherPort = await postJson(`${node.url}/invoke/nope`, {}, { origin: "http://127.0.0.1:1" });
+  assert.equal(otherPort.status, 403, "another port of the same host is another origin");
+  await otherPort.body?.cancel();
 
   const allowed = await preflight("https://app.example");
   assert.equal(allowed.status, 204);
