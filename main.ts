@@ -6,13 +6,20 @@
  */
 import { ConfigError, loadConfig } from "./server/config/mod.ts";
 import { HttpError } from "./server/errors.ts";
+import type { HttpServer } from "./server/http/server.ts";
 import { serveNode, startNode } from "./server/node.ts";
 
 async function main(): Promise<void> {
   const config = await loadConfig({ path: Deno.args[0] });
   for (const warning of config.warnings) console.warn(`Config: ${warning}`);
   const node = await startNode(config);
-  const server = serveNode(node, config);
+  let server: HttpServer;
+  try {
+    server = serveNode(node, config);
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
   const { hostname, port } = server.addr;
   console.log(
     `Serverledge node "${config.nodeId}" listening on http://${hostname}:${port} ` +

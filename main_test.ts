@@ -59,6 +59,23 @@ Deno.test("a bad config value stops the start with a message naming the key", op
   }
 });
 
+Deno.test("a port in use stops the start with a message naming it", opts, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "serverledge-main-" });
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = taken.addr as Deno.NetAddr;
+  try {
+    await Deno.writeTextFile(
+      `${dir}/conf.yaml`,
+      `api.port: ${port}\nnode.id: main-test-port\ndata.dir: ${dir}/data\n` +
+        "container.pool.blank: 0\n",
+    );
+    const stderr = await failedStart(spawnMain([`${dir}/conf.yaml`]));
+    assert.match(stderr, new RegExp(`Cannot start the node: 127\\.0\\.0\\.1:${port} is in use`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("without a Docker daemon the start says what to run", opts, async () => {
   const stderr = await failedStart(spawnMain([], {
     DOCKER_HOST: "unix:///tmp/no-docker-here.sock",

@@ -189,8 +189,22 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
 /**
  * Serves `node`'s API on `api.ip`:`api.port` through the node's HTTP front, with the body
  * limit, body budget and timeouts of `config`.
+ *
+ * @throws {UnavailableError} when the address is in use
  */
 export function serveNode(node: Node, config: Config): HttpServer {
+  try {
+    return listen(node, config);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new UnavailableError(
+      `${config.api.ip}:${config.api.port} is in use: stop what listens there, or set api.port`,
+      { cause: error },
+    );
+  }
+}
+
+function listen(node: Node, config: Config): HttpServer {
   return serveHttp({
     hostname: config.api.ip,
     port: config.api.port,
