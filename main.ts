@@ -6,21 +6,25 @@
  */
 import { ConfigError, loadConfig } from "./server/config/mod.ts";
 import { HttpError } from "./server/errors.ts";
-import { startNode } from "./server/node.ts";
+import type { HttpServer } from "./server/http/server.ts";
+import { serveNode, startNode } from "./server/node.ts";
 
 async function main(): Promise<void> {
   const config = await loadConfig({ path: Deno.args[0] });
   for (const warning of config.warnings) console.warn(`Config: ${warning}`);
   const node = await startNode(config);
-  const server = Deno.serve({
-    hostname: config.api.ip,
-    port: config.api.port,
-    onListen: ({ hostname, port }) =>
-      console.log(
-        `Serverledge node "${config.nodeId}" listening on http://${hostname}:${port} ` +
-          `(config: ${config.source}, registry: ${node.services.identity.registry})`,
-      ),
-  }, node.app.fetch);
+  let server: HttpServer;
+  try {
+    server = serveNode(node, config);
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
+  const { hostname, port } = server.addr;
+  console.log(
+    `Serverledge node "${config.nodeId}" listening on http://${hostname}:${port} ` +
+      `(config: ${config.source}, registry: ${node.services.identity.registry})`,
+  );
   const stop = async (signal: string) => {
     console.log(`${signal} received: removing containers and stopping`);
     node.endStreams();

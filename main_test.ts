@@ -8,6 +8,7 @@ import {
   spawnMain,
   startNodeProcess,
 } from "./server/testing/node_process.ts";
+import { postJson } from "./server/testing/post_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -33,12 +34,9 @@ Deno.test(
     assert.equal(await docker("ps", "-aq", "--filter", `id=${leftover}`), "", "leftover removed");
     assert.match(node.output(), /Removed 1 container\(s\) left by an earlier run/);
 
-    const create = await fetch(`${node.url}/create`, {
-      method: "POST",
-      body: JSON.stringify(await exampleFunction("hello", "hello.py")),
-    });
+    const create = await postJson(`${node.url}/create`, await exampleFunction("hello", "hello.py"));
     assert.equal(create.status, 200, await create.text());
-    const invoke = await fetch(`${node.url}/invoke/hello`, { method: "POST", body: "{}" });
+    const invoke = await postJson(`${node.url}/invoke/hello`, "{}");
     assert.equal((await invoke.json()).Success, true);
     assert.notEqual(await docker("ps", "-aq", "--filter", label), "");
 
@@ -59,6 +57,23 @@ Deno.test("a bad config value stops the start with a message naming the key", op
   }
 });
 
+Deno.test("a port in use stops the start with a message naming it", opts, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "serverledge-main-" });
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = taken.addr as Deno.NetAddr;
+  try {
+    await Deno.writeTextFile(
+      `${dir}/conf.yaml`,
+      `api.port: ${port}\nnode.id: main-test-port\ndata.dir: ${dir}/data\n` +
+        "container.pool.blank: 0\n",
+    );
+    const stderr = await failedStart(spawnMain([`${dir}/conf.yaml`]));
+    assert.match(stderr, new RegExp(`Cannot start the node: 127\\.0\\.0\\.1:${port} is in use`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("without a Docker daemon the start says what to run", opts, async () => {
   const stderr = await failedStart(spawnMain([], {
     DOCKER_HOST: "unix:///tmp/no-docker-here.sock",
@@ -72,13 +87,11 @@ Deno.test(
   opts,
   async () => {
     await using node = await startNodeProcess();
-    await fetch(`${node.url}/create`, {
-      method: "POST",
-      body: JSON.stringify(await exampleFunction("sleepy", "sleep.py")),
-    }).then((r) => r.body?.cancel());
-    const answer = await fetch(`${node.url}/invoke/sleepy`, {
-      method: "POST",
-      body: JSON.stringify({ Params: { seconds: 30 }, Async: true }),
+    await postJson(`${node.url}/create`, await exampleFunction("sleepy", "sleep.py"))
+      .then((r) => r.body?.cancel());
+    const answer = await postJson(`${node.url}/invoke/sleepy`, {
+      Params: { seconds: 30 },
+      Async: true,
     });
     const { ReqId } = await answer.json();
     await new Promise((resolve) => setTimeout(resolve, 500));

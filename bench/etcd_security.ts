@@ -12,7 +12,6 @@
 import { Etcd3 } from "etcd3";
 import { readClientSecurity } from "../server/registry/etcd/client_security.ts";
 import { EtcdConnection } from "../server/registry/etcd/connection.ts";
-import { etcdErrorMessage } from "../server/registry/etcd/failure.ts";
 import { FUNCTION_PREFIX } from "../server/registry/etcd/key_prefixes.ts";
 import { type EtcdServer, startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction, storedExample } from "../server/testing/functions.ts";

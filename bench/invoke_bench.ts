@@ -23,6 +23,7 @@ import { containerSandbox } from "../server/node.ts";
 import { sleep } from "../server/timing/sleep.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { postJson } from "../server/testing/post_json.ts";
 
 const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
 const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
@@ -38,7 +39,7 @@ const percentile = (values: number[], p: number) => {
 const median = (values: number[]) => percentile(values, 50);
 
 async function post(url: string, body: unknown) {
-  const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
+  const response = await postJson(url, body);
   const json = await response.json();
   if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(json)}`);
   return json;

@@ -9,6 +9,7 @@ import { newToken, tokenHash, tokenLine } from "../protocol/auth.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { startNodeProcess } from "../server/testing/node_process.ts";
+import { postJson } from "../server/testing/post_json.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { openBrowser } from "./testing/browser.ts";
 
@@ -270,10 +271,10 @@ Deno.test(
         ),
       "the edge to see the cloud",
     );
-    const create = await fetch(`${edge.url}/create`, {
-      method: "POST",
-      body: JSON.stringify(await exampleFunction("sleepy", "sleep.py", { MemoryMB: 64 })),
-    });
+    const create = await postJson(
+      `${edge.url}/create`,
+      await exampleFunction("sleepy", "sleep.py", { MemoryMB: 64 }),
+    );
     assert.equal(create.status, 200, await create.text());
 
     await using browser = await openBrowser();
@@ -289,11 +290,11 @@ Deno.test(
 
     // A burst the edge cannot hold (2 × 64 MB fit): the rest goes to the cloud.
     const burst = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        fetch(`${edge.url}/invoke/sleepy`, {
-          method: "POST",
-          body: JSON.stringify({ Params: { seconds: 1 } }),
-        }).then((r) => r.json())),
+      Array.from(
+        { length: 8 },
+        () =>
+          postJson(`${edge.url}/invoke/sleepy`, { Params: { seconds: 1 } }).then((r) => r.json()),
+      ),
     );
     const offloaded = burst.filter((r) => r.SchedAction === "O").length;
     assert.ok(offloaded >= 1, `offloaded ${offloaded}`);

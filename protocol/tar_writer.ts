@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concatBytes } from "./bytes.ts";
 
 /** One entry to write. `type` defaults to a regular file. */
 export interface TarEntry {
@@ -42,13 +43,7 @@ export function writeTar(entries: TarEntry[]): Uint8Array {
     if (padding) parts.push(new Uint8Array(padding));
   }
   parts.push(new Uint8Array(BLOCK * 2));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 function header(entry: TarEntry, size: number): Uint8Array {

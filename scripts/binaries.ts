@@ -15,7 +15,10 @@ export interface Binary {
   entry: string;
   /** Deno flags it runs with (permissions, unstable features). */
   runFlags: readonly string[];
-  /** Folders embedded in the compiled binary when they exist (their `*_test.ts` left out). */
+  /**
+   * Folders and files embedded in the compiled binary when they exist (the folders' `*_test.ts`
+   * left out): what is read at run time, and modules loaded other than by `import` (workers).
+   */
   include: readonly string[];
   /** A quick run proving a compiled binary is this program (not a bare Deno runtime). */
   smoke: { args: readonly string[]; expect: string };
@@ -35,7 +38,7 @@ export const NODE_BINARY: Binary = {
     // The host firewall of function containers (server/containers/host_firewall.ts).
     "--allow-run=iptables,iptables-restore,ip6tables,ip6tables-restore",
   ],
-  include: ["runtimes", "dashboard/dist"],
+  include: ["runtimes", "dashboard/dist", "server/functions/check_worker.ts"],
   smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start the node" },
 };
 

@@ -25,8 +25,8 @@ export interface Part {
  * `server/timing/` (waiting and backoff) are at the bottom; the clients `cli/` and `dashboard/`
  * sit right above them, so they can use nothing else of the server; inside `server/`
  * dependencies point `api → invoke → scheduling → cluster → functions/metrics → pool/registry →
- * containers → runtimes/auth → config/validation/node_lock → errors`; the programs and tools are
- * on top.
+ * containers → runtimes/auth → config/http/validation/node_lock → errors`; the programs and
+ * tools are on top.
  */
 export const LAYERS: readonly Part[] = [
   { path: "protocol/", layer: 0 },
@@ -35,6 +35,7 @@ export const LAYERS: readonly Part[] = [
   { path: "dashboard/", layer: 1 },
   { path: "server/errors.ts", layer: 1 },
   { path: "server/config/", layer: 2 },
+  { path: "server/http/", layer: 2 },
   { path: "server/validation/", layer: 2 },
   { path: "server/node_lock.ts", layer: 2 },
   { path: "server/runtimes/", layer: 3 },

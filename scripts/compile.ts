@@ -65,17 +65,18 @@ export async function checkDenortBin(value: string | undefined): Promise<string 
     `of Deno ${Deno.version.deno}, or unset it to let deno compile download one`;
 }
 
-/** The folders of `binary.include` that exist, and the test files inside them. */
+/** The folders and files of `binary.include` that exist, and the test files in the folders. */
 export async function existingIncludes(
   binary: Binary,
   root: string,
 ): Promise<{ include: string[]; exclude: string[] }> {
   const include: string[] = [];
   const exclude: string[] = [];
-  for (const folder of binary.include) {
-    if (!await isDirectory(join(root, folder))) continue;
-    include.push(folder);
-    exclude.push(...await testFiles(root, folder));
+  for (const path of binary.include) {
+    const kind = await kindOf(join(root, path));
+    if (kind === undefined) continue;
+    include.push(path);
+    if (kind === "folder") exclude.push(...await testFiles(root, path));
   }
   return { include, exclude };
 }
@@ -90,11 +91,12 @@ async function testFiles(root: string, folder: string): Promise<string[]> {
   return found.sort();
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+async function kindOf(path: string): Promise<"folder" | "file" | undefined> {
   try {
-    return (await Deno.stat(path)).isDirectory;
+    const info = await Deno.stat(path);
+    return info.isDirectory ? "folder" : info.isFile ? "file" : undefined;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }

@@ -33,6 +33,10 @@ Deno.test("the CLI binary runs with the permissions of `deno task cli`", async (
 Deno.test("compileArgs embeds the existing run-time folders without their tests", async () => {
   const existing = await existingIncludes(NODE_BINARY, PROJECT_ROOT);
   assert.ok(existing.include.includes("runtimes"));
+  assert.ok(
+    existing.include.includes("server/functions/check_worker.ts"),
+    "the code checker's worker, loaded by URL, not by import",
+  );
   assert.ok(existing.exclude.includes("runtimes/executor_test.ts"));
   assert.ok(existing.exclude.every((path) => path.endsWith("_test.ts")));
   assert.deepEqual(

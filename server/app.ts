@@ -4,11 +4,14 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ErrorBody } from "../protocol/error.ts";
 import type { Gatekeeper } from "./auth/gatekeeper.ts";
-import { HttpError, UnauthorizedError } from "./errors.ts";
+import { errorResponse, HttpError } from "./errors.ts";
 import { accessControl } from "./api/access.ts";
+import { checkedBody } from "./api/json_body.ts";
+import { jsonContentType } from "./api/content_type.ts";
+import { corsCheck } from "./api/cors.ts";
+import { type AllowedHosts, hostCheck } from "./api/host_check.ts";
 import { functionRoutes } from "./api/functions.ts";
 import { invokeRoutes } from "./api/invoke.ts";
 import { prewarmRoutes } from "./api/prewarm.ts";
@@ -21,26 +24,26 @@ import { dashboardRoutes } from "./api/dashboard.ts";
 
 /** Options of {@linkcode createApp}. */
 export interface AppOptions {
-  /** Largest request body in bytes. */
-  bodyLimitBytes: number;
   /** Whether `/metrics` is served. */
   metricsEnabled: boolean;
   /** Who may do what (see `api/access.ts`). */
   gatekeeper: Gatekeeper;
+  /** Host names requests may name in `Host` (see `nodeHostNames`). */
+  hosts: AllowedHosts;
+  /** `api.cors.origins`: web origins whose pages may call the API. */
+  corsOrigins: readonly string[];
 }
 
-/** The node's HTTP API. */
+/**
+ * The node's HTTP API. Before any route, a request must name one of the node's hosts, come
+ * from no foreign web origin (unless allowed) and, for a `POST`, carry JSON.
+ */
 export function createApp(services: NodeServices, options: AppOptions): Hono {
-  const { bodyLimitBytes } = options;
   const app = new Hono();
-  app.use(bodyLimit({
-    maxSize: bodyLimitBytes,
-    onError: (c) =>
-      c.json<ErrorBody>({
-        Error: `Request body is larger than ${bodyLimitBytes} bytes (the limit)`,
-      }, 413),
-  }));
-  app.use(accessControl(options.gatekeeper));
+  app.use(hostCheck(options.hosts));
+  app.use(corsCheck(options.corsOrigins));
+  app.use(jsonContentType());
+  app.use(accessControl(options.gatekeeper, (c) => checkedBody(c, services)));
   app.route("/", functionRoutes(services));
   app.route("/", invokeRoutes(services));
   app.route("/", prewarmRoutes(services));
@@ -53,14 +56,9 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
     c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
   );
   app.onError((error, c) => {
-    if (error instanceof HttpError) {
-      if (error instanceof UnauthorizedError) {
-        c.header("WWW-Authenticate", 'Bearer realm="serverledge"');
-      }
-      return c.json<ErrorBody>({ Error: error.message }, error.status as 400);
-    }
+    if (error instanceof HttpError) return errorResponse(error);
     console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
-    return c.json<ErrorBody>({ Error: `Internal error: ${(error as Error).message}` }, 500);
+    return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
   });
   return app;
 }

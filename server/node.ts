@@ -6,6 +6,7 @@
  */
 import type { Hono } from "hono";
 import { CLUSTER_SECRET_HEADER } from "../protocol/auth.ts";
+import { nodeHostNames } from "./api/host_check.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
@@ -15,6 +16,8 @@ import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
 import { DEFAULT_MAX_ENTRIES } from "./functions/code_archive.ts";
 import { lockNode, type NodeLock } from "./node_lock.ts";
+import { type HttpServer, serveHttp } from "./http/server.ts";
+import { CodeChecker } from "./functions/code_checker.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
@@ -28,7 +31,7 @@ import { ContainerPool } from "./pool/pool.ts";
 import { openRegistry } from "./registry/open.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
 
-/** A running node (without its listener: `main.ts` serves {@linkcode Node.app}). */
+/** A running node (without its listener: {@linkcode serveNode} serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
   /** The HTTP API. */
   app: Hono;
@@ -133,9 +136,14 @@ async function assembleNode(
     etcdSecurity: config.etcd,
     dataDir: config.dataDir,
   });
+  const checker = new CodeChecker();
   const store = await FunctionStore.open(registry, {
     limits: { codeBytes: config.limits.codeBytes, defaultTimeout: config.container.timeout },
+    checker,
     log,
+  }).catch((error) => {
+    checker.close(); // a live worker would keep the process from exiting
+    throw error;
   });
   const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
@@ -192,6 +200,7 @@ async function assembleNode(
       startedAt: Date.now(),
     },
     store,
+    checker,
     pool,
     dispatcher: new Dispatcher({
       nodeId: config.nodeId,
@@ -222,6 +231,7 @@ async function assembleNode(
       stopJanitor();
       await cluster.close();
       store.close();
+      checker.close();
       const cut = await asyncRequests.stop(DRAIN_TIMEOUT_MS);
       if (cut > 0) log(`Reported ${cut} async request(s) cut short by the shutdown`);
       await pool.close();
@@ -232,15 +242,67 @@ async function assembleNode(
     })();
   return {
     app: createApp(services, {
-      bodyLimitBytes: config.limits.bodyBytes,
       metricsEnabled: config.metricsEnabled,
       gatekeeper: access.gatekeeper,
+      hosts: nodeHostNames({
+        apiIp: config.api.ip,
+        url,
+        hostname: machineHostname(),
+        interfaceAddresses: machineAddresses(config.api.ip),
+        extra: config.http.hosts,
+      }),
+      corsOrigins: config.http.corsOrigins,
     }),
     services,
     endStreams: () => telemetry.events.close(),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Serves `node`'s API on `api.ip`:`api.port` through the node's HTTP front, with the body
+ * limit, body budget and timeouts of `config`.
+ *
+ * @throws {UnavailableError} when the address is in use
+ */
+export function serveNode(node: Node, config: Config): HttpServer {
+  try {
+    return listen(node, config);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new UnavailableError(
+      `${config.api.ip}:${config.api.port} is in use: stop what listens there, or set api.port`,
+      { cause: error },
+    );
+  }
+}
+
+function listen(node: Node, config: Config): HttpServer {
+  return serveHttp({
+    hostname: config.api.ip,
+    port: config.api.port,
+    limitBytes: config.limits.bodyBytes,
+    budgetBytes: config.http.bodyBudgetBytes,
+    headerTimeoutMs: config.http.headerTimeout * 1000,
+    idleTimeoutMs: config.http.idleTimeout * 1000,
+    bodyTimeoutMs: config.http.bodyTimeout * 1000,
+  }, node.app.fetch);
+}
+
+/** The machine's host name, or `undefined` when it cannot be read. */
+function machineHostname(): string | undefined {
+  try {
+    return Deno.hostname();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's interface addresses when the API listens on all of them (`api.ip` wildcard). */
+function machineAddresses(apiIp: string): string[] {
+  if (apiIp !== "0.0.0.0" && apiIp !== "::") return [];
+  return Deno.networkInterfaces().map((i) => i.address);
 }
 
 async function checkImages(backend: ContainerBackend): Promise<void> {

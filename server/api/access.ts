@@ -19,8 +19,14 @@ import { functionOfRequest } from "../invoke/invocation.ts";
 import { requireObject } from "../validation/fields.ts";
 import { jsonBody } from "./json_body.ts";
 
-/** The name of the function a request is about, from its context and its path's parameter. */
-type FunctionOf = (c: Context, param: string) => Promise<string>;
+/**
+ * The name of the function a request is about, from its context, its path's parameter and the
+ * request's checked create or update body.
+ */
+type FunctionOf = (c: Context, param: string, definition: DefinitionOf) => Promise<string>;
+
+/** The checked create or update body of a request (read once, off the main thread). */
+export type DefinitionOf = (c: Context) => Promise<{ definition: { Name: string } }>;
 
 /** One route and what it needs; `need` absent: public. */
 interface RouteAccess {
@@ -35,17 +41,20 @@ interface RouteAccess {
 /** The function named by the body field `field`. */
 const bodyField = (field: string): FunctionOf => async (c) =>
   checkFunctionName(requireObject(await jsonBody(c), "Request body")[field]);
+/** The function a create or update body defines (checked by the code checker). */
+const definedFunction: FunctionOf = async (c, _param, definitionOf) =>
+  (await definitionOf(c)).definition.Name;
 /** The function named by the path. */
 const pathFunction: FunctionOf = (_c, param) => Promise.resolve(checkFunctionName(param));
 /** The function of the request id in the path. */
 const requestFunction: FunctionOf = (_c, param) => Promise.resolve(functionOfRequest(param));
 
-/** A route that changes the function named by the body field `field` (`deploy`). */
-const deploy = (path: string, verb: string, field = "Name"): RouteAccess => ({
+/** A route that changes the function its body names (`deploy`). */
+const deploy = (path: string, verb: string, functionOf: FunctionOf): RouteAccess => ({
   method: "POST",
   path,
   need: { role: "deploy", action: `${verb} functions` },
-  functionOf: bodyField(field),
+  functionOf,
 });
 /** A route that shows the node's figures (`read`). */
 const read = (path: string, action: string, nodes = false): RouteAccess => ({
@@ -58,10 +67,10 @@ const publicRoute = (path: string): RouteAccess => ({ method: "GET", path });
 
 /** Every route of the API and what it needs. */
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
-  deploy("/create", "create"),
-  deploy("/update", "update"),
-  deploy("/delete", "delete"),
-  deploy("/prewarm", "prewarm", "Function"),
+  deploy("/create", "create", definedFunction),
+  deploy("/update", "update", definedFunction),
+  deploy("/delete", "delete", bodyField("Name")),
+  deploy("/prewarm", "prewarm", bodyField("Function")),
   {
     method: "POST",
     path: "/invoke/:fn",
@@ -117,8 +126,14 @@ function decodeParam(param: string): string {
   }
 }
 
-/** The middleware that lets a request through only when its route's needs are met. */
-export function accessControl(gatekeeper: Gatekeeper): MiddlewareHandler {
+/**
+ * The middleware that lets a request through only when its route's needs are met;
+ * `definitionOf` reads a create or update body, for tokens limited to function names.
+ */
+export function accessControl(
+  gatekeeper: Gatekeeper,
+  definitionOf: DefinitionOf,
+): MiddlewareHandler {
   return async (c, next) => {
     const { route, param } = routeOf(c.req.method, c.req.path);
     if (route.need) {
@@ -130,7 +145,7 @@ export function accessControl(gatekeeper: Gatekeeper): MiddlewareHandler {
           offloadedFrom: c.req.header(OFFLOADED_FROM_HEADER),
         },
         route.need,
-        functionOf && (() => functionOf(c, decodeParam(param))),
+        functionOf && (() => functionOf(c, decodeParam(param), definitionOf)),
       );
     }
     await next();

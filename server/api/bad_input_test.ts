@@ -95,6 +95,13 @@ Deno.test("bad requests get a 4xx with a message and change nothing", opts, asyn
     ["invoke of a missing function", "/invoke/nope", {}, 404, /"nope" does not exist/],
     ["invoke with malformed JSON", "/invoke/good", "{", 400, /not valid JSON/],
     ["invoke with array params", "/invoke/good", { Params: [1] }, 400, /"Params" must be/],
+    [
+      "invoke with JSON nested 100,000 deep",
+      "/invoke/good",
+      `{"Params": {"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}}}`,
+      400,
+      /nests arrays and objects more than 256 levels deep/,
+    ],
     ["invoke with a string Async", "/invoke/good", { Async: "yes" }, 400, /"Async" must be/],
     ["invoke of an odd name", "/invoke/a%20b", {}, 400, /is invalid/],
   ];

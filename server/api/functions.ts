@@ -10,28 +10,29 @@ import type {
   FunctionInfo,
   UpdatedAnswer,
 } from "../../protocol/function.ts";
-import { checkFunctionName, parseDefinition } from "../functions/parse_definition.ts";
+import { checkFunctionName } from "../functions/parse_definition.ts";
 import { requireObject } from "../validation/fields.ts";
-import { jsonBody } from "./json_body.ts";
+import { checkedBody, jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
 
 /**
- * Routes that create, replace, delete and list functions. Containers of replaced or deleted
+ * Routes that create, replace, delete and list functions. A create or update body is parsed and
+ * its code checked by the code checker, off the main thread. Containers of replaced or deleted
  * functions are retired by the node's store listener, whichever node made the change.
  */
 export function functionRoutes(services: NodeServices): Hono {
-  const { store, limits } = services;
+  const { store } = services;
   const app = new Hono();
 
   app.post("/create", async (c) => {
-    const checked = await parseDefinition(await jsonBody(c), limits);
+    const checked = await checkedBody(c, services);
     await store.create(checked);
     const { Name, Runtime } = checked.definition;
     return c.json<CreatedAnswer>({ Created: Name, Runtime });
   });
 
   app.post("/update", async (c) => {
-    const checked = await parseDefinition(await jsonBody(c), limits);
+    const checked = await checkedBody(c, services);
     await store.update(checked);
     const { Name, Runtime } = checked.definition;
     return c.json<UpdatedAnswer>({ Updated: Name, Runtime });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { CodeChecker } from "../functions/code_checker.ts";
 import type { DefinitionLimits } from "../functions/parse_definition.ts";
 import type { FunctionStore } from "../functions/store.ts";
 import type { AsyncRequests } from "../invoke/async_requests.ts";
@@ -35,6 +36,8 @@ export interface NodeServices {
   identity: NodeIdentity;
   /** Function definitions. */
   store: FunctionStore;
+  /** Checks the code of create and update bodies, off the main thread. */
+  checker: CodeChecker;
   /** Containers. */
   pool: ContainerPool;
   /** Scheduling and execution, here or elsewhere. */

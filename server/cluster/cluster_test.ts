@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { postJson } from "../testing/post_json.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -33,10 +34,7 @@ async function status(node: NodeProcess): Promise<Status> {
 }
 
 async function post(node: NodeProcess, path: string, body: unknown) {
-  const response = await fetch(`${node.url}${path}`, {
-    method: "POST",
-    body: JSON.stringify(body),
-  });
+  const response = await postJson(`${node.url}${path}`, body);
   return { status: response.status, body: await response.json() as Record<string, unknown> };
 }
 

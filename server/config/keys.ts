@@ -26,6 +26,7 @@ import {
   type ConfigValue,
   httpUrl,
   integer,
+  list,
   policyName,
   positiveNumber,
   text,
@@ -59,8 +60,67 @@ export const KEY_TABLE = [{
       "api.body.limit",
       integer(1024),
       32 * MIB,
-      "Largest request body the API accepts, in bytes (a `/create` body carries the base64 code)",
+      "Largest request body the API accepts, in bytes (a `/create` body carries the base64 " +
+        "code); a larger declared `Content-Length` is refused (413) before anything is read",
       "`33554432` (32 MiB)",
+    ),
+  },
+  /** The HTTP front and the checks of every request: body budget, hosts, origins, timeouts. */
+  http: {
+    /** `api.body.budget`: most request body bytes held at once, over all connections. */
+    bodyBudgetBytes: key(
+      "api.body.budget",
+      integer(1024),
+      256 * MIB,
+      "Most bytes of request bodies the node holds at once, over all connections; a body " +
+        "arriving beyond it is refused with 503 and `Retry-After`",
+      "`268435456` (256 MiB)",
+    ),
+    /** `api.hosts`: host names requests may name besides the node's own. */
+    hosts: key(
+      "api.hosts",
+      list(
+        "host names or addresses without port (a list, or comma-separated)",
+        /^(\*|[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)$/,
+      ),
+      [],
+      "Host names the API answers to (the `Host` of a request) besides its own: `localhost`, " +
+        "the loopback addresses, `api.ip`, the machine's host name, the host of the node's URL " +
+        "and, with `api.ip` `0.0.0.0`, the machine's addresses; `*` = any host",
+    ),
+    /** `api.cors.origins`: web origins whose pages may call the API. */
+    corsOrigins: key(
+      "api.cors.origins",
+      list(
+        "web origins such as https://app.example (a list, or comma-separated)",
+        /^(\*|https?:\/\/([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?)$/,
+      ),
+      [],
+      "Web origins (`scheme://host[:port]`) whose pages may call the API from a browser; " +
+        "empty = only the node's own pages (the dashboard); `*` = any origin",
+    ),
+    /** `api.timeout.header`: seconds to receive a request head. */
+    headerTimeout: key(
+      "api.timeout.header",
+      integer(1),
+      10,
+      "Seconds a client has to send a request's head (request line and headers), from the " +
+        "opening of the connection or the end of the previous answer; then it is closed",
+    ),
+    /** `api.timeout.idle`: seconds a body or an answer may make no progress. */
+    idleTimeout: key(
+      "api.timeout.idle",
+      integer(1),
+      10,
+      "Seconds a connection may make no progress while a request body arrives (then 408) or " +
+        "an answer is written (then it is closed)",
+    ),
+    /** `api.timeout.body`: seconds to receive a whole request body. */
+    bodyTimeout: key(
+      "api.timeout.body",
+      integer(1),
+      120,
+      "Seconds a whole request body may take to arrive; then 408",
     ),
   },
   /** etcd registry. */

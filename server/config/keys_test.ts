@@ -29,6 +29,8 @@ function sampleOf(spec: KeySpec, otherThan: ConfigValue): ConfigValue {
       return SCHEDULING_POLICIES.find((p) => p !== otherThan)!;
     case "string": // absolute where a path is accepted: data.dir then lands on dataDir as it is
       return spec.read("/sample") ?? spec.read("sample-of-24-characters") ?? "sample";
+    case "list": // a host name where names are accepted, an origin where origins are
+      return spec.read("sample.example") ?? spec.read("https://sample.example")!;
   }
 }
 
@@ -40,7 +42,7 @@ function at(node: object, path: readonly string[]): unknown {
 /** The paths of the values in `node` that are not objects. */
 function leafPaths(node: object, prefix: readonly string[] = []): string[] {
   return Object.entries(node).flatMap(([property, value]) =>
-    typeof value === "object" && value !== null
+    typeof value === "object" && value !== null && !Array.isArray(value)
       ? leafPaths(value, [...prefix, property])
       : [[...prefix, property].join(".")]
   );
@@ -65,9 +67,9 @@ Deno.test("every key of the table reaches its Config property and values", () =>
   assert.deepEqual(warnings, []);
   for (const { spec, path } of PLACED_KEYS) {
     const sample = samples.get(spec);
-    assert.notEqual(sample, defaults.values[spec.key.name], spec.key.name);
-    assert.equal(values[spec.key.name], sample, spec.key.name);
-    assert.equal(at(fromTable, path), sample, `${spec.key.name} at ${path.join(".")}`);
+    assert.notDeepEqual(sample, defaults.values[spec.key.name], spec.key.name);
+    assert.deepEqual(values[spec.key.name], sample, spec.key.name);
+    assert.deepEqual(at(fromTable, path), sample, `${spec.key.name} at ${path.join(".")}`);
   }
   assert.deepEqual(leafPaths(fromTable).sort(), PLACED_KEYS.map((k) => k.path.join(".")).sort());
 });

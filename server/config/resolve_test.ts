@@ -36,6 +36,14 @@ Deno.test("defaultConfig() gives every key its documented default", () => {
   assert.equal(c.metricsEnabled, true);
   assert.equal(c.async.ttl, 86400);
   assert.deepEqual(c.limits, { bodyBytes: 32 * 1024 * 1024, codeBytes: 64 * 1024 * 1024 });
+  assert.deepEqual(c.http, {
+    bodyBudgetBytes: 256 * 1024 * 1024,
+    hosts: [],
+    corsOrigins: [],
+    headerTimeout: 10,
+    idleTimeout: 10,
+    bodyTimeout: 120,
+  });
   for (const key of CONFIG_KEYS) {
     if (key.default !== undefined) assert.equal(c.values[key.name], key.default, key.name);
   }

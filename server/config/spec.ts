@@ -64,7 +64,7 @@ export class KeySpec<V extends ConfigValue = ConfigValue> {
       type: kind.type,
       expected: kind.expected,
       default: typeof defaultValue === "function" ? undefined : defaultValue,
-      defaultText: defaultText ?? (defaultValue === "" ? "empty" : `\`${String(defaultValue)}\``),
+      defaultText: defaultText ?? describeDefault(defaultValue),
       description,
     });
     this.#kind = kind;
@@ -80,6 +80,12 @@ export class KeySpec<V extends ConfigValue = ConfigValue> {
   defaultValue(ctx: MachineContext): V {
     return typeof this.#default === "function" ? this.#default(ctx) : this.#default;
   }
+}
+
+/** A default as documented: `empty` for `""` and `[]`, else the value in backquotes. */
+function describeDefault(value: DefaultOf<ConfigValue>): string {
+  if (value === "" || (Array.isArray(value) && value.length === 0)) return "empty";
+  return `\`${Array.isArray(value) ? value.join(", ") : String(value)}\``;
 }
 
 /**

@@ -16,10 +16,10 @@
 import { SCHEDULING_POLICIES, type SchedulingPolicyName } from "../../protocol/policies.ts";
 
 /** The value of one config key after validation. */
-export type ConfigValue = string | number | boolean;
+export type ConfigValue = string | number | boolean | readonly string[];
 
 /** The type of a config key, as documented. */
-export type ConfigKeyType = "string" | "integer" | "number" | "boolean" | "url" | "enum";
+export type ConfigKeyType = "string" | "integer" | "number" | "boolean" | "url" | "enum" | "list";
 
 /** One kind of value: its documented type, what a valid value looks like, and its reader. */
 export interface ValueKind<V extends ConfigValue> {
@@ -125,6 +125,34 @@ export function verbatimText(expected = "a string"): ValueKind<string> {
       if (typeof raw === "string") return raw;
       if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
       return undefined;
+    },
+  };
+}
+
+/**
+ * A list of strings, each trimmed and matching `pattern`: a YAML or TOML list, or one string of
+ * comma-separated items (as an environment variable holds it). Empty items are dropped, so an
+ * empty string is the empty list.
+ *
+ * @param expected what a valid value looks like, for messages and the README
+ * @param pattern what each trimmed item must match
+ */
+export function list(expected: string, pattern: RegExp): ValueKind<readonly string[]> {
+  return {
+    type: "list",
+    expected,
+    read(raw) {
+      const items = typeof raw === "string" ? raw.split(",") : raw;
+      if (!Array.isArray(items)) return undefined;
+      const values: string[] = [];
+      for (const item of items) {
+        if (typeof item !== "string") return undefined;
+        const value = item.trim();
+        if (value === "") continue;
+        if (!pattern.test(value)) return undefined;
+        values.push(value);
+      }
+      return values;
     },
   };
 }

@@ -84,3 +84,20 @@ Deno.test("the etcd credentials are read from the file or the environment", () =
   assert.equal(yaml("etcd.password: 1234").etcd.password, "1234");
   assertConfigError(() => yaml("etcd.password: [1]"), "etcd.password", "a password (or empty)");
 });
+
+Deno.test("lists are read from YAML and TOML lists and from comma-separated strings", () => {
+  const fromYaml = yaml("api.hosts:\n  - node1.example\n  - 10.0.0.5\n  - '[fd00::1]'\n");
+  assert.deepEqual(fromYaml.http.hosts, ["node1.example", "10.0.0.5", "[fd00::1]"]);
+  const fromToml = toml('"api.cors.origins" = ["https://app.example", "http://10.0.0.7:8080"]');
+  assert.deepEqual(fromToml.http.corsOrigins, ["https://app.example", "http://10.0.0.7:8080"]);
+  const fromEnv = yaml("", { SERVERLEDGE_API_HOSTS: " a.example, ,b.example " });
+  assert.deepEqual(fromEnv.http.hosts, ["a.example", "b.example"]);
+  assert.deepEqual(yaml("api.hosts: ''").http.hosts, []);
+  assertConfigError(() => yaml("api.hosts: node1.example:1323"), "api.hosts", "without port");
+  assertConfigError(() => yaml("api.hosts: [1, 2]"), "api.hosts", "got [1,2]");
+  assertConfigError(
+    () => yaml("api.cors.origins: app.example"),
+    "api.cors.origins",
+    'web origins such as https://app.example (a list, or comma-separated), got "app.example"',
+  );
+});

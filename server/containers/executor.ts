@@ -32,8 +32,11 @@ export class ExecutorError extends Error {
 
 /** A function's code ready for `POST /init`: encoded once, sent to every new container. */
 export interface ExecutorCode {
-  /** The JSON body of `POST /init`. */
-  readonly initBody: string;
+  /**
+   * The JSON body of `POST /init`, UTF-8 (bytes, so that the worker that checks and encodes
+   * code can hand it over without a copy).
+   */
+  readonly initBody: Uint8Array<ArrayBuffer>;
   /** Number of files. */
   readonly files: number;
 }
@@ -55,7 +58,7 @@ export function encodeExecutorCode(files: readonly CodeFile[]): ExecutorCode {
   const body: ExecutorInitBody = {
     Files: files.map((f) => ({ Path: f.path, Mode: f.mode, Data: encodeBase64(f.data) })),
   };
-  return { initBody: JSON.stringify(body), files: files.length };
+  return { initBody: new TextEncoder().encode(JSON.stringify(body)), files: files.length };
 }
 
 /** The executor of one container, as the pool and the invoker use it. */
@@ -150,7 +153,7 @@ export class HttpExecutor implements Executor {
     };
   }
 
-  async #post(path: string, body: string, signal: AbortSignal): Promise<Response> {
+  async #post(path: string, body: BodyInit, signal: AbortSignal): Promise<Response> {
     try {
       return await fetch(this.url + path, {
         method: "POST",

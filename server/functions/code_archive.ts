@@ -8,6 +8,7 @@
  * @module
  */
 import { decodeBase64 } from "../../protocol/base64.ts";
+import { concatBytes } from "../../protocol/bytes.ts";
 import type { CodeFile } from "../../protocol/executor.ts";
 import { BadRequestError, PayloadTooLargeError } from "../errors.ts";
 
@@ -20,6 +21,8 @@ export interface ArchiveLimits {
 }
 
 const BLOCK = 512;
+/** Compressed bytes unpacked at a time (see `gunzipBounded`). */
+const GZIP_PIECE = 8 * 1024;
 const MAX_PATH_LENGTH = 1024;
 /** Entries (files and directories) an archive may hold unless its limits say otherwise. */
 export const DEFAULT_MAX_ENTRIES = 10_000;
@@ -58,14 +61,25 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * Unpacks gzip, failing as soon as the output passes `maxBytes`. The input is fed in pieces
+ * of {@linkcode GZIP_PIECE} bytes: one piece unpacks to at most about a thousand times its
+ * size, so a bomb is stopped a few MB past the limit instead of being unpacked whole first.
+ */
 async function gunzipBounded(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(
-    new DecompressionStream("gzip"),
-  );
+  const stream = new DecompressionStream("gzip");
+  const writer = stream.writable.getWriter();
+  const feeding = (async () => {
+    for (let i = 0; i < bytes.length; i += GZIP_PIECE) {
+      await writer.write(bytes.subarray(i, i + GZIP_PIECE) as Uint8Array<ArrayBuffer>);
+    }
+    await writer.close();
+  })();
+  feeding.catch(() => {}); // its failure is the readable side's, reported below
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of stream.readable) {
       total += chunk.length;
       if (total > maxBytes) {
         throw new PayloadTooLargeError(
@@ -74,17 +88,12 @@ async function gunzipBounded(bytes: Uint8Array, maxBytes: number): Promise<Uint8
       }
       chunks.push(chunk);
     }
+    await feeding;
   } catch (error) {
     if (error instanceof PayloadTooLargeError) throw error;
     throw new BadRequestError("Function code is not a valid gzip stream", { cause: error });
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Reads a ustar/PAX/GNU tar, keeping regular files and refusing anything unsafe. */

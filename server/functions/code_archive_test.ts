@@ -82,6 +82,27 @@ Deno.test("readCodeArchive stops a gzip decompression bomb at the limit", async 
   );
 });
 
+Deno.test("a gzip bomb is unpacked only a little past the limit, never whole", async () => {
+  const size = 512 * 1024 * 1024;
+  const zeros = new Uint8Array(1024 * 1024);
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(controller) {
+      if (sent >= size) return controller.close();
+      controller.enqueue(zeros);
+      sent += zeros.length;
+    },
+  }).pipeThrough(new CompressionStream("gzip"));
+  const bomb = new Uint8Array(await new Response(stream).arrayBuffer());
+  const before = Deno.memoryUsage().rss;
+  await assert.rejects(
+    readCodeArchive(encodeBase64(bomb), { maxBytes: 1024 * 1024 }),
+    PayloadTooLargeError,
+  );
+  const grown = Deno.memoryUsage().rss - before;
+  assert.ok(grown < 128 * 1024 * 1024, `unpacking grew the process by ${grown >> 20} MiB`);
+});
+
 Deno.test("readCodeArchive refuses too many entries", async () => {
   const entries = Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, data: "" }));
   await assert.rejects(

@@ -31,7 +31,7 @@ export interface DefinitionLimits {
 }
 
 /** A definition that passed every check, with the files of its code. */
-export interface CheckedFunction {
+export interface ParsedDefinition {
   /** The definition as it is stored (a new `Version`). */
   definition: FunctionDefinition;
   /** Its code, unpacked and checked (empty for `custom` functions without code). */
@@ -64,7 +64,7 @@ export function checkFunctionName(name: unknown): string {
 export async function parseDefinition(
   input: unknown,
   limits: DefinitionLimits,
-): Promise<CheckedFunction> {
+): Promise<ParsedDefinition> {
   const { fields, runtime, files } = await checkFields(
     requireObject(input, "Function definition"),
     limits,
@@ -87,7 +87,7 @@ export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defau
 export async function checkStoredDefinition(
   stored: unknown,
   limits: StoredDefinitionLimits,
-): Promise<CheckedFunction> {
+): Promise<ParsedDefinition> {
   const body = requireObject(stored, "Stored definition");
   const { fields, files } = await checkFields(body, {
     ...limits,

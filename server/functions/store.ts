@@ -1,22 +1,21 @@
 /**
  * The function store: definitions cached in the node and kept fresh from the registry, so the
- * invoke path never waits on the registry. Each function is checked once, when it reaches the
- * store (from a create here, or from the registry when another node or a hand wrote it: every
- * field and the code, as `/create` checks them), and its code kept ready for executors. A
- * definition in the registry that fails the checks is not served.
+ * invoke path never waits on the registry. Each function is checked once, by the code
+ * checker's worker, when it reaches the store (from a create here, or from the registry when
+ * another node or a hand wrote it: every field and the code, as `/create` checks them), and its
+ * code kept ready for executors. A definition in the registry that fails the checks is not
+ * served.
  *
  * @module
  */
-import type { FunctionInfo } from "../../protocol/function.ts";
+import type { FunctionDefinition, FunctionInfo } from "../../protocol/function.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { FunctionEvent } from "../registry/function_registry.ts";
 import type { Registry } from "../registry/registry.ts";
+import type { CodeChecker } from "./code_checker.ts";
+import type { CheckedFunction } from "./code_checks.ts";
 import { deploy, type DeployedFunction } from "./deployed.ts";
-import {
-  type CheckedFunction,
-  checkStoredDefinition,
-  type StoredDefinitionLimits,
-} from "./parse_definition.ts";
+import type { StoredDefinitionLimits } from "./parse_definition.ts";
 
 /** Called after the cached definition of a function changed or disappeared. */
 export type FunctionChangeListener = (
@@ -28,6 +27,8 @@ export type FunctionChangeListener = (
 export interface FunctionStoreOptions {
   /** What definitions read from the registry are checked against (as `/create` checks). */
   limits: StoredDefinitionLimits;
+  /** Checks definitions read from the registry, off the main thread. */
+  checker: CodeChecker;
   /** Told about definitions in the registry that fail the checks (they are not served). */
   log?: (line: string) => void;
 }
@@ -40,6 +41,8 @@ export class FunctionStore {
   /** Why the definitions in the registry that failed the checks are not served, by name. */
   readonly #invalid = new Map<string, string>();
   readonly #listeners: FunctionChangeListener[] = [];
+  /** Versions this node is writing: their registry events are not checked again. */
+  readonly #writing = new Set<string>();
   /** Registry events are checked one after the other, in the order they came. */
   #events: Promise<void> = Promise.resolve();
   #stopWatch: () => void = () => {};
@@ -93,19 +96,19 @@ export class FunctionStore {
   }
 
   /** Stores a new function; `ConflictError` when the name is taken. */
-  async create({ definition, files }: CheckedFunction): Promise<void> {
-    if (!await this.#registry.functions.create(definition)) {
+  async create({ definition, code }: CheckedFunction): Promise<void> {
+    if (!await this.#writeOwn(definition, () => this.#registry.functions.create(definition))) {
       throw new ConflictError(`Function "${definition.Name}" already exists`);
     }
-    this.#put(deploy(definition, files));
+    this.#put(deploy(definition, code));
   }
 
   /** Replaces a function; `NotFoundError` when there is none. */
-  async update({ definition, files }: CheckedFunction): Promise<void> {
-    if (!await this.#registry.functions.update(definition)) {
+  async update({ definition, code }: CheckedFunction): Promise<void> {
+    if (!await this.#writeOwn(definition, () => this.#registry.functions.update(definition))) {
       throw new NotFoundError(`Function "${definition.Name}" does not exist`);
     }
-    this.#put(deploy(definition, files));
+    this.#put(deploy(definition, code));
   }
 
   /** Removes a function; `NotFoundError` when there is none. */
@@ -121,18 +124,28 @@ export class FunctionStore {
     this.#stopWatch();
   }
 
+  /** Writes a definition checked here; its own registry event is not checked again. */
+  async #writeOwn(definition: FunctionDefinition, write: () => Promise<boolean>): Promise<boolean> {
+    this.#writing.add(definition.Version);
+    try {
+      return await write();
+    } finally {
+      this.#writing.delete(definition.Version);
+    }
+  }
+
   /**
    * Applies a registry event; a definition is checked, as `/create` checks one, unless this
-   * version is cached already.
+   * version is cached already or being written by this node.
    */
   async #fromRegistry(event: FunctionEvent): Promise<void> {
     if (event.type === "delete") return this.#remove(event.name);
     const { definition } = event;
-    const cached = this.#cache.get(definition.Name);
-    if (cached && cached.definition.Version === definition.Version) return;
+    if (this.#writing.has(definition.Version)) return;
+    if (this.#cache.get(definition.Name)?.definition.Version === definition.Version) return;
     let checked: CheckedFunction;
     try {
-      checked = await checkStoredDefinition(definition, this.#options.limits);
+      checked = await this.#options.checker.checkStored(definition, this.#options.limits);
     } catch (error) {
       const reason = (error as Error).message;
       this.#options.log?.(`Not serving function "${definition.Name}" from the registry: ${reason}`);
@@ -140,7 +153,7 @@ export class FunctionStore {
       this.#invalid.set(definition.Name, reason);
       return;
     }
-    this.#put(deploy(checked.definition, checked.files));
+    this.#put(deploy(checked.definition, checked.code));
   }
 
   #put(deployed: DeployedFunction): void {

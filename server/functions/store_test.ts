@@ -6,27 +6,41 @@ import { writeTar } from "../../protocol/tar_writer.ts";
 import { NotFoundError } from "../errors.ts";
 import { EmbeddedRegistry } from "../registry/embedded.ts";
 import { definition, eventually } from "../testing/registry_contract.ts";
-import { parseDefinition } from "./parse_definition.ts";
+import { CodeChecker } from "./code_checker.ts";
 import { FunctionStore } from "./store.ts";
 
 const CODE = "def handler(params, context):\n    return 1\n";
 const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
 
-/** A store on an embedded registry of its own, with the lines it logged. */
+/**
+ * A store on an embedded registry of its own, with the lines it logged and the stored
+ * definitions its checker was asked to check.
+ */
 async function openStore() {
   const dir = await Deno.makeTempDir({ prefix: "store-test-" });
   const registry = await EmbeddedRegistry.open(dir);
   const logged: string[] = [];
+  const checker = new CodeChecker();
+  const storedChecks: string[] = [];
+  const checkStored = checker.checkStored.bind(checker);
+  checker.checkStored = (stored, limits) => {
+    storedChecks.push((stored as FunctionDefinition).Name);
+    return checkStored(stored, limits);
+  };
   const store = await FunctionStore.open(registry, {
     limits: LIMITS,
+    checker,
     log: (line) => logged.push(line),
   });
   return {
     registry,
     store,
+    checker,
     logged,
+    storedChecks,
     async [Symbol.asyncDispose]() {
       store.close();
+      checker.close();
       await registry.close();
       await Deno.remove(dir, { recursive: true });
     },
@@ -43,7 +57,7 @@ function stored(name: string, changes: Partial<FunctionDefinition> = {}): Functi
 function initFiles(store: FunctionStore, name: string): { Path: string; Data: string }[] {
   const code = store.get(name)?.pool.code;
   assert.ok(code, `function "${name}" is served`);
-  return (JSON.parse(code.initBody) as ExecutorInitBody).Files;
+  return (JSON.parse(new TextDecoder().decode(code.initBody)) as ExecutorInitBody).Files;
 }
 
 Deno.test("a function written to the registry by another node is checked once and served ready", async () => {
@@ -57,6 +71,7 @@ Deno.test("a function written to the registry by another node is checked once an
   assert.equal(fn.pool.image, "serverledge-python311");
   assert.equal("TarFunctionCode" in fn.definition, false, "the code is not kept twice");
   assert.deepEqual(s.logged, []);
+  assert.deepEqual(s.storedChecks, ["remote"]);
 });
 
 Deno.test("a function in the registry that fails the checks is not served, and says why", async () => {
@@ -70,18 +85,20 @@ Deno.test("a function in the registry that fails the checks is not served, and s
   assert.match(s.logged.join("\n"), /"garbled" from the registry: .*not valid base64/);
 });
 
-Deno.test("a create is served at once with the files checked at parse time", async () => {
+Deno.test("a create is served at once with the code checked for it, not checked again", async () => {
   await using s = await openStore();
   const changes: string[] = [];
   s.store.onChange((name) => changes.push(name));
-  const checked = await parseDefinition({
+  const body = new TextEncoder().encode(JSON.stringify({
     Name: "local",
     Runtime: "python310",
     MemoryMB: 64,
     Handler: "hello.handler",
     TarFunctionCode: stored("x").TarFunctionCode,
-  }, LIMITS);
+  }));
+  const checked = await s.checker.checkBody([body], LIMITS);
   await s.store.create(checked);
+  assert.deepEqual(s.storedChecks, [], "its own registry event was not checked again");
   assert.equal(initFiles(s.store, "local")[0].Path, "hello.py");
   assert.deepEqual(s.store.list().map((f) => f.Name), ["local"]);
   assert.equal("TarFunctionCode" in s.store.list()[0], false);

@@ -3,7 +3,7 @@
 // bound on the containers tried for one request.
 import assert from "node:assert/strict";
 import type { ContainerBackend, ContainerState } from "../containers/backend.ts";
-import { ExecutorError, type ExecutorFailure } from "../containers/executor.ts";
+import { encodeExecutorCode, ExecutorError, type ExecutorFailure } from "../containers/executor.ts";
 import { UnavailableError } from "../errors.ts";
 import { deploy } from "../functions/deployed.ts";
 import { ContainerPool } from "../pool/pool.ts";
@@ -114,7 +114,7 @@ Deno.test("a request tries a bounded number of containers, then answers 503", as
     expirationSeconds: 60,
   });
   const invoker = new Invoker({ nodeId: "n1", pool, backend });
-  const fn = deploy(definition("f"), []);
+  const fn = deploy(definition("f"), encodeExecutorCode([]));
   await assert.rejects(
     invoker.invoke(newInvocation(fn, parseInvocationRequest({}), performance.now())),
     (error) =>

@@ -37,6 +37,8 @@ export interface NodeProcess extends AsyncDisposable {
   url: string;
   /** Its data dir (`data.dir`). */
   dataDir: string;
+  /** Process id of the running node (for memory figures); 0 while it is stopped. */
+  pid(): number;
   /** Everything the process printed so far. */
   output(): string;
   /** POSTs JSON to `path` and returns status and parsed body. */
@@ -155,6 +157,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     id,
     url,
     dataDir,
+    pid: () => child?.pid ?? 0,
     output: () => output,
     async post(path, body) {
       const response = await fetch(url + path, { method: "POST", body: JSON.stringify(body) });

@@ -6,7 +6,8 @@
  */
 import { stringify } from "yaml";
 import { parseConfig } from "../config/mod.ts";
-import { type Node, startNode } from "../node.ts";
+import { type Node, serveNode, startNode } from "../node.ts";
+import { postJson } from "./post_json.ts";
 
 /** A node under test. */
 export interface TestNode extends AsyncDisposable {
@@ -65,7 +66,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
   );
   const node = await startNode(config, { log: () => {} });
   const servers = hostnames.map((hostname) =>
-    Deno.serve({ hostname, port, onListen: () => {} }, node.app.fetch)
+    serveNode(node, { ...config, api: { ...config.api, ip: hostname } })
   );
   const url = `http://${hostnames[0]}:${port}`;
   return {
@@ -73,11 +74,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     node,
     dataDir,
     async post(path, body, headers = {}) {
-      const response = await fetch(url + path, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: typeof body === "string" ? body : JSON.stringify(body),
-      });
+      const response = await postJson(url + path, body, headers);
       return { status: response.status, body: await response.json() };
     },
     async get(path, headers = {}) {

@@ -1,0 +1,28 @@
+/**
+ * Every `POST` must declare its body as JSON (`Content-Type: application/json`, parameters
+ * such as `charset` allowed), else 415. A web page can send a `text/plain` or form body to any
+ * address without asking first (no CORS preflight); a JSON body it cannot, so this closes the
+ * way for pages to post to a node on the operator's machine.
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { UnsupportedMediaTypeError } from "../errors.ts";
+
+/** Middleware refusing a `POST` whose `Content-Type` is not `application/json`, with 415. */
+export function jsonContentType(): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === "POST") {
+      const type = c.req.header("content-type");
+      if (type?.split(";")[0].trim().toLowerCase() !== "application/json") {
+        throw new UnsupportedMediaTypeError(
+          type === undefined
+            ? 'Request has no Content-Type: send its JSON body with "Content-Type: application/json"'
+            : `Content-Type "${type.slice(0, 100)}" is not JSON: send the body with ` +
+              '"Content-Type: application/json"',
+        );
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Writes a `Response` to a connection as HTTP/1.1. An answer is read whole and goes out with
+ * `Content-Length` in one write together with its head, except an event stream
+ * (`text/event-stream`, the `/events` route), which goes out chunked as its events come, or, to
+ * an HTTP/1.0 client, delimited by closing the connection. Every write must make progress
+ * within the idle timeout, or the connection is closed (and the stream cancelled).
+ *
+ * @module
+ */
+import { concatBytes } from "../../protocol/bytes.ts";
+import type { Wire } from "./wire.ts";
+
+/** How the answer is to be written. */
+export interface AnswerContext {
+  /** Whether the request was `HEAD` (a head without body, whatever the handler gave). */
+  readonly headRequest: boolean;
+  /** Whether the client speaks HTTP/1.1 (else 1.0: no chunked answers). */
+  readonly http11: boolean;
+  /** Whether the connection stays open after this answer (else `Connection: close`). */
+  readonly keepAlive: boolean;
+  /** Milliseconds a write may stall. */
+  readonly idleMs: number;
+}
+
+const encoder = new TextEncoder();
+/** Headers the front writes itself. */
+const FRAMING_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "date",
+  "keep-alive",
+  "transfer-encoding",
+]);
+const REASONS: Record<number, string> = {
+  100: "Continue",
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  301: "Moved Permanently",
+  302: "Found",
+  304: "Not Modified",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  421: "Misdirected Request",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+let dateSecond = -1;
+let dateText = "";
+
+/**
+ * Writes `response` to `wire`. Resolves whether the connection may carry another request
+ * (false when the body had to be delimited by closing it).
+ */
+export async function writeResponse(
+  wire: Wire,
+  response: Response,
+  context: AnswerContext,
+): Promise<boolean> {
+  const { status } = response;
+  let head = statusLine(status) + fieldsOf(response.headers, context.keepAlive);
+  if (context.headRequest || status < 200 || status === 204 || status === 304) {
+    const declared = response.headers.get("content-length");
+    if (context.headRequest && declared !== null) head += `content-length: ${declared}\r\n`;
+    await wire.write(encoder.encode(head + "\r\n"), context.idleMs);
+    return true;
+  }
+  // Only an event stream is read as a stream: `response.body` would make a stream of any body.
+  if (!isEventStream(response.headers)) {
+    const body = await response.bytes();
+    head += `content-length: ${body.length}\r\n\r\n`;
+    await wire.write(concatBytes([encoder.encode(head), body]), context.idleMs);
+    return true;
+  }
+  const chunked = context.http11;
+  head += chunked ? "transfer-encoding: chunked\r\n\r\n" : "\r\n";
+  const reader = response.body!.getReader();
+  let finished = false;
+  try {
+    await wire.write(encoder.encode(head), context.idleMs);
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      if (read.value.length > 0) {
+        await wire.write(chunked ? chunkOf(read.value) : read.value, context.idleMs);
+      }
+    }
+    if (chunked) await wire.write(encoder.encode("0\r\n\r\n"), context.idleMs);
+    finished = true;
+    return chunked;
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {});
+  }
+}
+
+/** Whether an answer is an event stream, written as its events come rather than whole. */
+function isEventStream(headers: Headers): boolean {
+  return headers.get("content-type")?.toLowerCase().startsWith("text/event-stream") ?? false;
+}
+
+function statusLine(status: number): string {
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? ""}\r\n`;
+}
+
+/** The handler's header fields, without those that frame the answer, plus date and connection. */
+function fieldsOf(headers: Headers, keepAlive: boolean): string {
+  let text = "";
+  for (const [name, value] of headers) {
+    if (!FRAMING_HEADERS.has(name)) text += `${name}: ${value}\r\n`;
+  }
+  text += `date: ${httpDate()}\r\n`;
+  if (!keepAlive) text += "connection: close\r\n";
+  return text;
+}
+
+/** The current time as an HTTP date, computed once a second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** `bytes` framed as one chunk of a chunked body. */
+function chunkOf(bytes: Uint8Array): Uint8Array {
+  return concatBytes([
+    encoder.encode(`${bytes.length.toString(16)}\r\n`),
+    bytes,
+    encoder.encode("\r\n"),
+  ]);
+}
