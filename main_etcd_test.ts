@@ -6,6 +6,7 @@ import { makeTestCa } from "./server/testing/certificates.ts";
 import { type EtcdServer, startEtcd } from "./server/testing/etcd.ts";
 import { exampleFunction } from "./server/testing/functions.ts";
 import { failedNodeStart, startNodeProcess } from "./server/testing/node_process.ts";
+import { postJson } from "./server/testing/post_json.ts";
 import { eventually } from "./server/testing/registry_contract.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -24,8 +25,7 @@ function etcdConfig(etcd: EtcdServer): Record<string, string> {
 
 /** GETs `url`, or POSTs `body` as JSON; resolves the status and the JSON answer. */
 async function call<T>(url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const init = body === undefined ? {} : { method: "POST", body: JSON.stringify(body) };
-  const response = await fetch(url, init);
+  const response = body === undefined ? await fetch(url) : await postJson(url, body);
   return { status: response.status, body: await response.json() };
 }
 

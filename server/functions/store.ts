@@ -142,7 +142,8 @@ export class FunctionStore {
     if (event.type === "delete") return this.#remove(event.name);
     const { definition } = event;
     if (this.#writing.has(definition.Version)) return;
-    if (this.#cache.get(definition.Name)?.definition.Version === definition.Version) return;
+    const cached = this.#cache.get(definition.Name);
+    if (cached && cached.definition.Version === definition.Version) return;
     let checked: CheckedFunction;
     try {
       checked = await this.#options.checker.checkStored(definition, this.#options.limits);

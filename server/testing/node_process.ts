@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { stringify } from "yaml";
 import { NODE_BINARY } from "../../scripts/binaries.ts";
 import { sleep } from "../timing/sleep.ts";
+import { postJson } from "./post_json.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -160,7 +161,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     pid: () => child?.pid ?? 0,
     output: () => output,
     async post(path, body) {
-      const response = await fetch(url + path, { method: "POST", body: JSON.stringify(body) });
+      const response = await postJson(url + path, body);
       return { status: response.status, body: await response.json() };
     },
     stop,
