@@ -190,7 +190,8 @@ export function policyName(): ValueKind<SchedulingPolicyName> {
     read(raw) {
       if (typeof raw !== "string") return undefined;
       const s = raw.trim().toLowerCase();
-      return SCHEDULING_POLICIES.find((p) => p === s) ?? aliases[s];
+      return SCHEDULING_POLICIES.find((p) => p === s) ??
+        (Object.hasOwn(aliases, s) ? aliases[s] : undefined);
     },
   };
 }

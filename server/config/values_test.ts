@@ -50,6 +50,9 @@ Deno.test("a bad value of each type names the key, the value and what was expect
     "scheduler.policy",
     'one of "default", "localonly", "edgeonly", "cloudonly", "edgecloud", got "fastest"',
   );
+  for (const inherited of ["constructor", "toString", "__proto__"]) {
+    assertConfigError(() => yaml(`scheduler.policy: ${inherited}`), "scheduler.policy");
+  }
   assertConfigError(() => yaml("api.ip: [1, 2]"), "api.ip", "got [1,2]");
   assertConfigError(() => yaml('api.ip: ""'), "api.ip", 'got ""');
   assertConfigError(() => yaml("node.id: has space"), "node.id", '"has space"');
