@@ -24,6 +24,7 @@ import {
   whereItRan,
 } from "../lib/invoke_form.ts";
 import { paramsToRows } from "../lib/params.ts";
+import { sleep } from "../../server/timing/sleep.ts";
 import { focusRing, mutedClass } from "../styles.ts";
 import { Badge, Button, Card, ErrorText, Field, Input, Select, TextArea } from "./ui.tsx";
 
@@ -86,7 +87,7 @@ export function InvokeView(props: InvokeViewProps) {
         return record(id, { error: (e as Error).message });
       }
       if (Date.now() > deadline) return record(id, { error: "No report after 10 minutes" });
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      await sleep(POLL_INTERVAL_MS);
     }
     record(id, { error: "Polling stopped" });
   };

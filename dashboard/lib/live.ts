@@ -8,6 +8,7 @@
 import { ApiError } from "../../protocol/error.ts";
 import type { NodeApi } from "./api.ts";
 import { SseParser } from "./sse.ts";
+import { sleep } from "../../server/timing/sleep.ts";
 import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
 
 /** How the dashboard is connected to the node. */
@@ -177,17 +178,4 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions): LiveF
       run(controller.signal);
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
