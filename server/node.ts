@@ -10,6 +10,7 @@ import { nodeHostNames } from "./api/host_check.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
+import { machineHostname } from "./config/machine.ts";
 import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
@@ -247,7 +248,7 @@ async function assembleNode(
       hosts: nodeHostNames({
         apiIp: config.api.ip,
         url,
-        hostname: machineHostname(),
+        hostname: machineHostname({ machine: {}, warnings: [] }),
         interfaceAddresses: machineAddresses(config.api.ip),
         extra: config.http.hosts,
       }),
@@ -288,15 +289,6 @@ function listen(node: Node, config: Config): HttpServer {
     idleTimeoutMs: config.http.idleTimeout * 1000,
     bodyTimeoutMs: config.http.bodyTimeout * 1000,
   }, node.app.fetch);
-}
-
-/** The machine's host name, or `undefined` when it cannot be read. */
-function machineHostname(): string | undefined {
-  try {
-    return Deno.hostname();
-  } catch {
-    return undefined;
-  }
 }
 
 /** The machine's interface addresses when the API listens on all of them (`api.ip` wildcard). */
