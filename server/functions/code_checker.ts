@@ -4,6 +4,8 @@
  * large function) never blocks the event loop that serves invocations. Jobs run one after the
  * other in one worker; a create body is handed over without a copy, and so is the encoded code
  * coming back. A worker that dies fails the jobs it held (503) and is replaced for the next.
+ * The worker (a V8 isolate of its own, about 8 MB) runs only while there is work: it starts with
+ * the first job and stops once no job came for a while.
  *
  * @module
  */
@@ -27,17 +29,42 @@ interface Pending {
 }
 
 const WORKER = new URL("./check_worker.ts", import.meta.url);
+/** How long a worker without jobs is kept, by default: a burst of creates starts one worker. */
+const DEFAULT_IDLE_MS = 60_000;
+
+/** Options of {@linkcode CodeChecker}. */
+export interface CodeCheckerOptions {
+  /**
+   * Milliseconds the worker is kept once it has no job left; the next job starts a new one
+   * (which blocks the event loop for about 15 ms).
+   *
+   * @default {60000}
+   */
+  idleMs?: number;
+}
 
 /**
- * Checks function code off the main thread; `using` closes it. The worker is started at once
- * (starting one blocks the event loop for some milliseconds: better before serving than during
- * a create); a checker must be closed, or its worker keeps the process alive.
+ * Checks function code off the main thread; `using` closes it. The worker starts with the first
+ * job and stops {@linkcode CodeCheckerOptions.idleMs} after the last one; while it runs it keeps
+ * the process alive, so a checker must be closed.
  */
 export class CodeChecker implements Disposable {
   #nextId = 0;
   #pending = new Map<number, Pending>();
   #closed = false;
-  #worker: Worker | undefined = this.#start();
+  #worker: Worker | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #idleMs: number;
+
+  /** A checker; its worker starts with the first job. */
+  constructor(options: CodeCheckerOptions = {}) {
+    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  /** Whether the worker is running (from the first job until it was idle `idleMs`). */
+  get running(): boolean {
+    return this.#worker !== undefined;
+  }
 
   /**
    * Checks a create or update body, given as its raw bytes in one or more chunks (their
@@ -80,6 +107,7 @@ export class CodeChecker implements Disposable {
         new UnavailableError("The node is stopping: the function code was not checked"),
       );
     }
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker ??= this.#start();
     const { promise, resolve, reject } = Promise.withResolvers<CheckedFunction>();
     this.#pending.set(job.id, { resolve, reject });
@@ -95,6 +123,7 @@ export class CodeChecker implements Disposable {
       this.#pending.delete(reply.id);
       if ("checked" in reply) pending?.resolve(reply.checked);
       else pending?.reject(failureOf(reply.failure));
+      if (this.#pending.size === 0) this.#stopWhenIdle();
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -103,7 +132,18 @@ export class CodeChecker implements Disposable {
     return worker;
   }
 
+  /** Stops the worker `idleMs` from now unless a job comes first. */
+  #stopWhenIdle(): void {
+    const timer = setTimeout(() => {
+      this.#worker?.terminate();
+      this.#worker = undefined;
+    }, this.#idleMs);
+    Deno.unrefTimer(timer);
+    this.#idleTimer = timer;
+  }
+
   #stop(error: Error): void {
+    clearTimeout(this.#idleTimer);
     this.#worker?.terminate();
     this.#worker = undefined;
     for (const pending of this.#pending.values()) pending.reject(error);

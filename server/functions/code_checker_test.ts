@@ -6,6 +6,7 @@ import type { ExecutorInitBody } from "../../protocol/executor.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
 import { HttpError } from "../errors.ts";
 import { definition } from "../testing/registry_contract.ts";
+import { sleep } from "../timing/sleep.ts";
 import { CodeChecker } from "./code_checker.ts";
 
 const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
@@ -85,4 +86,31 @@ Deno.test("jobs pending when the checker closes fail with 503, and so do later o
       (error: unknown) => error instanceof HttpError && error.status === 503,
     );
   }
+});
+
+Deno.test("the worker starts with the first job, stops once idle and starts again", async () => {
+  using checker = new CodeChecker({ idleMs: 50 });
+  assert.equal(checker.running, false, "no worker before the first job");
+  assert.equal((await checker.checkBody([body({})], LIMITS)).definition.Name, "hello");
+  assert.equal(checker.running, true);
+  while (checker.running) await sleep(10);
+  assert.equal((await checker.checkBody([body({})], LIMITS)).definition.Name, "hello");
+  await assert.rejects(
+    checker.checkBody([body({ Runtime: "cobol" })], LIMITS),
+    (error: unknown) => error instanceof HttpError && error.status === 404,
+  );
+});
+
+Deno.test("a worker with a job in progress is not stopped as idle", async () => {
+  using checker = new CodeChecker({ idleMs: 1 });
+  const big = await gzipBomb(32 << 20);
+  const quick = checker.checkBody([body({})], LIMITS);
+  const slow = checker.checkBody([body({ TarFunctionCode: big })], {
+    ...LIMITS,
+    codeBytes: 64 << 20,
+  });
+  assert.equal((await quick).definition.Name, "hello");
+  await sleep(20); // past idleMs while the second job runs
+  assert.equal(checker.running, true);
+  assert.equal((await slow).definition.Name, "hello");
 });
