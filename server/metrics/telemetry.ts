@@ -55,6 +55,7 @@ export class Telemetry {
     if (placement === "local") this.#duration.observe({ function: fn }, report.Duration);
     else this.#offloads.inc({ kind: placement, node: peer ?? "" });
     this.#responseTime.observe({ function: fn }, report.ResponseTime);
+    if (this.events.size === 0) return; // nobody follows /events: no event to build
     const event: InvocationEvent = {
       Function: fn,
       Success: report.Success,
