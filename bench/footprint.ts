@@ -47,27 +47,19 @@ export async function run(): Promise<[string, string, string, string][]> {
     floor.push(await measureBareServer());
     node.push(await measureNode());
   }
-  const ready = [median(node.map((f) => f.readyMs)), median(floor.map((f) => f.readyMs))];
-  const rss = [median(node.map((f) => f.rssMB)), median(floor.map((f) => f.rssMB))];
+  const figure = (name: string, of: (f: StartFigures) => number, unit: string, digits: number) => {
+    const [mine, bare] = [median(node.map(of)), median(floor.map(of))];
+    const sign = mine >= bare ? "+" : "";
+    return [
+      `${name} (median)`,
+      `${mine.toFixed(digits)} ${unit}`,
+      `${bare.toFixed(digits)} ${unit}`,
+      `${sign}${(mine - bare).toFixed(digits)} ${unit}`,
+    ] as [string, string, string, string];
+  };
   return [
-    [
-      "time to ready (median)",
-      `${ready[0].toFixed(0)} ms`,
-      `${ready[1].toFixed(0)} ms`,
-      plus(
-        ready[0] - ready[1],
-        "ms",
-      ),
-    ],
-    [
-      "idle RSS (median)",
-      `${rss[0].toFixed(1)} MB`,
-      `${rss[1].toFixed(1)} MB`,
-      plus(
-        rss[0] - rss[1],
-        "MB",
-      ),
-    ],
+    figure("time to ready", (f) => f.readyMs, "ms", 0),
+    figure("idle RSS", (f) => f.rssMB, "MB", 1),
   ];
 }
 
@@ -153,10 +145,6 @@ function residentMB(pid: number): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-function plus(difference: number, unit: string): string {
-  return `${difference >= 0 ? "+" : ""}${difference.toFixed(unit === "MB" ? 1 : 0)} ${unit}`;
 }
 
 if (import.meta.main) {
