@@ -15,6 +15,7 @@
 import { BLANK_MEMORY_MB } from "../server/pool/blank_containers.ts";
 import { builtInImages } from "../server/runtimes/catalog.ts";
 import { type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { envNumber, envNumbers } from "./env.ts";
 import { jsonPost, KeepAliveConnection } from "./http_load.ts";
 import { countStatuses, failureText, isSuccess, median, ms, percentile } from "./measure.ts";
 import {
@@ -29,8 +30,8 @@ import {
 } from "./node_fixture.ts";
 import { printRun, type Row } from "./table.ts";
 
-const BURSTS = (Deno.env.get("BENCH_BURSTS") ?? "32,128").split(",").map(Number);
-const FLOOR_RUNS = Number(Deno.env.get("BENCH_BURST_FLOOR_RUNS") ?? 3);
+const BURSTS = envNumbers("BENCH_BURSTS", [32, 128]);
+const FLOOR_RUNS = envNumber("BENCH_BURST_FLOOR_RUNS", 3);
 /** Containers of the function the pool can hold (besides the blank containers). */
 const POOL_HOLDS = 4;
 

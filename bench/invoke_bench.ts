@@ -4,7 +4,8 @@
  *
  * - cold start vs. create + start + first answer of a bare executor container, also with
  *   `container.pool.blank: 1` (a cold start takes a started blank container);
- * - warm invoke p50/p99 vs. a direct call of a warm executor (`Executor.invoke`);
+ * - warm invoke p50/p99 vs. a direct call of a warm executor (`Executor.invoke`: the node's
+ *   own executor client, on whatever transport the backend gives the container);
  * - throughput at concurrency 1 and 16 vs. the same direct calls;
  * - warm invoke p50 vs. a bare Deno server forwarding to a warm executor (the least one hop
  *   costs);
@@ -22,6 +23,7 @@ import { builtInImages } from "../server/runtimes/catalog.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
 import { sleep } from "../server/timing/sleep.ts";
+import { envNumber } from "./env.ts";
 import { closedLoop, median, ms, percent, percentile, perSecond } from "./measure.ts";
 import {
   blankColdStarts,
@@ -34,9 +36,9 @@ import {
 } from "./node_fixture.ts";
 import { printRun, type Row } from "./table.ts";
 
-const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
-const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
-const THROUGHPUT_CALLS = Number(Deno.env.get("BENCH_THROUGHPUT_CALLS") ?? 3000);
+const COLD_RUNS = envNumber("BENCH_COLD_RUNS", 8);
+const WARM_CALLS = envNumber("BENCH_WARM_CALLS", 2000);
+const THROUGHPUT_CALLS = envNumber("BENCH_THROUGHPUT_CALLS", 3000);
 
 /** Measures the single-request figures; resolves their rows. */
 export async function run(): Promise<Row[]> {
@@ -144,6 +146,8 @@ async function bareHopRow(executorUrl: string, nodeCall: () => Promise<void>): P
     args: [
       "run",
       "--allow-net",
+      "--allow-read", // the executor's Unix socket, when the executor client uses one
+      "--allow-write",
       new URL("./bare_proxy.ts", import.meta.url).pathname,
       String(proxyPort),
       executorUrl,

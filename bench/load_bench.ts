@@ -18,6 +18,7 @@ import type { ContainerHandle } from "../server/containers/backend.ts";
 import { DockerBackend } from "../server/containers/docker.ts";
 import { containerSandbox } from "../server/node.ts";
 import { type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { envNumber, envNumbers } from "./env.ts";
 import { jsonPost, KeepAliveConnection } from "./http_load.ts";
 import {
   closedLoop,
@@ -41,11 +42,11 @@ import {
 } from "./node_fixture.ts";
 import { printRun, type Row } from "./table.ts";
 
-const LEVELS = (Deno.env.get("BENCH_LOAD_CONNECTIONS") ?? "1,4,16,64").split(",").map(Number);
-const SECONDS = Number(Deno.env.get("BENCH_LOAD_SECONDS") ?? 5);
+const LEVELS = envNumbers("BENCH_LOAD_CONNECTIONS", [1, 4, 16, 64]);
+const SECONDS = envNumber("BENCH_LOAD_SECONDS", 5);
 /** Invocations one container of the trivial function takes at once. */
 const MAX_CONCURRENCY = 1;
-/** Connections of the level whose client CPU cost gets a row. */
+/** Connections of the level whose client CPU (this process's) gets a row. */
 const CPU_LEVEL = 16;
 
 /** Measures every load level; resolves their rows. */
@@ -129,12 +130,9 @@ function levelRows(
     [`${figure}: containers`, `${started} started, ${containers} held`, `${containers}`, ""],
   ];
   if (connections === CPU_LEVEL) {
-    rows.push([
-      `${figure}: client CPU per call`,
-      `${node.cpuMicrosPerCall.toFixed(0)} µs`,
-      `${direct.cpuMicrosPerCall.toFixed(0)} µs`,
-      "",
-    ]);
+    const cpu = (r: LoopResult) =>
+      `${(r.cpuShare * 100).toFixed(0)} % (${r.cpuMicrosPerCall.toFixed(0)} µs/call)`;
+    rows.push([`${figure}: client CPU of a core`, cpu(node), cpu(direct), ""]);
   }
   return rows;
 }

@@ -58,6 +58,8 @@ export interface LoopResult {
   failures: Map<number, number>;
   /** CPU time this process spent per call, in µs (user + system, every call counted). */
   cpuMicrosPerCall: number;
+  /** CPU time this process spent over the loop's wall time (1 = one core kept busy). */
+  cpuShare: number;
 }
 
 /**
@@ -95,11 +97,13 @@ export async function closedLoop(
   }));
   const seconds = (performance.now() - begin) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const cpuMicros = cpu.user + cpu.system;
   return {
     latencies,
     okPerSecond: latencies.length / seconds,
     failures: countStatuses(failed),
-    cpuMicrosPerCall: (cpu.user + cpu.system) / Math.max(1, latencies.length + failed.length),
+    cpuMicrosPerCall: cpuMicros / Math.max(1, latencies.length + failed.length),
+    cpuShare: cpuMicros / 1e6 / seconds,
   };
 }
 
