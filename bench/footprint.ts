@@ -18,6 +18,8 @@ import { NODE_BINARY } from "../scripts/binaries.ts";
 import { builtInImages } from "../server/runtimes/catalog.ts";
 import { sleep } from "../server/timing/sleep.ts";
 import { freePort } from "../server/testing/node_process.ts";
+import { median } from "./measure.ts";
+import { printRun, type Row } from "./table.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_FOOTPRINT_RUNS") ?? 3);
 /** How long a process is left alone, once it answers (and its blanks are up), before its RSS. */
@@ -40,7 +42,7 @@ interface StartFigures {
 }
 
 /** Rows `[figure, node, floor, node vs floor]`: time to ready and idle RSS, medians. */
-export async function run(): Promise<[string, string, string, string][]> {
+export async function run(): Promise<Row[]> {
   const node: StartFigures[] = [];
   const floor: StartFigures[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -55,7 +57,7 @@ export async function run(): Promise<[string, string, string, string][]> {
       `${mine.toFixed(digits)} ${unit}`,
       `${bare.toFixed(digits)} ${unit}`,
       `${sign}${(mine - bare).toFixed(digits)} ${unit}`,
-    ] as [string, string, string, string];
+    ] as Row;
   };
   return [
     figure("time to ready", (f) => f.readyMs, "ms", 0),
@@ -142,16 +144,4 @@ function residentMB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-if (import.meta.main) {
-  const header: [string, string, string, string] = ["figure", "node", "floor", "node vs floor"];
-  const rows = await run();
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) {
-    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
-  }
-}
+if (import.meta.main) await printRun(run);

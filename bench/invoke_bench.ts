@@ -1,218 +1,181 @@
 /**
- * `deno task bench`: a trivial Python function through a node, each figure beside a floor
+ * Single-request figures of a trivial Python function through a node, each beside a floor
  * measured in the same run:
  *
  * - cold start vs. create + start + first answer of a bare executor container, also with
  *   `container.pool.blank: 1` (a cold start takes a started blank container);
- * - warm invoke p50/p99 vs. a direct POST to a warm executor's published port;
+ * - warm invoke p50/p99 vs. a direct call of a warm executor (`Executor.invoke`: the node's
+ *   own executor client, on whatever transport the backend gives the container);
  * - throughput at concurrency 1 and 16 vs. the same direct calls;
  * - warm invoke p50 vs. a bare Deno server forwarding to a warm executor (the least one hop
  *   costs);
  * - an edge→cloud offload (`cloudonly` edge) vs. a warm invoke on the cloud node itself.
  *
  * The node runs as its own process (`main.ts`), the client here. Needs Docker and the runtime
- * images. Prints a table; asserts nothing.
+ * images. Part of `deno task bench` (`bench/main.ts`); alone: `deno run -A bench/invoke_bench.ts`.
  *
  * @module
  */
 import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend } from "../server/containers/docker.ts";
-import { encodeExecutorCode } from "../server/containers/executor.ts";
-import { readCodeArchive } from "../server/functions/code_archive.ts";
 import { containerSandbox } from "../server/node.ts";
-import { sleep } from "../server/timing/sleep.ts";
+import { builtInImages } from "../server/runtimes/catalog.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
-import { postJson } from "../server/testing/post_json.ts";
+import { sleep } from "../server/timing/sleep.ts";
+import { envNumber } from "./env.ts";
+import { closedLoop, median, ms, percent, percentile, perSecond } from "./measure.ts";
+import {
+  blankColdStarts,
+  containersGone,
+  EXECUTOR_REQUEST,
+  PARAMS,
+  post,
+  PYTHON_IMAGE,
+  startExecutors,
+} from "./node_fixture.ts";
+import { printRun, type Row } from "./table.ts";
 
-const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 8);
-const WARM_CALLS = Number(Deno.env.get("BENCH_WARM_CALLS") ?? 2000);
-const THROUGHPUT_CALLS = Number(Deno.env.get("BENCH_THROUGHPUT_CALLS") ?? 3000);
-const PYTHON_IMAGE = "serverledge-python311";
+const COLD_RUNS = envNumber("BENCH_COLD_RUNS", 8);
+const WARM_CALLS = envNumber("BENCH_WARM_CALLS", 2000);
+const THROUGHPUT_CALLS = envNumber("BENCH_THROUGHPUT_CALLS", 3000);
 
-const rows: [string, string, string, string][] = [];
-const ms = (s: number) => `${s.toFixed(2)} ms`;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const median = (values: number[]) => percentile(values, 50);
+/** Measures the single-request figures; resolves their rows. */
+export async function run(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const backend = new DockerBackend({
+    nodeId: `bench-floor-${crypto.randomUUID().slice(0, 8)}`,
+    sandbox: containerSandbox(parseConfig("{}", "yaml", "bench")),
+  });
+  const node = await startNodeProcess({ config: { "container.pool.memory": 4096 } });
+  const url = node.url;
+  try {
+    const definition = await exampleFunction("bench", "double.py", { MemoryMB: 64 });
 
-async function post(url: string, body: unknown) {
-  const response = await postJson(url, body);
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function timed(calls: number, concurrency: number, call: () => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < calls) {
+    // Cold start floor: create + start + first answer of a bare executor container.
+    const floorCold: number[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
       const t = performance.now();
-      await call();
-      latencies.push(performance.now() - t);
+      const handle = await backend.start({
+        image: PYTHON_IMAGE,
+        memoryMB: 64,
+        cpus: 0,
+        labels: {},
+      });
+      await handle.executor.waitUntilReady(30_000);
+      floorCold.push(performance.now() - t);
+      await backend.remove(handle.id);
     }
-  }));
-  return { latencies, perSecond: calls / ((performance.now() - started) / 1000) };
+    // Node cold start: a fresh function each time, first invocation seen by the client.
+    const nodeCold: number[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      await post(`${url}/create`, { ...definition, Name: `cold${i}` });
+      const t = performance.now();
+      const report = await post(`${url}/invoke/cold${i}`, { Params: { a: 1 } });
+      nodeCold.push(performance.now() - t);
+      if (report.IsWarmStart) throw new Error("expected a cold start");
+      await post(`${url}/delete`, { Name: `cold${i}` });
+      await containersGone(node.id); // as the floor loop, start the next one on a quiet daemon
+    }
+    const floor = median(floorCold);
+    rows.push(coldRow("cold start (median)", median(nodeCold), floor));
+    rows.push(coldRow("cold start, blank containers", await blankColdStart(definition), floor));
+
+    // Warm: a direct executor vs. the node with one warm container.
+    const [direct] = await startExecutors(backend, definition, 1);
+    const directCall = async () => {
+      await direct.executor.invoke(EXECUTOR_REQUEST, AbortSignal.timeout(10_000));
+    };
+    await post(`${url}/create`, { ...definition, MaxConcurrency: 16 });
+    const nodeCall = async () => {
+      await post(`${url}/invoke/bench`, { Params: PARAMS });
+    };
+    await closedLoop(1, { calls: 200 }, directCall);
+    await closedLoop(1, { calls: 200 }, nodeCall);
+    const directWarm = await closedLoop(1, { calls: WARM_CALLS }, directCall);
+    const nodeWarm = await closedLoop(1, { calls: WARM_CALLS }, nodeCall);
+    for (const p of [50, 99]) {
+      rows.push(overRow(`warm invoke p${p}`, nodeWarm.latencies, directWarm.latencies, p));
+    }
+    for (const concurrency of [1, 16]) {
+      const d = await closedLoop(concurrency, { calls: THROUGHPUT_CALLS }, directCall);
+      const n = await closedLoop(concurrency, { calls: THROUGHPUT_CALLS }, nodeCall);
+      rows.push([
+        `throughput, concurrency ${concurrency}`,
+        perSecond(n.okPerSecond),
+        perSecond(d.okPerSecond),
+        percent(n.okPerSecond, d.okPerSecond),
+      ]);
+    }
+    rows.push(await bareHopRow(direct.executor.url, nodeCall));
+    await backend.remove(direct.id);
+
+    // Offload: an edge node that sends everything to its cloud, vs. the cloud serving locally.
+    rows.push(await offloadRow(definition, node));
+  } finally {
+    await node[Symbol.asyncDispose]();
+    await backend.removeAll();
+  }
+  return rows;
 }
 
-const backend = new DockerBackend({
-  nodeId: `bench-floor-${crypto.randomUUID().slice(0, 8)}`,
-  sandbox: containerSandbox(parseConfig("{}", "yaml", "bench")),
-});
-const node = await startNodeProcess({ config: { "container.pool.memory": 4096 } });
-const url = node.url;
-try {
-  const definition = await exampleFunction("bench", "double.py", { MemoryMB: 64 });
-  const files = await readCodeArchive(definition.TarFunctionCode as string, { maxBytes: 1 << 20 });
-  const executorRequest = {
-    Handler: "double.handler",
-    Params: { a: 2, b: 3 },
-    ReturnOutput: false,
-    Context: {},
-  };
+/** A cold start row: the node's time, the floor's, and their ratio. */
+function coldRow(figure: string, node: number, floor: number): Row {
+  return [figure, ms(node), ms(floor), `${(node / floor).toFixed(2)}×`];
+}
 
-  // Cold start floor: create + start + first answer of a bare executor container.
-  const floorCold: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const t = performance.now();
-    const handle = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
-    await handle.executor.waitUntilReady(30_000);
-    floorCold.push(performance.now() - t);
-    await backend.remove(handle.id);
-  }
-  // Node cold start: a fresh function each time, first invocation seen by the client.
-  const nodeCold: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    await post(`${url}/create`, { ...definition, Name: `cold${i}` });
-    const t = performance.now();
-    const report = await post(`${url}/invoke/cold${i}`, { Params: { a: 1 } });
-    nodeCold.push(performance.now() - t);
-    if (report.IsWarmStart) throw new Error("expected a cold start");
-    await post(`${url}/delete`, { Name: `cold${i}` });
-    await containersGone(node.id); // as the floor loop, start the next one on a quiet daemon
-  }
-  rows.push([
-    "cold start (median)",
-    ms(median(nodeCold)),
-    ms(median(floorCold)),
-    `${(median(nodeCold) / median(floorCold)).toFixed(2)}×`,
-  ]);
-  const blankCold = await blankColdStarts(definition);
-  rows.push([
-    "cold start, blank containers",
-    ms(median(blankCold)),
-    ms(median(floorCold)),
-    `${(median(blankCold) / median(floorCold)).toFixed(2)}×`,
-  ]);
+/** The median cold start on a node keeping one blank container per runtime. */
+async function blankColdStart(definition: Record<string, unknown>): Promise<number> {
+  await using node = await startNodeProcess({
+    config: { "container.pool.memory": 4096, "container.pool.blank": 1 },
+  });
+  return median(await blankColdStarts(node.url, builtInImages().length, COLD_RUNS, definition));
+}
 
-  // Warm: a direct executor vs. the node with one warm container.
-  const direct = await backend.start({ image: PYTHON_IMAGE, memoryMB: 64, cpus: 0, labels: {} });
-  await direct.executor.waitUntilReady(30_000);
-  await direct.executor.init(encodeExecutorCode(files));
-  const directCall = () => direct.executor.invoke(executorRequest, AbortSignal.timeout(10_000));
-  await post(`${url}/create`, { ...definition, MaxConcurrency: 16 });
-  const nodeCall = () => post(`${url}/invoke/bench`, { Params: { a: 2, b: 3 } });
-  await timed(200, 1, directCall);
-  await timed(200, 1, nodeCall);
-  const directWarm = await timed(WARM_CALLS, 1, directCall);
-  const nodeWarm = await timed(WARM_CALLS, 1, nodeCall);
-  for (const p of [50, 99]) {
-    const a = percentile(nodeWarm.latencies, p);
-    const b = percentile(directWarm.latencies, p);
-    rows.push([`warm invoke p${p}`, ms(a), ms(b), `+${(a - b).toFixed(2)} ms`]);
-  }
-  for (const concurrency of [1, 16]) {
-    const d = await timed(THROUGHPUT_CALLS, concurrency, directCall);
-    const n = await timed(THROUGHPUT_CALLS, concurrency, nodeCall);
-    rows.push([
-      `throughput, concurrency ${concurrency}`,
-      `${n.perSecond.toFixed(0)} req/s`,
-      `${d.perSecond.toFixed(0)} req/s`,
-      `${((n.perSecond / d.perSecond) * 100).toFixed(0)} %`,
-    ]);
-  }
-  // The least one hop costs: a bare Deno server forwarding to the same warm executor.
+/** A row of the `p`-th percentile of the node's latencies over the floor's. */
+function overRow(figure: string, node: number[], floor: number[], p: number): Row {
+  const a = percentile(node, p);
+  const b = percentile(floor, p);
+  return [figure, ms(a), ms(b), `+${(a - b).toFixed(2)} ms`];
+}
+
+/** The node's warm p50 vs. a bare Deno server forwarding to the executor at `executorUrl`. */
+async function bareHopRow(executorUrl: string, nodeCall: () => Promise<void>): Promise<Row> {
   const proxyPort = freePort();
   const proxy = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-net",
+      "--allow-read", // the executor's Unix socket, when the executor client uses one
+      "--allow-write",
       new URL("./bare_proxy.ts", import.meta.url).pathname,
       String(proxyPort),
-      direct.executor.url,
+      executorUrl,
     ],
     stdout: "piped",
   }).spawn();
-  await proxy.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-  const proxyCall = () => post(`http://127.0.0.1:${proxyPort}/`, { Params: { a: 2, b: 3 } });
-  await timed(200, 1, proxyCall);
-  const proxyWarm = await timed(WARM_CALLS, 1, proxyCall);
-  const nodeWarm2 = await timed(WARM_CALLS, 1, nodeCall);
-  const a = percentile(nodeWarm2.latencies, 50);
-  const b = percentile(proxyWarm.latencies, 50);
-  rows.push(["warm p50 vs bare Deno hop", ms(a), ms(b), `+${(a - b).toFixed(2)} ms`]);
-  proxy.kill();
-  await proxy.status;
-  await backend.remove(direct.id);
-
-  // Offload: an edge node that sends everything to its cloud, vs. the cloud serving locally.
-  rows.push(await offloadFigure(definition, node));
-} finally {
-  await node[Symbol.asyncDispose]();
-  await backend.removeAll();
-}
-
-/** Cold starts on a node keeping one blank container per runtime, each once it is refilled. */
-async function blankColdStarts(definition: Record<string, unknown>): Promise<number[]> {
-  await using blankNode = await startNodeProcess({
-    config: { "container.pool.memory": 4096, "container.pool.blank": 1 },
-  });
-  const refilled = async () => {
-    for (let i = 0; i < 500; i++) {
-      const status = await (await fetch(`${blankNode.url}/status`)).json();
-      if (status.Pool.Blank === 2) return;
-      await sleep(20);
-    }
-    throw new Error("blank containers were not refilled");
-  };
-  const times: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    await refilled();
-    await post(`${blankNode.url}/create`, { ...definition, Name: `blank${i}` });
-    const t = performance.now();
-    const report = await post(`${blankNode.url}/invoke/blank${i}`, { Params: { a: 1 } });
-    times.push(performance.now() - t);
-    if (report.IsWarmStart) throw new Error("expected a cold start");
-    await post(`${blankNode.url}/delete`, { Name: `blank${i}` });
-  }
-  return times;
-}
-
-/** Waits until Docker has removed every container of node `id`. */
-async function containersGone(id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const listed = await new Deno.Command("docker", {
-      args: ["ps", "-aq", "--filter", `label=serverledge.node=${id}`],
-    }).output();
-    if (new TextDecoder().decode(listed.stdout).trim() === "") return;
-    await sleep(20);
+  try {
+    await proxy.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+    const proxyCall = async () => {
+      await post(`http://127.0.0.1:${proxyPort}/`, { Params: PARAMS });
+    };
+    await closedLoop(1, { calls: 200 }, proxyCall);
+    const proxyWarm = await closedLoop(1, { calls: WARM_CALLS }, proxyCall);
+    const nodeWarm = await closedLoop(1, { calls: WARM_CALLS }, nodeCall);
+    return overRow("warm p50 vs bare Deno hop", nodeWarm.latencies, proxyWarm.latencies, 50);
+  } finally {
+    proxy.kill();
+    await proxy.status;
   }
 }
 
-async function offloadFigure(
-  definition: Record<string, unknown>,
-  cloud: NodeProcess,
-): Promise<[string, string, string, string]> {
+/** An edge node with the `cloudonly` policy offloading to `cloud`, vs. the cloud itself. */
+async function offloadRow(definition: Record<string, unknown>, cloud: NodeProcess): Promise<Row> {
   await using edge = await startNodeProcess({
     config: { "cloud.server.url": cloud.url, "scheduler.policy": "cloudonly" },
   });
   await post(`${edge.url}/create`, { ...definition, MaxConcurrency: 16 });
-  const viaEdge = () => post(`${edge.url}/invoke/bench`, { Params: { a: 2, b: 3 } });
-  const atCloud = () => post(`${cloud.url}/invoke/bench`, { Params: { a: 2, b: 3 } });
+  const viaEdge = () => post(`${edge.url}/invoke/bench`, { Params: PARAMS });
   for (let i = 0; i < 100; i++) {
     const report = await viaEdge();
     if (report.SchedAction !== "O") {
@@ -220,15 +183,13 @@ async function offloadFigure(
       await sleep(50);
     }
   }
-  const offloaded = await timed(WARM_CALLS / 2, 1, viaEdge);
-  const local = await timed(WARM_CALLS / 2, 1, atCloud);
-  const a = percentile(offloaded.latencies, 50);
-  const b = percentile(local.latencies, 50);
-  return ["edge→cloud offload p50", ms(a), ms(b), `+${(a - b).toFixed(2)} ms`];
+  const offloaded = await closedLoop(1, { calls: WARM_CALLS / 2 }, async () => {
+    await viaEdge();
+  });
+  const local = await closedLoop(1, { calls: WARM_CALLS / 2 }, async () => {
+    await post(`${cloud.url}/invoke/bench`, { Params: PARAMS });
+  });
+  return overRow("edge→cloud offload p50", offloaded.latencies, local.latencies, 50);
 }
 
-const header: [string, string, string, string] = ["figure", "node", "floor", "node vs floor"];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-for (const row of [header, ...rows]) {
-  console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
-}
+if (import.meta.main) await printRun(run);

@@ -1,0 +1,164 @@
+/**
+ * Steady load: a fresh trivial Python function (128 MB, `MaxConcurrency` 1) under closed-loop
+ * load at 1, 4, 16 and 64 keep-alive connections for a few seconds each, on a node process
+ * with a 4096 MB pool. For each: 2xx req/s, the non-2xx answers, p99 of the 2xx ones, and the
+ * containers Docker started for the function. Floor: as many containers as the node held for
+ * the function at the end, started by the bench itself (`DockerBackend.start` + executor
+ * init) and called directly (`Executor.invoke`) at the same number of connections, each
+ * container taking at most `MaxConcurrency` calls at once. The node's figure includes its
+ * ramp-up from a fresh function; the floor's containers are warm.
+ *
+ * Part of `deno task bench` (`bench/main.ts`); alone: `deno run -A bench/load_bench.ts`.
+ * `BENCH_LOAD_CONNECTIONS` (default `1,4,16,64`) and `BENCH_LOAD_SECONDS` (5) change the runs.
+ *
+ * @module
+ */
+import { parseConfig } from "../server/config/mod.ts";
+import type { ContainerHandle } from "../server/containers/backend.ts";
+import { DockerBackend } from "../server/containers/docker.ts";
+import { containerSandbox } from "../server/node.ts";
+import { type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { envNumber, envNumbers } from "./env.ts";
+import { jsonPost, KeepAliveConnection } from "./http_load.ts";
+import {
+  closedLoop,
+  failureText,
+  type LoopResult,
+  ms,
+  percent,
+  percentile,
+  perSecond,
+} from "./measure.ts";
+import {
+  containersStarted,
+  deleteFunction,
+  EXECUTOR_REQUEST,
+  occupancy,
+  PARAMS,
+  post,
+  startExecutors,
+  startsSettled,
+  trivialFunction,
+} from "./node_fixture.ts";
+import { printRun, type Row } from "./table.ts";
+
+const LEVELS = envNumbers("BENCH_LOAD_CONNECTIONS", [1, 4, 16, 64]);
+const SECONDS = envNumber("BENCH_LOAD_SECONDS", 5);
+/** Invocations one container of the trivial function takes at once. */
+const MAX_CONCURRENCY = 1;
+/** Connections of the level whose client CPU (this process's) gets a row. */
+const CPU_LEVEL = 16;
+
+/** Measures every load level; resolves their rows. */
+export async function run(): Promise<Row[]> {
+  const backend = new DockerBackend({
+    nodeId: `bench-load-${crypto.randomUUID().slice(0, 8)}`,
+    sandbox: containerSandbox(parseConfig("{}", "yaml", "bench")),
+  });
+  await using node = await startNodeProcess({
+    config: { "container.pool.memory": 4096, "container.pool.blank": 1 },
+  });
+  const rows: Row[] = [];
+  try {
+    for (const connections of LEVELS) rows.push(...await level(node, backend, connections));
+  } finally {
+    await backend.removeAll();
+  }
+  return rows;
+}
+
+/** The node, then the direct floor, at `connections` connections. */
+async function level(
+  node: NodeProcess,
+  backend: DockerBackend,
+  connections: number,
+): Promise<Row[]> {
+  const name = `load${connections}-${crypto.randomUUID().slice(0, 6)}`;
+  const definition = await trivialFunction(name);
+  await post(`${node.url}/create`, definition);
+  const request = jsonPost(`${node.url}/invoke/${name}`, { Params: PARAMS });
+  const clients = Array.from({ length: connections }, () => new KeepAliveConnection(node.url));
+  const since = Date.now();
+  const viaNode = await closedLoop(connections, { seconds: SECONDS }, async (worker) => {
+    return (await clients[worker].send(request)).status;
+  });
+  for (const client of clients) client.close();
+  await startsSettled(node.url, name);
+  const started = await containersStarted(node.id, name, since, Date.now());
+  const held = await occupancy(node.url, name);
+  const containers = Math.max(1, (held?.Idle ?? 0) + (held?.Busy ?? 0));
+  await deleteFunction(node.url, name);
+
+  const handles = await startExecutors(backend, definition, containers);
+  try {
+    const slots = new Slots(handles.flatMap((h) => Array(MAX_CONCURRENCY).fill(h)));
+    const call = async () => {
+      const handle = await slots.take();
+      try {
+        await handle.executor.invoke(EXECUTOR_REQUEST, AbortSignal.timeout(10_000));
+      } finally {
+        slots.give(handle);
+      }
+    };
+    await closedLoop(connections, { seconds: Math.min(1, SECONDS / 5) }, call);
+    const direct = await closedLoop(connections, { seconds: SECONDS }, call);
+    return levelRows(connections, viaNode, direct, { started, containers });
+  } finally {
+    await Promise.all(handles.map((h) => backend.remove(h.id)));
+  }
+}
+
+/** The rows of one level. */
+function levelRows(
+  connections: number,
+  node: LoopResult,
+  direct: LoopResult,
+  { started, containers }: { started: number; containers: number },
+): Row[] {
+  const p99 = percentile(node.latencies, 99);
+  const directP99 = percentile(direct.latencies, 99);
+  const figure = `load ${connections} conn${connections === 1 ? "" : "s"}`;
+  const rows: Row[] = [
+    [
+      `${figure}: 2xx throughput`,
+      perSecond(node.okPerSecond),
+      perSecond(direct.okPerSecond),
+      percent(node.okPerSecond, direct.okPerSecond),
+    ],
+    [`${figure}: non-2xx`, failureText(node.failures), failureText(direct.failures), ""],
+    [`${figure}: p99`, ms(p99), ms(directP99), `+${(p99 - directP99).toFixed(2)} ms`],
+    [`${figure}: containers`, `${started} started, ${containers} held`, `${containers}`, ""],
+  ];
+  if (connections === CPU_LEVEL) {
+    const cpu = (r: LoopResult) =>
+      `${(r.cpuShare * 100).toFixed(0)} % (${r.cpuMicrosPerCall.toFixed(0)} µs/call)`;
+    rows.push([`${figure}: client CPU of a core`, cpu(node), cpu(direct), ""]);
+  }
+  return rows;
+}
+
+/** The free call slots of the floor's containers, handed out first come, first served. */
+class Slots {
+  readonly #free: ContainerHandle[];
+  readonly #waiting: ((handle: ContainerHandle) => void)[] = [];
+
+  /** @param free one entry per call a container may take at once */
+  constructor(free: ContainerHandle[]) {
+    this.#free = free;
+  }
+
+  /** Resolves a free slot's container, once one is free. */
+  take(): Promise<ContainerHandle> {
+    const handle = this.#free.pop();
+    return handle ? Promise.resolve(handle) : new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Frees a slot of `handle`. */
+  give(handle: ContainerHandle): void {
+    const next = this.#waiting.shift();
+    if (next) next(handle);
+    else this.#free.push(handle);
+  }
+}
+
+if (import.meta.main) await printRun(run);
