@@ -56,7 +56,7 @@ const status: NodeStatus = {
     Cpus: 2,
     UsedCpus: 0,
     Blank: 1,
-    Functions: { f: { Idle: 1, Busy: 1, Starting: 0, MemoryMB: 256 } },
+    Functions: { f: { Idle: 1, Busy: 1, Starting: 0, Waiting: 0, MemoryMB: 256 } },
   },
   Functions: 1,
   Invocations: {

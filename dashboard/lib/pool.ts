@@ -54,7 +54,7 @@ export interface PoolSummary {
  * @example
  * ```ts
  * const pool = poolSummary({ MemoryMB: 1024, UsedMemoryMB: 256, Cpus: 2, UsedCpus: 0, Blank: 0,
- *   Functions: { hello: { Idle: 1, Busy: 1, Starting: 0, MemoryMB: 256 } } });
+ *   Functions: { hello: { Idle: 1, Busy: 1, Starting: 0, Waiting: 0, MemoryMB: 256 } } });
  * pool.rows[0].percent; // { busy: 12.5, idle: 12.5, starting: 0 }
  * ```
  */

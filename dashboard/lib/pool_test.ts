@@ -9,9 +9,9 @@ Deno.test("poolSummary splits each function's memory by container state", () => 
     UsedCpus: 0.5,
     Blank: 2,
     Functions: {
-      small: { Idle: 1, Busy: 0, Starting: 0, MemoryMB: 128 },
-      big: { Idle: 1, Busy: 2, Starting: 1, MemoryMB: 512 },
-      gone: { Idle: 0, Busy: 0, Starting: 0, MemoryMB: 0 },
+      small: { Idle: 1, Busy: 0, Starting: 0, Waiting: 0, MemoryMB: 128 },
+      big: { Idle: 1, Busy: 2, Starting: 1, Waiting: 0, MemoryMB: 512 },
+      gone: { Idle: 0, Busy: 0, Starting: 0, Waiting: 0, MemoryMB: 0 },
     },
   });
   assert.equal(summary.memoryPercent, 62.5);

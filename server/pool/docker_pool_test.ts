@@ -41,17 +41,25 @@ Deno.test("containers carry limits, the node label, and no privileges", opts, as
   );
 });
 
-Deno.test("concurrent invocations start as many containers as memory allows", opts, async () => {
-  await using node = await startTestNode({ config: { "container.pool.memory": 400 } });
-  await node.post("/create", await exampleFunction("sleepy", "sleep.py"));
-  const answers = await Promise.all(
-    [1, 2, 3, 4].map(() => node.post("/invoke/sleepy", { Params: { seconds: 1.5 } })),
-  );
-  const statuses = answers.map((a) => a.status).sort();
-  assert.deepEqual(statuses, [200, 200, 200, 429], JSON.stringify(answers.map((a) => a.body)));
-  const status = (await node.get("/status")).body as { AvailableWarmContainers: object };
-  assert.deepEqual(status.AvailableWarmContainers, { sleepy: 3 });
-});
+Deno.test(
+  "concurrent invocations beyond what memory holds wait for a container",
+  opts,
+  async () => {
+    await using node = await startTestNode({ config: { "container.pool.memory": 400 } });
+    await node.post("/create", await exampleFunction("sleepy", "sleep.py"));
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map(() => node.post("/invoke/sleepy", { Params: { seconds: 1.5 } })),
+    );
+    const reports = JSON.stringify(answers.map((a) => a.body));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200], reports);
+    const status = (await node.get("/status")).body as {
+      AvailableWarmContainers: Record<string, number>;
+    };
+    assert.ok(status.AvailableWarmContainers.sleepy <= 3, "three 128 MB containers fit in 400 MB");
+    const warm = answers.filter((a) => a.body.IsWarmStart === true).length;
+    assert.ok(warm >= 1, `a request ran on a container an earlier one had used: ${reports}`);
+  },
+);
 
 Deno.test("the janitor removes idle containers after the expiration", opts, async () => {
   await using node = await startTestNode({
