@@ -63,3 +63,13 @@ export interface Lease {
   /** When the lease was granted (ms). */
   grantedAt: number;
 }
+
+/** What a request for a function could expect of the pool now. */
+export interface PoolOutlook {
+  /** Whether a slot is free now (no wait, no cold start). */
+  free: boolean;
+  /** Expected seconds until a slot serves it (a cold start included); Infinity: never. */
+  wait: number;
+  /** Whether the pool would take it (queue not full, expected wait within its limit). */
+  accepts: boolean;
+}

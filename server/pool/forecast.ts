@@ -1,0 +1,83 @@
+/**
+ * What the pool foresees for a function's queue: its figures for the scale rule (slots, service
+ * time, cold start, arrivals) and the expected wait of the next request, memory included.
+ *
+ * @module
+ */
+import type { ContainerBook } from "./container_book.ts";
+import type { FunctionQueue } from "./function_queue.ts";
+import type { PoolEstimates } from "./pool_estimates.ts";
+import type { PoolFunction } from "./pool_function.ts";
+import type { RunningLeases } from "./running_leases.ts";
+import { expectedWait, type QueueFigures } from "./scale_rule.ts";
+
+/** What a forecast reads. */
+export interface ForecastSources {
+  /** Containers and memory. */
+  book: ContainerBook;
+  /** Measured times and rates. */
+  estimates: PoolEstimates;
+  /** Invocations running now. */
+  running: RunningLeases;
+  /** Whether requests may wait for busy slots (`scheduler.queue.capacity` > 0). */
+  mayWait: boolean;
+  /** Clock in milliseconds. */
+  now: () => number;
+}
+
+/** Forecasts of the pool's queues. */
+export class QueueForecast {
+  readonly #sources: ForecastSources;
+
+  /** @param sources the books, estimates and running invocations it reads */
+  constructor(sources: ForecastSources) {
+    this.#sources = sources;
+  }
+
+  /** The queue's figures now (`queue` may not exist yet: nobody waits). */
+  figures(fn: PoolFunction, queue: FunctionQueue | undefined): QueueFigures {
+    const { book, estimates, mayWait } = this.#sources;
+    const now = this.#sources.now();
+    return {
+      waiting: queue?.length ?? 0,
+      readySlots: book.readyCount(fn) * fn.maxConcurrency,
+      startingSlots: (queue?.starting ?? 0) * fn.maxConcurrency,
+      slotsPerContainer: fn.maxConcurrency,
+      serviceTime: this.#serviceTime(fn.name, now),
+      coldStart: estimates.coldStart(fn.image, book.hasBlank(fn)),
+      arrivalRate: estimates.arrivalRate(fn.name, now),
+      mayWait,
+    };
+  }
+
+  /** Expected seconds until the next request for `fn` gets a slot. */
+  expectedWait(fn: PoolFunction, queue: FunctionQueue | undefined): number {
+    const figures = this.figures(fn, queue);
+    const wait = expectedWait(figures, figures.waiting + 1);
+    return this.waitsForMemory(fn, queue) ? this.#memoryWait(fn) + wait : wait;
+  }
+
+  /** Whether `fn` has no container, none starting, and no room for one. */
+  waitsForMemory(fn: PoolFunction, queue: FunctionQueue | undefined): boolean {
+    const { book } = this.#sources;
+    return (queue?.starting ?? 0) === 0 && book.readyCount(fn) === 0 && !book.canMakeRoom(fn);
+  }
+
+  /**
+   * Expected seconds until memory for `fn` frees up: the soonest a busy container of another
+   * function goes idle (and may be evicted); Infinity when none is busy.
+   */
+  #memoryWait(fn: PoolFunction): number {
+    let soonest = Infinity;
+    const now = this.#sources.now();
+    for (const name of this.#sources.running.busyFunctions()) {
+      if (name !== fn.name) soonest = Math.min(soonest, this.#serviceTime(name, now));
+    }
+    return soonest;
+  }
+
+  #serviceTime(name: string, now: number): number {
+    const { estimates, running } = this.#sources;
+    return estimates.serviceTime(name, running.runningFor(name, now));
+  }
+}
