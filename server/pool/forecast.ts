@@ -44,17 +44,30 @@ export class QueueForecast {
       startingSlots: (queue?.starting ?? 0) * fn.maxConcurrency,
       slotsPerContainer: fn.maxConcurrency,
       serviceTime: this.#serviceTime(fn.name, now),
-      coldStart: estimates.coldStart(fn.image, book.hasBlank(fn)),
+      coldStart: this.coldStart(fn),
       arrivalRate: estimates.arrivalRate(fn.name, now),
       mayWait,
     };
   }
 
-  /** Expected seconds until the next request for `fn` gets a slot. */
+  /** Expected seconds until a new container of `fn` serves here. */
+  coldStart(fn: PoolFunction): number {
+    return this.#sources.estimates.coldStart(fn.image, this.#sources.book.hasBlank(fn));
+  }
+
+  /** Expected seconds until a new request for `fn`, after those waiting, gets a slot. */
   expectedWait(fn: PoolFunction, queue: FunctionQueue | undefined): number {
+    return this.waitByPosition(fn, queue)((queue?.length ?? 0) + 1);
+  }
+
+  /**
+   * Expected seconds until the request at a position of the queue (1 = first) gets a slot, as
+   * the queue stands now.
+   */
+  waitByPosition(fn: PoolFunction, queue: FunctionQueue | undefined): (position: number) => number {
     const figures = this.figures(fn, queue);
-    const wait = expectedWait(figures, figures.waiting + 1);
-    return this.waitsForMemory(fn, queue) ? this.#memoryWait(fn) + wait : wait;
+    const memoryWait = this.waitsForMemory(fn, queue) ? this.#memoryWait(fn) : 0;
+    return (position) => memoryWait + expectedWait(figures, position);
   }
 
   /** Whether `fn` has no container, none starting, and no room for one. */

@@ -65,11 +65,26 @@ export class FunctionQueue {
     return this.#waiters.pop();
   }
 
-  /** Takes out the requests whose wait ran out at `now` (ms). */
-  expire(now: number): Waiter[] {
-    const expired = this.#waiters.filter((w) => w.deadline <= now);
+  /**
+   * Takes out the requests whose wait ran out at `now` (ms), but for the first `spared` (those
+   * the containers being started will serve).
+   */
+  expire(now: number, spared = 0): Waiter[] {
+    const expired = this.#waiters.filter((w, i) => i >= spared && w.deadline <= now);
     for (const waiter of expired) this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
     return expired;
+  }
+
+  /**
+   * Takes out the requests for which `late(waiter, position)` says they would not get a slot in
+   * time (position 1 = first), looking from the back so that the positions ahead stay the same.
+   */
+  turnAway(late: (waiter: Waiter, position: number) => boolean): Waiter[] {
+    const away: Waiter[] = [];
+    for (let i = this.#waiters.length - 1; i >= 0; i--) {
+      if (late(this.#waiters[i], i + 1)) away.push(...this.#waiters.splice(i, 1));
+    }
+    return away;
   }
 
   /** Refuses every waiting request with `error`. */

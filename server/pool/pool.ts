@@ -16,7 +16,7 @@ import type { PoolStatus } from "../../protocol/status.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
 import { ContainerBook } from "./container_book.ts";
 import { QueueForecast } from "./forecast.ts";
-import { FunctionQueue } from "./function_queue.ts";
+import { FunctionQueue, type Waiter } from "./function_queue.ts";
 import { PoolEstimates } from "./pool_estimates.ts";
 import type { Lease, PooledContainer, PoolFunction, PoolOutlook } from "./pool_function.ts";
 import {
@@ -108,8 +108,10 @@ export class ContainerPool {
 
   /**
    * A slot for one invocation of `fn`: a free one at once, else the first that frees up or
-   * starts within `maxWaitS` seconds. Throws `OverloadedError` when the function cannot fit
-   * this pool, its queue is full, the expected wait exceeds `maxWaitS` or the wait runs out;
+   * starts within `maxWaitS` seconds (never less than one cold start of the function here: a
+   * request may always wait for the container started for it). Throws `OverloadedError` when
+   * the function cannot fit this pool, its queue is full, the expected wait exceeds that limit
+   * or the wait runs out;
    * a failed container start rejects the requests that had nothing else to wait for.
    *
    * @param options.maxWaitS seconds the request may wait for a slot @default Infinity
@@ -131,7 +133,7 @@ export class ContainerPool {
       const lease = this.#lease(fn, now);
       if (lease) return lease;
     }
-    const maxWaitS = options.maxWaitS ?? Infinity;
+    const maxWaitS = this.#waitLimit(fn, options.maxWaitS ?? Infinity);
     const refusal = this.#refusal(fn, queue, maxWaitS);
     if (refusal) {
       this.#dropIfIdle(queue);
@@ -248,7 +250,8 @@ export class ContainerPool {
       return { free: true, wait: 0, accepts: true };
     }
     const wait = this.#forecast.expectedWait(fn, queue);
-    return { free: false, wait, accepts: !this.#refusal(fn, queue, maxWaitS) };
+    const limit = this.#waitLimit(fn, maxWaitS);
+    return { free: false, wait, accepts: !this.#refusal(fn, queue, limit) };
   }
 
   /** Idle warm containers per function (Serverledge's `AvailableWarmContainers`). */
@@ -317,6 +320,11 @@ export class ContainerPool {
     if (queue.idle && this.#queues.get(queue.key) === queue) this.#queues.delete(queue.key);
   }
 
+  /** What a request for `fn` that may wait `maxWaitS` may wait here: at least one cold start. */
+  #waitLimit(fn: PoolFunction, maxWaitS: number): number {
+    return Math.max(maxWaitS, this.#forecast.coldStart(fn));
+  }
+
   /** Why a new request for `fn` would be refused now, or `undefined` when it may wait. */
   #refusal(
     fn: PoolFunction,
@@ -355,9 +363,11 @@ export class ContainerPool {
       const now = this.#now();
       let waiting = 0;
       for (const [key, queue] of this.#queues) {
-        for (const waiter of queue.expire(now)) {
+        const spared = queue.starting * (queue.head?.fn.maxConcurrency ?? 1);
+        for (const waiter of queue.expire(now, spared)) {
           waiter.refuse(waitedOut(waiter.fn.name, (now - waiter.arrivedAt) / 1000));
         }
+        this.#turnAwayLate(queue, now);
         if (queue.head) {
           this.#scale(queue.head.fn, queue);
           waiting += queue.length;
@@ -370,6 +380,27 @@ export class ContainerPool {
     }, TICK_MS);
     Deno.unrefTimer(tick);
     this.#tick = tick;
+  }
+
+  /**
+   * Refuses at once the waiting requests now expected to miss their deadline (as the running
+   * invocations turn out longer than was known), so that the dispatcher may still offload them.
+   */
+  #turnAwayLate(queue: FunctionQueue, now: number): void {
+    if (this.#options.queueCapacity === 0 || !queue.head) return;
+    const fn = queue.head.fn;
+    const waitAt = this.#forecast.waitByPosition(fn, queue);
+    const waits = new Map<Waiter, number>();
+    const spared = queue.starting * fn.maxConcurrency; // the containers starting serve these
+    const late = queue.turnAway((waiter, position) => {
+      if (position <= spared) return false;
+      waits.set(waiter, waitAt(position));
+      return waits.get(waiter)! > (waiter.deadline - now) / 1000;
+    });
+    for (const waiter of late) {
+      const left = Math.max(0, (waiter.deadline - now) / 1000);
+      waiter.refuse(waitTooLong(fn.name, waits.get(waiter)!, left));
+    }
   }
 
   // --- Scaling ---

@@ -197,6 +197,27 @@ Deno.test("a request whose wait runs out is refused", async () => {
   assert.equal(pool.stats().Functions.f.Waiting, 0);
 });
 
+Deno.test("waiting requests that a longer run than expected would make late are refused early", async () => {
+  const { pool, tick } = setup(100);
+  const f = definition("f");
+  const busy = await pool.acquire(f);
+  const first = pool.acquire(f, { maxWaitS: 2 });
+  const late = [2, 3].map(() =>
+    assert.rejects(
+      pool.acquire(f, { maxWaitS: 2 }),
+      (e) => e instanceof OverloadedError && /would wait about [23] s/.test(e.message),
+    )
+  );
+  await settle();
+  assert.equal(pool.stats().Functions.f.Waiting, 3, "nothing was known of f: all may wait");
+  tick(1000);
+  await nextTick();
+  await Promise.all(late);
+  assert.equal(pool.stats().Functions.f.Waiting, 1, "a 1 s run: only the first is in time");
+  await pool.release(busy);
+  assert.equal((await first).warm, true);
+});
+
 Deno.test("a request expected to wait longer than it may is refused at once", async () => {
   const { pool, tick } = setup(100);
   const f = definition("f");
@@ -210,6 +231,12 @@ Deno.test("a request expected to wait longer than it may is refused at once", as
   const patient = pool.acquire(f, { maxWaitS: 3 });
   await pool.release(busy);
   assert.equal((await patient).warm, true);
+});
+
+Deno.test("a request may always wait for the container started for it", async () => {
+  const { pool } = setup();
+  const lease = await pool.acquire(definition("f"), { maxWaitS: 0.001 });
+  assert.equal(lease.warm, false, "a cold start of 50 ms although it may wait 1 ms");
 });
 
 Deno.test("a full queue refuses", async () => {
@@ -259,9 +286,12 @@ Deno.test("a new function evicts least recently used idle containers, else it is
   assert.deepEqual(backend.removed, [b.container.id], "only the oldest idle one goes");
   const d = await pool.acquire(definition("d"));
   assert.deepEqual(backend.removed, [b.container.id, a.container.id]);
+  tick(1000);
   await assert.rejects(
     pool.acquire(definition("e"), { maxWaitS: 0.01 }),
-    (e) => e instanceof OverloadedError && /no memory for function "e"/.test(e.message),
+    (e) =>
+      e instanceof OverloadedError &&
+      /no memory for function "e".*expected to free up in about 1.05 s/.test(e.message),
   );
   assert.equal(pool.stats().UsedMemoryMB, 300);
   await pool.release(d);
