@@ -53,7 +53,7 @@ export interface BookedStart {
 export class ContainerBook {
   readonly #options: ContainerBookOptions;
   readonly #containers = new Map<string, PooledContainer[]>();
-  readonly #starting = new Map<string, { count: number; memoryMB: number }>();
+  readonly #starting = new Map<string, { count: number; memoryMB: number; fn: PoolFunction }>();
   readonly #demand = new ColdStartDemand();
   readonly #gate: StartGate;
   readonly #blanks: BlankContainers;
@@ -118,6 +118,11 @@ export class ContainerBook {
       if (!c.retired && c.version === fn.version) n++;
     }
     return n;
+  }
+
+  /** The functions with containers being started (one of their definitions each). */
+  *startingFunctions(): IterableIterator<PoolFunction> {
+    for (const starting of this.#starting.values()) yield starting.fn;
   }
 
   /** Whether the CPUs one invocation of `fn` reserves are free. */
@@ -213,7 +218,7 @@ export class ContainerBook {
    */
   async launch(fn: PoolFunction, booked: BookedStart): Promise<PooledContainer> {
     const { blank } = booked;
-    const starting = this.#starting.get(fn.name) ?? { count: 0, memoryMB: 0 };
+    const starting = this.#starting.get(fn.name) ?? { count: 0, memoryMB: 0, fn };
     starting.count++;
     starting.memoryMB += fn.memoryMB;
     this.#starting.set(fn.name, starting);

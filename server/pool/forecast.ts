@@ -77,14 +77,20 @@ export class QueueForecast {
   }
 
   /**
-   * Expected seconds until memory for `fn` frees up: the soonest a busy container of another
-   * function goes idle (and may be evicted); Infinity when none is busy.
+   * Expected seconds until memory for `fn` frees up: the soonest a container of another
+   * function goes idle (and may be evicted), a busy one after its service time, a starting one
+   * after its cold start and one service time; Infinity when none is busy or starting.
    */
   #memoryWait(fn: PoolFunction): number {
     let soonest = Infinity;
     const now = this.#sources.now();
     for (const name of this.#sources.running.busyFunctions()) {
       if (name !== fn.name) soonest = Math.min(soonest, this.#serviceTime(name, now));
+    }
+    for (const other of this.#sources.book.startingFunctions()) {
+      if (other.name === fn.name) continue;
+      const idle = this.coldStart(other) + this.#serviceTime(other.name, now);
+      soonest = Math.min(soonest, idle);
     }
     return soonest;
   }

@@ -108,8 +108,8 @@ export class ContainerPool {
 
   /**
    * A slot for one invocation of `fn`: a free one at once, else the first that frees up or
-   * starts within `maxWaitS` seconds (never less than one cold start of the function here: a
-   * request may always wait for the container started for it). Throws `OverloadedError` when
+   * starts within `maxWaitS` seconds (never less than one cold start when the function has no
+   * ready container here: a request may always wait for the container started for it). Throws `OverloadedError` when
    * the function cannot fit this pool, its queue is full, the expected wait exceeds that limit
    * or the wait runs out;
    * a failed container start rejects the requests that had nothing else to wait for.
@@ -320,8 +320,13 @@ export class ContainerPool {
     if (queue.idle && this.#queues.get(queue.key) === queue) this.#queues.delete(queue.key);
   }
 
-  /** What a request for `fn` that may wait `maxWaitS` may wait here: at least one cold start. */
+  /**
+   * What a request for `fn` that may wait `maxWaitS` may wait here: when the function has no
+   * ready container here, at least one cold start (it may always wait for the container
+   * started for it).
+   */
   #waitLimit(fn: PoolFunction, maxWaitS: number): number {
+    if (this.#book.readyCount(fn) > 0) return maxWaitS;
     return Math.max(maxWaitS, this.#forecast.coldStart(fn));
   }
 

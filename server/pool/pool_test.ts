@@ -239,6 +239,32 @@ Deno.test("a request may always wait for the container started for it", async ()
   assert.equal(lease.warm, false, "a cold start of 50 ms although it may wait 1 ms");
 });
 
+Deno.test("a function with a container here may wait only its own limit, however slow a start", async () => {
+  const { pool, backend, tick } = setup(100);
+  backend.onStart = () => tick(5000);
+  const f = definition("f");
+  await measure(pool, tick, f, 1);
+  const busy = await pool.acquire(f);
+  await assert.rejects(pool.acquire(f, { maxWaitS: 0.5 }), /would wait about 1 s/);
+  await pool.release(busy);
+});
+
+Deno.test("a request may wait for memory that a starting container of another function frees", async () => {
+  const { pool, backend } = setup(200);
+  const start = later();
+  backend.startsWaitFor = start.promise;
+  const a = pool.acquire(definition("a"));
+  await settle();
+  const b = pool.acquire(definition("b", { memoryMB: 150 }), { maxWaitS: 60 });
+  await settle();
+  assert.equal(pool.stats().Functions.b.Waiting, 1, "a's container will serve and go idle");
+  start.resolve();
+  await pool.release(await a);
+  const lease = await b;
+  assert.equal(lease.warm, false);
+  assert.deepEqual(pool.warmCounts(), {}, "a's idle container made room for b");
+});
+
 Deno.test("a full queue refuses", async () => {
   const { pool } = setup(100, 2, { queueCapacity: 2 });
   const f = definition("f");

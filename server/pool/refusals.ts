@@ -29,7 +29,7 @@ export function waitTooLong(name: string, waitS: number, maxWaitS: number): Over
 export function memoryTooLate(noRoom: string, waitS: number, maxWaitS: number): OverloadedError {
   return new OverloadedError(
     waitS === Infinity
-      ? `${noRoom}, and no container of another function is busy to free any`
+      ? `${noRoom}, and no container of another function is busy or starting to free any`
       : `${noRoom}, and it is expected to free up in about ${round(waitS)} s, later than ` +
         mayWait(maxWaitS),
   );
