@@ -260,8 +260,9 @@ Deno.test(
     await using cloud = await startNodeProcess({
       config: { ...config, cloud: true, "container.pool.memory": 2048 },
     });
+    // A request may wait here 1 s at most: the rest of a burst goes to the cloud.
     await using edge = await startNodeProcess({
-      config: { ...config, "container.pool.memory": 128 },
+      config: { ...config, "container.pool.memory": 128, "scheduler.queue.maxwait": 1 },
     });
     const status = async (url: string) => await (await fetch(`${url}/status`)).json();
     await until(

@@ -34,6 +34,8 @@ export interface FunctionOccupancy {
   Busy: number;
   /** Containers being started. */
   Starting: number;
+  /** Requests waiting in the function's queue for a slot. */
+  Waiting: number;
   /** Memory held by this function's containers, MB. */
   MemoryMB: number;
 }

@@ -25,7 +25,6 @@ import { ClusterView } from "./cluster/cluster_view.ts";
 import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { Telemetry } from "./metrics/telemetry.ts";
-import { CapacityQueue } from "./scheduling/capacity_queue.ts";
 import { DurationEstimates } from "./scheduling/estimates.ts";
 import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
@@ -146,11 +145,12 @@ async function assembleNode(
     checker.close(); // a live worker would keep the process from exiting
     throw error;
   });
-  const queue = new CapacityQueue(config.scheduler.queueCapacity);
   const pool = new ContainerPool({
-    onCapacityFreed: () => queue.notify(),
-    blankPerImage: config.pool.blankPerRuntime,
+    maxBlankPerImage: config.pool.maxBlankPerRuntime,
     blankImages: builtInImages(),
+    queueCapacity: config.scheduler.queueCapacity,
+    floor: config.pool.floor,
+    startParallel: config.pool.startParallel,
     readyTimeoutMs: EXECUTOR_READY_TIMEOUT_MS,
     backend,
     memoryMB: config.pool.memoryMB,
@@ -212,7 +212,7 @@ async function assembleNode(
       cluster,
       telemetry,
       estimates: new DurationEstimates(),
-      queue,
+      maxWaitSeconds: config.scheduler.queueMaxWait,
       peerHeaders,
     }),
     cluster,

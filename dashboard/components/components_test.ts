@@ -56,7 +56,7 @@ const status: NodeStatus = {
     Cpus: 2,
     UsedCpus: 0,
     Blank: 1,
-    Functions: { f: { Idle: 1, Busy: 1, Starting: 0, MemoryMB: 256 } },
+    Functions: { f: { Idle: 1, Busy: 1, Starting: 0, Waiting: 0, MemoryMB: 256 } },
   },
   Functions: 1,
   Invocations: {
@@ -87,7 +87,7 @@ Deno.test("StatusPanel shows identity, role, uptime, memory, CPU, policy and reg
 Deno.test("PoolPanel draws a bar per function with its accessible value", () => {
   const html = renderToString(h(PoolPanel, { pool: status.Pool }));
   assert.match(html, /data-testid="pool-row-f" data-busy="1" data-idle="1"/);
-  assert.match(html, /aria-valuetext="256 MB of 1 GB: 1 busy, 1 idle, 0 starting"/);
+  assert.match(html, /aria-valuetext="256 MB of 1 GB: 1 busy, 1 idle, 0 starting, 0 waiting"/);
   assert.match(html, /role="meter"[^>]*aria-label="Pool memory in use"/);
   assert.match(html, /1 blank container ready for cold starts/);
   const empty = renderToString(h(PoolPanel, { pool: { ...status.Pool, Functions: {}, Blank: 0 } }));

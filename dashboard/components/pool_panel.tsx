@@ -82,11 +82,13 @@ export function PoolPanel(props: { pool: PoolStatus | undefined; class?: string 
                 data-busy={r.busy}
                 data-idle={r.idle}
                 data-starting={r.starting}
+                data-waiting={r.waiting}
               >
                 <div class="mb-1 flex flex-wrap items-baseline justify-between gap-x-3 text-sm">
                   <span class="font-mono font-medium">{r.name}</span>
                   <span class={`tabular-nums text-sm ${mutedClass}`}>
                     {r.busy} busy · {r.idle} idle{r.starting > 0 ? ` · ${r.starting} starting` : ""}
+                    {r.waiting > 0 ? ` · ${r.waiting} waiting` : ""}
                     {" · "}
                     {formatMB(r.memoryMB)}
                   </span>
@@ -95,7 +97,7 @@ export function PoolPanel(props: { pool: PoolStatus | undefined; class?: string 
                   label={`Pool memory held by ${r.name}`}
                   valueText={`${formatMB(r.memoryMB)} of ${
                     formatMB(pool.memoryMB)
-                  }: ${r.busy} busy, ${r.idle} idle, ${r.starting} starting`}
+                  }: ${r.busy} busy, ${r.idle} idle, ${r.starting} starting, ${r.waiting} waiting`}
                   segments={[
                     { label: "Busy", class: BUSY, percent: r.percent.busy },
                     { label: "Idle", class: IDLE, percent: r.percent.idle },

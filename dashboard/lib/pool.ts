@@ -16,6 +16,8 @@ export interface PoolRow {
   idle: number;
   /** Containers being created. */
   starting: number;
+  /** Requests waiting for a container slot. */
+  waiting: number;
   /** Memory held by all of them, in MB. */
   memoryMB: number;
   /** Memory held by busy containers, in MB (shares of `memoryMB` by count). */
@@ -54,7 +56,7 @@ export interface PoolSummary {
  * @example
  * ```ts
  * const pool = poolSummary({ MemoryMB: 1024, UsedMemoryMB: 256, Cpus: 2, UsedCpus: 0, Blank: 0,
- *   Functions: { hello: { Idle: 1, Busy: 1, Starting: 0, MemoryMB: 256 } } });
+ *   Functions: { hello: { Idle: 1, Busy: 1, Starting: 0, Waiting: 0, MemoryMB: 256 } } });
  * pool.rows[0].percent; // { busy: 12.5, idle: 12.5, starting: 0 }
  * ```
  */
@@ -71,6 +73,7 @@ export function poolSummary(pool: PoolStatus): PoolSummary {
       busy: f.Busy,
       idle: f.Idle,
       starting: f.Starting,
+      waiting: f.Waiting,
       memoryMB: f.MemoryMB,
       busyMB,
       idleMB,
@@ -81,7 +84,7 @@ export function poolSummary(pool: PoolStatus): PoolSummary {
         starting: percent(startingMB, capacity),
       },
     };
-  }).filter((r) => r.busy + r.idle + r.starting > 0)
+  }).filter((r) => r.busy + r.idle + r.starting + r.waiting > 0)
     .sort((a, b) => b.memoryMB - a.memoryMB || a.name.localeCompare(b.name));
   return {
     memoryMB: pool.MemoryMB,

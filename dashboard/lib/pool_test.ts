@@ -9,15 +9,17 @@ Deno.test("poolSummary splits each function's memory by container state", () => 
     UsedCpus: 0.5,
     Blank: 2,
     Functions: {
-      small: { Idle: 1, Busy: 0, Starting: 0, MemoryMB: 128 },
-      big: { Idle: 1, Busy: 2, Starting: 1, MemoryMB: 512 },
-      gone: { Idle: 0, Busy: 0, Starting: 0, MemoryMB: 0 },
+      small: { Idle: 1, Busy: 0, Starting: 0, Waiting: 0, MemoryMB: 128 },
+      big: { Idle: 1, Busy: 2, Starting: 1, Waiting: 0, MemoryMB: 512 },
+      gone: { Idle: 0, Busy: 0, Starting: 0, Waiting: 0, MemoryMB: 0 },
+      queued: { Idle: 0, Busy: 0, Starting: 0, Waiting: 3, MemoryMB: 0 },
     },
   });
   assert.equal(summary.memoryPercent, 62.5);
   assert.equal(summary.cpuPercent, 25);
   assert.equal(summary.blank, 2);
-  assert.deepEqual(summary.rows.map((r) => r.name), ["big", "small"]);
+  assert.deepEqual(summary.rows.map((r) => r.name), ["big", "small", "queued"]);
+  assert.equal(summary.rows[2].waiting, 3, "requests waiting for memory show with no container");
   const big = summary.rows[0];
   assert.equal(big.busyMB, 256);
   assert.equal(big.idleMB, 128);

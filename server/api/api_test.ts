@@ -183,17 +183,42 @@ Deno.test("prewarm, list, update and delete manage containers", opts, async () =
   await until(async () => (await nodeContainers(node)).length === 0 ? true : undefined, "delete");
 });
 
-Deno.test("a cold start that does not fit answers 429 and counts a drop", opts, async () => {
+Deno.test(
+  "with no queue, a cold start that does not fit answers 429 and counts a drop",
+  opts,
+  async () => {
+    await using node = await startTestNode({
+      config: { "container.pool.memory": 200, "scheduler.queue.capacity": 0 },
+    });
+    await node.post("/create", await exampleFunction("sleepy", "sleep.py"));
+    const slow = node.post("/invoke/sleepy", { Params: { seconds: 2 } });
+    await until(async () => {
+      const status = await node.get("/status");
+      return (status.body as { AvailableMemMB: number }).AvailableMemMB < 200 ? true : undefined;
+    }, "the first container to take memory");
+    const refused = await node.post("/invoke/sleepy", { Params: { seconds: 0 } });
+    assert.equal(refused.status, 429);
+    assert.match(refused.body.Error as string, /no memory for function "sleepy"/);
+    assert.equal((await slow).body.Success, true);
+    assert.equal(((await node.get("/status")).body as { DropCount: number }).DropCount, 1);
+  },
+);
+
+Deno.test("a request that can wait for memory another function frees is served", opts, async () => {
   await using node = await startTestNode({ config: { "container.pool.memory": 200 } });
   await node.post("/create", await exampleFunction("sleepy", "sleep.py"));
-  const slow = node.post("/invoke/sleepy", { Params: { seconds: 2 } });
+  await node.post("/create", await exampleFunction("double", "double.py"));
+  let slowDone = 0;
+  const slow = node.post("/invoke/sleepy", { Params: { seconds: 2 } })
+    .then((answer) => (slowDone = performance.now(), answer));
   await until(async () => {
     const status = await node.get("/status");
     return (status.body as { AvailableMemMB: number }).AvailableMemMB < 200 ? true : undefined;
   }, "the first container to take memory");
-  const refused = await node.post("/invoke/sleepy", { Params: { seconds: 0 } });
-  assert.equal(refused.status, 429);
-  assert.match(refused.body.Error as string, /no memory for function "sleepy"/);
+  const waited = await node.post("/invoke/double", { Params: { a: 2 } });
+  const waitedDone = performance.now();
+  assert.equal(waited.status, 200, JSON.stringify(waited.body));
   assert.equal((await slow).body.Success, true);
-  assert.equal(((await node.get("/status")).body as { DropCount: number }).DropCount, 1);
+  assert.ok(slowDone > 0 && slowDone <= waitedDone, "it ran once sleepy's container was idle");
+  assert.equal(((await node.get("/status")).body as { DropCount: number }).DropCount, 0);
 });

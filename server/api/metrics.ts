@@ -23,10 +23,12 @@ export function metricsRoutes(services: NodeServices, enabled: boolean): Hono {
 function renderMetrics(services: NodeServices): string {
   const stats = services.pool.stats();
   const containers: [Record<string, string>, number][] = [];
+  const waiting: [Record<string, string>, number][] = [];
   for (const [fn, occupancy] of Object.entries(stats.Functions)) {
     containers.push([{ function: fn, state: "idle" }, occupancy.Idle]);
     containers.push([{ function: fn, state: "busy" }, occupancy.Busy]);
     containers.push([{ function: fn, state: "starting" }, occupancy.Starting]);
+    waiting.push([{ function: fn }, occupancy.Waiting]);
   }
   const counters = services.telemetry.counters;
   return [
@@ -42,6 +44,7 @@ function renderMetrics(services: NodeServices): string {
       stats.UsedCpus,
     ]]),
     gauge("serverledge_containers", "Containers by function and state", containers),
+    gauge("serverledge_waiting_requests", "Requests waiting for a container slot", waiting),
     gauge("serverledge_dropped_requests", "Requests dropped since start", [[{}, counters.dropped]]),
     gauge(
       "serverledge_neighbours",

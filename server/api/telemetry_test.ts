@@ -77,6 +77,7 @@ Deno.test("/metrics exposes invocations, cold starts, durations and the pool", o
   );
   assert.match(text, /serverledge_pool_memory_mb 1024/);
   assert.match(text, /serverledge_containers\{function="double",state="idle"\} 1/);
+  assert.match(text, /serverledge_waiting_requests\{function="double"\} 0/);
   assert.match(text, /# TYPE serverledge_invocations_total counter/);
 });
 

@@ -48,6 +48,8 @@ Deno.test(
       "auth.tokens.file": `${dir}/tokens`,
       "container.pool.memory": 128,
       "scheduler.policy": "edgeonly",
+      // No queue: the third request of a burst finds no slot of its own and is offloaded.
+      "scheduler.queue.capacity": 0,
     };
     const secret = { ...config, "cluster.secret": "the-secret-of-this-deployment" };
     await using a = await startNodeProcess({ config: secret, token: admin });

@@ -101,14 +101,15 @@ Deno.test("policies offload what does not fit, sync and async, and count it", op
   await using cloud = await startNodeProcess({
     config: { ...config, cloud: true, "container.pool.memory": 2048 },
   });
-  await using edge = await startNodeProcess({
-    config: { ...config, "container.pool.memory": 128 },
-  });
+  // No queue on these edges: a request that finds no container slot of its own is offloaded
+  // or refused at once, so the counts below follow from the memory alone.
+  const noQueue = { ...config, "container.pool.memory": 128, "scheduler.queue.capacity": 0 };
+  await using edge = await startNodeProcess({ config: noQueue });
   await using edgeOnly = await startNodeProcess({
-    config: { ...config, "container.pool.memory": 128, "scheduler.policy": "edgeonly" },
+    config: { ...noQueue, "scheduler.policy": "edgeonly" },
   });
   await using local = await startNodeProcess({
-    config: { ...config, "container.pool.memory": 128, "scheduler.policy": "localonly" },
+    config: { ...noQueue, "scheduler.policy": "localonly" },
   });
   await using qos = await startNodeProcess({
     config: { ...config, "container.pool.memory": 1024, "scheduler.policy": "edgecloud" },
@@ -192,7 +193,12 @@ Deno.test("a neighbour killed during a burst loses no request", opts, async () =
     config: { ...config, "container.pool.memory": 2048 },
   });
   await using edge = await startNodeProcess({
-    config: { ...config, "container.pool.memory": 128, "scheduler.policy": "edgeonly" },
+    config: {
+      ...config,
+      "container.pool.memory": 128,
+      "scheduler.policy": "edgeonly",
+      "scheduler.queue.capacity": 0,
+    },
   });
   await until(sees(edge, target.id), "the target");
   await until(sees(edge, spare.id), "the spare");
@@ -217,4 +223,44 @@ Deno.test("a neighbour killed during a burst loses no request", opts, async () =
   }
   const ok = answers.filter((a) => a.status === 200).length;
   assert.ok(ok >= 10, `${ok} of 12 ran: requests cut by the kill are retried elsewhere`);
+});
+
+Deno.test("an edge queues what it can serve in time and offloads the rest", opts, async () => {
+  await using etcd = await startEtcd();
+  const config = { ...FAST, "etcd.address": etcd.address };
+  await using cloud = await startNodeProcess({
+    config: { ...config, cloud: true, "container.pool.memory": 2048 },
+  });
+  // One 64 MB container fits, and a request may wait here 2.5 s at most.
+  await using edge = await startNodeProcess({
+    config: { ...config, "container.pool.memory": 64, "scheduler.queue.maxwait": 2.5 },
+  });
+  await until(sees(edge, cloud.id), "the cloud");
+  await post(edge, "/create", await exampleFunction("sleepy", "sleep.py", { MemoryMB: 64 }));
+  await until(async () => (await post(cloud, "/invoke/sleepy", {})).status === 200, "sync");
+  const once = await post(edge, "/invoke/sleepy", { Params: { seconds: 1 } });
+  assert.equal(once.body.ExecutedOn, edge.id, "the edge measured a 1 s run");
+
+  // Six 1 s requests at once on one warm container: the first runs, the next ones wait as
+  // long as they would be served within 2.5 s, the rest go to the cloud at once.
+  const burst = await Promise.all(
+    Array.from({ length: 6 }, () => post(edge, "/invoke/sleepy", { Params: { seconds: 1 } })),
+  );
+  const reports = JSON.stringify(burst.map((r) => r.body));
+  assert.deepEqual(burst.map((r) => r.status), [200, 200, 200, 200, 200, 200], reports);
+  const here = burst.filter((r) => r.body.ExecutedOn === edge.id);
+  const away = burst.filter((r) => r.body.SchedAction === "O");
+  assert.equal(here.length + away.length, 6, reports);
+  assert.ok(here.length >= 2, `the queue served a request after the first: ${reports}`);
+  assert.ok(here.every((r) => r.body.IsWarmStart === true), "no cold start: they waited");
+  assert.ok(away.length >= 2, `what could not run in time was offloaded: ${reports}`);
+  assert.equal((await status(edge)).Invocations.Dropped, 0);
+
+  // A request whose QoS deadline the queue cannot meet is offloaded too.
+  const hold = post(edge, "/invoke/sleepy", { Params: { seconds: 1 } });
+  await sleep(200);
+  const urgent = await post(edge, "/invoke/sleepy", { Params: { seconds: 0 }, QoSMaxRespT: 0.3 });
+  assert.equal(urgent.status, 200, JSON.stringify(urgent.body));
+  assert.equal(urgent.body.ExecutedOn, cloud.id);
+  await hold;
 });

@@ -240,13 +240,34 @@ export const KEY_TABLE = [{
   },
 }, {
   pool: {
-    /** `container.pool.blank`: blank containers kept started per built-in runtime. */
-    blankPerRuntime: key(
+    /** `container.pool.blank`: most blank containers kept started per built-in runtime. */
+    maxBlankPerRuntime: key(
       "container.pool.blank",
       integer(0),
+      4,
+      "Most blank containers kept started per built-in runtime (32 MB each; a cold start takes " +
+        "one, resizes it and hands it the function's code instead of creating a container); " +
+        "each runtime keeps as many as it had cold starts in the last minute, at least 1, as " +
+        "far as free memory allows; 0 keeps none",
+    ),
+    /** `container.pool.floor`: containers each function keeps against other functions. */
+    floor: key(
+      "container.pool.floor",
+      integer(0),
       1,
-      "Blank containers kept started per built-in runtime (32 MB each); a cold start takes one, " +
-        "resizes it and hands it the function's code instead of creating a container",
+      "Most recently used containers each function keeps when another function needs memory: " +
+        "a function that has this many grows only into free memory, blank containers and " +
+        "other functions' containers above their floor (a function with fewer may also take " +
+        "floor containers, least recently used first)",
+    ),
+    /** `container.start.parallel`: containers created or initialised at once. */
+    startParallel: key(
+      "container.start.parallel",
+      integer(1),
+      (ctx) => Math.min(4, Math.max(1, Math.round(machineCpus(ctx)))),
+      "Containers created or initialised at once at most (Docker slows down when many start " +
+        "together); starts for waiting requests go before blank-container refills",
+      "the machine's CPU count, at most 4",
     ),
   },
   limits: {
@@ -348,13 +369,23 @@ export const KEY_TABLE = [{
         "`cloudonly` = always the cloud; " +
         "`edgecloud` = QoS-aware edge-cloud (Serverledge's `qosaware` is read as `edgecloud`)",
     ),
-    /** `scheduler.queue.capacity`: requests that may wait for local capacity; 0 = none. */
+    /** `scheduler.queue.capacity`: requests that may wait per function; 0 = none. */
     queueCapacity: key(
       "scheduler.queue.capacity",
       integer(0),
-      0,
-      "Requests that may wait here for a container, memory or CPU to free up (up to their " +
-        "function's timeout) when no place can take them at once; 0 = none wait, they get 429",
+      1000,
+      "Requests that may wait per function for a container slot (busy or starting) to free up, " +
+        "first come first served; 0 = no request waits for a busy container: each gets a " +
+        "container of its own or is refused (429) or offloaded",
+    ),
+    /** `scheduler.queue.maxwait`: seconds a request may wait for a slot at most. */
+    queueMaxWait: key(
+      "scheduler.queue.maxwait",
+      positiveNumber(),
+      10,
+      "Seconds a request may wait here for a container slot at most; it waits up to its " +
+        "`QoSMaxRespT` when given, else its function's timeout, capped by this; a request " +
+        "expected to wait longer is refused (429) or offloaded at once",
     ),
   },
   /** `metrics.enabled`. */

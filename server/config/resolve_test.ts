@@ -15,7 +15,13 @@ Deno.test("defaultConfig() gives every key its documented default", () => {
   assert.equal(c.nodeId, "edge1-1323");
   assert.equal(c.cloud, false);
   assert.equal(c.cloudServerUrl, "");
-  assert.deepEqual(c.pool, { memoryMB: 4096, cpus: 4, blankPerRuntime: 1 });
+  assert.deepEqual(c.pool, {
+    memoryMB: 4096,
+    cpus: 4,
+    maxBlankPerRuntime: 4,
+    floor: 1,
+    startParallel: 4,
+  });
   assert.deepEqual(c.container, {
     expiration: 600,
     timeout: 60,
@@ -32,7 +38,7 @@ Deno.test("defaultConfig() gives every key its documented default", () => {
     nearbyInterval: 30,
     monitoringInterval: 60,
   });
-  assert.deepEqual(c.scheduler, { policy: "default", queueCapacity: 0 });
+  assert.deepEqual(c.scheduler, { policy: "default", queueCapacity: 1000, queueMaxWait: 10 });
   assert.equal(c.metricsEnabled, true);
   assert.equal(c.async.ttl, 86400);
   assert.deepEqual(c.limits, { bodyBytes: 32 * 1024 * 1024, codeBytes: 64 * 1024 * 1024 });
@@ -83,7 +89,13 @@ cloud.server.url: http://10.0.0.5:1323/
   assert.equal(c.api.port, 1326);
   assert.equal(c.etcd.address, "127.0.0.1:2379");
   assert.equal(c.registry.udpPort, 9877);
-  assert.deepEqual(c.pool, { memoryMB: 3072, cpus: 1.5, blankPerRuntime: 1 });
+  assert.deepEqual(c.pool, {
+    memoryMB: 3072,
+    cpus: 1.5,
+    maxBlankPerRuntime: 4,
+    floor: 1,
+    startParallel: 4,
+  });
   assert.equal(c.scheduler.policy, "edgeonly");
   assert.equal(c.cloudServerUrl, "http://10.0.0.5:1323");
   assert.equal(c.nodeId, "edge1-1326");
@@ -108,7 +120,13 @@ registry:
     port: 9878
 `);
   assert.equal(c.metricsEnabled, false);
-  assert.deepEqual(c.pool, { memoryMB: 2048, cpus: 4, blankPerRuntime: 1 });
+  assert.deepEqual(c.pool, {
+    memoryMB: 2048,
+    cpus: 4,
+    maxBlankPerRuntime: 4,
+    floor: 1,
+    startParallel: 4,
+  });
   assert.equal(c.container.expiration, 30);
   assert.equal(c.api.port, 1325);
   assert.equal(c.cloud, true);
@@ -211,7 +229,13 @@ Deno.test("SERVERLEDGE_* variables override the file", () => {
   assert.equal(c.api.port, 1400);
   assert.equal(c.cloud, true);
   assert.equal(c.cloudServerUrl, "http://cloud:1323");
-  assert.deepEqual(c.pool, { memoryMB: 2048, cpus: 2.5, blankPerRuntime: 1 });
+  assert.deepEqual(c.pool, {
+    memoryMB: 2048,
+    cpus: 2.5,
+    maxBlankPerRuntime: 4,
+    floor: 1,
+    startParallel: 4,
+  });
   assert.equal(c.scheduler.policy, "cloudonly");
   assert.deepEqual(c.warnings, []);
 });

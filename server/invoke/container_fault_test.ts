@@ -112,11 +112,13 @@ Deno.test("a request tries a bounded number of containers, then answers 503", as
     memoryMB: 1024,
     cpus: 2,
     expirationSeconds: 60,
+    queueCapacity: 10,
+    floor: 1,
   });
   const invoker = new Invoker({ nodeId: "n1", pool, backend });
   const fn = deploy(definition("f"), encodeExecutorCode([]));
   await assert.rejects(
-    invoker.invoke(newInvocation(fn, parseInvocationRequest({}), performance.now())),
+    invoker.invoke(newInvocation(fn, parseInvocationRequest({}), performance.now()), 5),
     (error) =>
       error instanceof UnavailableError &&
       /^Function "f" found no live container: container c0 had stopped/.test(error.message),

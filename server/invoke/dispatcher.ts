@@ -1,7 +1,10 @@
 /**
  * Decides where each request runs and runs it there: the scheduling policy gives an ordered
- * plan (here, edge neighbours, cloud nodes); the dispatcher tries it in order, falling back when
- * the local pool is full or a peer fails (one retry elsewhere at most), and counts the outcome.
+ * plan (here, edge neighbours, cloud nodes) from what the local pool expects (a free slot, or
+ * the wait in the function's queue) and what is known of the peers; the dispatcher tries it in
+ * order, falling back when the local pool refuses or a peer fails (one retry elsewhere at
+ * most), and counts the outcome. A request may wait here up to its `QoSMaxRespT`, else its
+ * function's timeout, capped by `scheduler.queue.maxwait`.
  *
  * @module
  */
@@ -11,7 +14,6 @@ import type { ClusterView } from "../cluster/cluster_view.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
-import type { CapacityQueue } from "../scheduling/capacity_queue.ts";
 import type { DurationEstimates } from "../scheduling/estimates.ts";
 import { plan, type Target } from "../scheduling/policies.ts";
 import type { Invocation } from "./invocation.ts";
@@ -36,8 +38,8 @@ export interface DispatcherOptions {
   telemetry: Telemetry;
   /** Measured durations, fed by local runs. */
   estimates: DurationEstimates;
-  /** Where requests wait for local capacity (`scheduler.queue.capacity`). */
-  queue: CapacityQueue;
+  /** Seconds a request may wait for a local slot at most (`scheduler.queue.maxwait`). */
+  maxWaitSeconds: number;
   /** Headers sent with every offloaded request (the cluster credential). @default none */
   peerHeaders?: Readonly<Record<string, string>>;
 }
@@ -64,6 +66,7 @@ export class Dispatcher {
     const { fn, request, origin } = invocation;
     const name = fn.definition.Name;
     if (origin) telemetry.receive(origin);
+    const maxWaitS = this.#waitLimit(invocation);
     const targets = plan({
       policy: this.#options.policy,
       isCloud: this.#options.isCloud,
@@ -71,7 +74,7 @@ export class Dispatcher {
       qosClass: request.QoSClass,
       maxResponseTime: request.QoSMaxRespT,
       fn: { name, memoryMB: fn.definition.MemoryMB },
-      local: pool.availability(fn.pool),
+      local: pool.outlook(fn.pool, maxWaitS),
       neighbours: cluster.neighbours(),
       clouds: cluster.clouds(),
       estimate: estimates.of(name),
@@ -81,7 +84,7 @@ export class Dispatcher {
     for (const target of targets) {
       if (target.kind !== "local" && remoteAttempts++ === MAX_REMOTE_ATTEMPTS) break;
       try {
-        return await this.#runOn(target, invocation);
+        return await this.#runOn(target, invocation, maxWaitS);
       } catch (error) {
         if (error instanceof OffloadError && target.kind !== "local") {
           cluster.markUnreachable(target.peer.id);
@@ -93,49 +96,31 @@ export class Dispatcher {
         failures.push(error as Error);
       }
     }
-    const waitable = failures.length > 0 && failures.every((f) => f instanceof OverloadedError);
-    if (waitable && this.#options.queue.enabled) {
-      const report = await this.#waitForCapacity(invocation, failures);
-      if (report) return report;
-    }
     const dropped = this.#dropError(name, failures);
     telemetry.drop(name, dropped.message);
     throw dropped;
   }
 
   /**
-   * Waits in the queue and retries here each time capacity is freed, until the function's
-   * timeout; `undefined` when it never found room (the reason is added to `failures`).
+   * Seconds `invocation` may still wait for a local slot: its `QoSMaxRespT` when given, else
+   * its function's timeout, capped by `scheduler.queue.maxwait`, less the time since it arrived.
    */
-  async #waitForCapacity(
-    invocation: Invocation,
-    failures: Error[],
-  ): Promise<ExecutionReport | undefined> {
-    const timeout = invocation.fn.definition.Timeout;
-    const signal = AbortSignal.timeout(timeout * 1000);
-    try {
-      while (await this.#options.queue.wait(signal)) {
-        try {
-          return await this.#runOn({ kind: "local" }, invocation);
-        } catch (error) {
-          if (!(error instanceof OverloadedError)) throw error;
-        }
-      }
-      failures.push(
-        new OverloadedError(`it waited ${timeout} s in the queue without finding room`),
-      );
-    } catch (error) {
-      if (!(error instanceof OverloadedError)) throw error;
-      failures.push(error);
-    }
-    return undefined;
+  #waitLimit(invocation: Invocation): number {
+    const { request, fn } = invocation;
+    const limit = request.QoSMaxRespT > 0 ? request.QoSMaxRespT : fn.definition.Timeout;
+    const elapsed = (performance.now() - invocation.arrival) / 1000;
+    return Math.max(0, Math.min(limit, this.#options.maxWaitSeconds) - elapsed);
   }
 
-  async #runOn(target: Target, invocation: Invocation): Promise<ExecutionReport> {
+  async #runOn(
+    target: Target,
+    invocation: Invocation,
+    maxWaitS: number,
+  ): Promise<ExecutionReport> {
     const { telemetry, estimates, invoker, nodeId } = this.#options;
     const name = invocation.fn.definition.Name;
     if (target.kind === "local") {
-      const report = await invoker.invoke(invocation);
+      const report = await invoker.invoke(invocation, maxWaitS);
       if (report.Success) estimates.record(name, report.Duration, report.InitTime);
       telemetry.ran(name, "local", report);
       return report;

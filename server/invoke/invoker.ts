@@ -42,15 +42,17 @@ export class Invoker {
   }
 
   /**
-   * Runs `invocation` here and reports. Throws `OverloadedError` when the pool has no room,
+   * Runs `invocation` here and reports, after waiting at most `maxWaitS` seconds for a slot.
+   * Throws `OverloadedError` when the pool has no room in that time,
    * `UnavailableError` when no container can be started or {@linkcode MAX_CONTAINER_ATTEMPTS}
    * containers in a row were lost; failures of the function itself come back as a report
    * with `Success: false`.
    */
-  async invoke(invocation: Invocation): Promise<ExecutionReport> {
+  async invoke(invocation: Invocation, maxWaitS: number): Promise<ExecutionReport> {
     const lost: string[] = [];
     for (;;) {
       const lease = await this.#options.pool.acquire(invocation.fn.pool, {
+        maxWaitS,
         fresh: lost.length > 0,
       });
       const attempt = await this.#attempt(invocation, lease);

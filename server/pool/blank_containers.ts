@@ -2,10 +2,15 @@
  * Blank containers: executors of the built-in runtimes started ahead of need, holding no
  * function. A cold start takes one, resizes it to the function's limits and hands it the code
  * over HTTP, which skips creating and starting a container (most of a cold start's time).
+ * How many are kept per image follows recent cold starts of that image (see `blank_demand.ts`),
+ * as far as memory allows; they are started through the pool's start gate, after the starts
+ * that requests wait for.
  *
  * @module
  */
 import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
+import type { ColdStartDemand } from "./blank_demand.ts";
+import type { StartGate } from "./start_gate.ts";
 
 /** Memory a blank container is started with and holds in the pool's books, MB. */
 export const BLANK_MEMORY_MB = 32;
@@ -24,8 +29,14 @@ export interface BlankContainersOptions {
   backend: ContainerBackend;
   /** Images kept blank (the built-in runtimes'). */
   images: readonly string[];
-  /** Blank containers kept per image (`container.pool.blank`); 0 keeps none. */
-  perImage: number;
+  /** Most blank containers kept per image (`container.pool.blank`); 0 keeps none. */
+  maxPerImage: number;
+  /** Recent cold starts per image, which set how many are kept. */
+  demand: ColdStartDemand;
+  /** Where their starts wait their turn. */
+  gate: StartGate;
+  /** Clock in milliseconds. */
+  now: () => number;
   /** Milliseconds a started container's executor gets to answer. */
   readyTimeoutMs: number;
   /** Where their memory is booked. */
@@ -95,13 +106,27 @@ export class BlankContainers {
   fill(): void {
     if (this.#closed) return;
     for (const image of this.#options.images) {
-      const missing = this.#options.perImage - (this.#ready.get(image)?.length ?? 0) -
+      const missing = this.#target(image) - (this.#ready.get(image)?.length ?? 0) -
         (this.#starting.get(image) ?? 0);
       for (let i = 0; i < missing; i++) {
         if (!this.#options.ledger.tryReserve(BLANK_MEMORY_MB)) return;
         this.#start(image);
       }
     }
+  }
+
+  /** Removes ready blank containers beyond their image's number (demand went down). */
+  trim(): void {
+    for (const [image, list] of this.#ready) {
+      const surplus = list.length + (this.#starting.get(image) ?? 0) - this.#target(image);
+      for (const handle of list.splice(0, Math.max(0, Math.min(surplus, list.length)))) {
+        this.#discard(handle);
+      }
+    }
+  }
+
+  #target(image: string): number {
+    return this.#options.demand.target(image, this.#options.now(), this.#options.maxPerImage);
   }
 
   /** Removes every blank container and starts no more. */
@@ -116,13 +141,18 @@ export class BlankContainers {
     this.#starting.set(image, (this.#starting.get(image) ?? 0) + 1);
     let handle: ContainerHandle | undefined;
     try {
-      handle = await this.#options.backend.start({
-        image,
-        memoryMB: BLANK_MEMORY_MB,
-        cpus: 0,
-        labels: { "serverledge.blank": "true" },
+      handle = await this.#options.gate.run("refill", async () => {
+        if (this.#closed) throw new Error("the pool is closing");
+        const started = await this.#options.backend.start({
+          image,
+          memoryMB: BLANK_MEMORY_MB,
+          cpus: 0,
+          labels: { "serverledge.blank": "true" },
+        });
+        handle = started;
+        await started.executor.waitUntilReady(this.#options.readyTimeoutMs);
+        return started;
       });
-      await handle.executor.waitUntilReady(this.#options.readyTimeoutMs);
       if (this.#closed) throw new Error("the pool is closing");
       this.#ready.set(image, [...(this.#ready.get(image) ?? []), handle]);
     } catch (error) {

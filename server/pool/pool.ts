@@ -1,34 +1,36 @@
 /**
- * The container pool: per function, warm containers (idle or busy), memory and CPU accounting
- * against the node's capacity, least-recently-used eviction, expiry of idle containers and
- * prewarming. One request per container unless the function's `MaxConcurrency` allows more.
+ * The container pool: per function, warm containers (idle or busy) and a queue of the requests
+ * waiting for one; memory and CPU accounting against the node's capacity; eviction with a
+ * fairness floor; expiry of idle containers; prewarming and blank containers.
+ *
+ * Dispatch is work-conserving: a request takes a free slot at once, else waits in its
+ * function's queue (first come, first served) for the first slot that frees up, on a busy
+ * container or on one started meanwhile, whichever comes first. Containers are started from the
+ * queue's demand (see `scale_rule.ts`), in the background, through a gate that bounds how many
+ * start at once (`start_gate.ts`). A request is refused (`OverloadedError`) at once when its
+ * queue is full or the expected wait exceeds what it may wait, and when its wait runs out.
  *
  * @module
  */
-import type { FunctionOccupancy, PoolStatus } from "../../protocol/status.ts";
-import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
-import type { Executor, ExecutorCode } from "../containers/executor.ts";
-import { FreezeWatch } from "../containers/freeze_watch.ts";
-import { OverloadedError } from "../errors.ts";
-import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
+import type { PoolStatus } from "../../protocol/status.ts";
+import type { ContainerBackend } from "../containers/backend.ts";
+import { ContainerBook } from "./container_book.ts";
+import { QueueForecast } from "./forecast.ts";
+import { FunctionQueue, type Waiter } from "./function_queue.ts";
+import { PoolEstimates } from "./pool_estimates.ts";
+import type { Lease, PooledContainer, PoolFunction, PoolOutlook } from "./pool_function.ts";
+import {
+  changedWhileWaiting,
+  memoryTooLate,
+  queueFull,
+  shuttingDown,
+  waitedOut,
+  waitTooLong,
+} from "./refusals.ts";
+import { RunningLeases } from "./running_leases.ts";
+import { wantsAnotherContainer } from "./scale_rule.ts";
 
-/** What the pool needs to know of a function to run containers for it. */
-export interface PoolFunction {
-  /** Function name. */
-  readonly name: string;
-  /** Version of its definition; containers of other versions do not serve it. */
-  readonly version: string;
-  /** Image its containers run. */
-  readonly image: string;
-  /** Memory of each container, MB. */
-  readonly memoryMB: number;
-  /** CPUs one invocation reserves and a container may use; 0 for no limit. */
-  readonly cpus: number;
-  /** Invocations one container may serve at once. */
-  readonly maxConcurrency: number;
-  /** Its code, ready for a new container's executor. */
-  readonly code: ExecutorCode;
-}
+export type { Lease, PooledContainer, PoolFunction, PoolOutlook } from "./pool_function.ts";
 
 /** Options of {@linkcode ContainerPool}. */
 export interface PoolOptions {
@@ -42,58 +44,33 @@ export interface PoolOptions {
   cpus: number;
   /** Seconds an idle container is kept (`container.expiration`). */
   expirationSeconds: number;
+  /** Requests that may wait per function (`scheduler.queue.capacity`); 0: none waits. */
+  queueCapacity: number;
+  /** Containers each function keeps against other functions' evictions (`container.pool.floor`). */
+  floor: number;
+  /** Containers started at once at most (`container.start.parallel`). @default 2 */
+  startParallel?: number;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
-  /** Called whenever a container slot, memory or CPU is given back (wakes waiting requests). */
-  onCapacityFreed?: () => void;
-  /** Blank containers kept per image of {@linkcode PoolOptions.blankImages}. @default 0 */
-  blankPerImage?: number;
+  /** Most blank containers per image of {@linkcode PoolOptions.blankImages}. @default 0 */
+  maxBlankPerImage?: number;
   /** Images kept blank (the built-in runtimes'). @default [] */
   blankImages?: readonly string[];
 }
 
-/** A container the pool owns. */
-export interface PooledContainer {
-  /** Backend id. */
-  readonly id: string;
-  /** Its executor: the lease holder invokes the function through it. */
-  readonly executor: Executor;
-  /** Function it serves. */
-  readonly functionName: string;
-  /** Version of the definition its code came from. */
-  readonly version: string;
-  /** Memory it holds, in MB. */
-  readonly memoryMB: number;
-  /** Invocations it is serving now. */
-  active: number;
-  /** When it last finished an invocation (ms). */
-  lastUsed: number;
-  /** Set when it must not serve again; removed when its last invocation ends. */
-  retired: boolean;
-}
-
-/** A container handed out for one invocation; give it back with {@linkcode ContainerPool.release}. */
-export interface Lease {
-  /** The container serving the invocation. */
-  container: PooledContainer;
-  /** Whether the container was already running (no cold start). */
-  warm: boolean;
-  /** Seconds spent starting and initialising a container (0 when warm). */
-  initTime: number;
-  /** CPUs reserved for the invocation. */
-  cpus: number;
-}
+/** Milliseconds between two checks of waiting requests (deadlines, scale-ups). */
+const TICK_MS = 10;
 
 /** The node's container pool. */
 export class ContainerPool {
   readonly #options: PoolOptions;
   readonly #now: () => number;
-  readonly #containers = new Map<string, PooledContainer[]>();
-  readonly #starting = new Map<string, { count: number; memoryMB: number }>();
-  readonly #blanks: BlankContainers;
-  #usedMemoryMB = 0;
-  #usedCpus = 0;
-  #closed = false;
+  readonly #book: ContainerBook;
+  readonly #queues = new Map<string, FunctionQueue>();
+  readonly #running = new RunningLeases();
+  readonly #estimates = new PoolEstimates();
+  readonly #forecast: QueueForecast;
+  #tick: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Creates an empty pool; containers are started on demand (call
@@ -102,67 +79,99 @@ export class ContainerPool {
   constructor(options: PoolOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#blanks = new BlankContainers({
+    this.#book = new ContainerBook({
       backend: options.backend,
-      images: options.blankImages ?? [],
-      perImage: options.blankPerImage ?? 0,
       readyTimeoutMs: options.readyTimeoutMs,
-      ledger: {
-        tryReserve: (memoryMB) => {
-          if (this.#closed || !this.#fits(memoryMB)) return false;
-          this.#usedMemoryMB += memoryMB;
-          return true;
-        },
-        release: (memoryMB) => {
-          this.#usedMemoryMB -= memoryMB;
-          this.#options.onCapacityFreed?.();
-        },
-      },
+      memoryMB: options.memoryMB,
+      cpus: options.cpus,
+      floor: options.floor,
+      startParallel: options.startParallel ?? 2,
+      now: this.#now,
+      maxBlankPerImage: options.maxBlankPerImage ?? 0,
+      blankImages: options.blankImages ?? [],
+      estimates: this.#estimates,
+      onMemoryFreed: () => this.#scaleStarved(),
+    });
+    this.#forecast = new QueueForecast({
+      book: this.#book,
+      estimates: this.#estimates,
+      running: this.#running,
+      mayWait: options.queueCapacity > 0,
+      now: this.#now,
     });
   }
 
   /** Starts blank containers up to their number, as far as memory allows without evicting. */
   fillBlanks(): void {
-    this.#blanks.fill();
+    this.#book.fillBlanks();
   }
 
   /**
-   * A container for one invocation of `fn`: a warm one when there is one with a free
-   * slot (unless `fresh`), else a new one (evicting idle containers of least recently used
-   * functions when memory is short). Throws `OverloadedError` when neither memory nor CPU can
-   * be found.
+   * A slot for one invocation of `fn`: a free one at once, else the first that frees up or
+   * starts within `maxWaitS` seconds (never less than one cold start when the function has no
+   * ready container here: a request may always wait for the container started for it). Throws `OverloadedError` when
+   * the function cannot fit this pool, its queue is full, the expected wait exceeds that limit
+   * or the wait runs out;
+   * a failed container start rejects the requests that had nothing else to wait for.
    *
-   * @param options.fresh start a new container even when a warm one is free (the invoker asks
-   * for one after a warm container turned out dead or frozen: the others may be too)
+   * @param options.maxWaitS seconds the request may wait for a slot @default Infinity
+   * @param options.fresh start a new container for this request even when a warm one is free
+   * (the invoker asks for one after a warm container turned out dead or frozen: the others may
+   * be too)
    */
-  async acquire(fn: PoolFunction, options: { fresh?: boolean } = {}): Promise<Lease> {
-    const cpus = this.#reserveCpus(fn);
-    try {
-      const warm = options.fresh ? undefined : this.#findWarm(fn);
-      if (warm) {
-        warm.active++;
-        return { container: warm, warm: true, initTime: 0, cpus };
-      }
-      const started = this.#now();
-      const container = await this.#startContainer(fn, true);
-      container.active = 1;
-      return { container, warm: false, initTime: (this.#now() - started) / 1000, cpus };
-    } catch (error) {
-      this.#usedCpus -= cpus;
-      throw error;
+  async acquire(
+    fn: PoolFunction,
+    options: { maxWaitS?: number; fresh?: boolean } = {},
+  ): Promise<Lease> {
+    const unfit = this.#book.capacityError(fn);
+    if (unfit) throw unfit;
+    const now = this.#now();
+    this.#estimates.recordArrival(fn.name, now);
+    if (options.fresh) return await this.#freshLease(fn, now);
+    const queue = this.#queueOf(fn);
+    if (queue.length === 0) {
+      const lease = this.#lease(fn, now);
+      if (lease) return lease;
     }
+    const maxWaitS = this.#waitLimit(fn, options.maxWaitS ?? Infinity);
+    const refusal = this.#refusal(fn, queue, maxWaitS);
+    if (refusal) {
+      this.#dropIfIdle(queue);
+      throw refusal;
+    }
+    return await new Promise((grant, refuse) => {
+      queue.push({ fn, arrivedAt: now, deadline: now + maxWaitS * 1000, grant, refuse });
+      this.#scale(fn, queue);
+      if (this.#options.queueCapacity === 0 && !this.#servedWithoutWaiting(fn, queue)) {
+        queue.pop();
+        this.#dropIfIdle(queue);
+        refuse(this.#book.noRoomError(fn));
+        return;
+      }
+      this.#armTick();
+    });
   }
 
   /** Gives a container back; a broken or retired one is removed instead of kept warm. */
   async release(lease: Lease, broken = false): Promise<void> {
     const { container } = lease;
-    this.#usedCpus -= lease.cpus;
+    const freedCpus = lease.cpus > 0;
+    this.#book.bookCpus(-lease.cpus);
     lease.cpus = 0;
     container.active--;
-    container.lastUsed = this.#now();
+    const now = this.#now();
+    container.lastUsed = now;
+    this.#estimates.recordHold(container.functionName, (now - lease.grantedAt) / 1000);
+    this.#running.delete(container.functionName, lease);
     if (broken) container.retired = true;
-    if (container.retired && container.active === 0) await this.#remove(container);
-    this.#options.onCapacityFreed?.();
+    if (container.retired && container.active === 0) {
+      await this.#book.remove(container);
+      return;
+    }
+    const queue = this.#queues.get(queueKey(container.functionName, container.version));
+    if (queue) this.#pump(queue);
+    if (freedCpus) { for (const q of this.#queues.values()) this.#pump(q); }
+    if (container.active === 0) this.#scaleStarved();
   }
 
   /**
@@ -172,10 +181,13 @@ export class ContainerPool {
   async prewarm(fn: PoolFunction, count: number): Promise<number> {
     const starts: Promise<PooledContainer>[] = [];
     for (let i = 0; i < count; i++) {
-      if (!this.#fits(fn.memoryMB)) break;
-      starts.push(this.#startContainer(fn, false));
+      const booked = this.#book.bookWithoutEvicting(fn);
+      if (!booked) break;
+      starts.push(this.#book.launch(fn, booked));
     }
     const results = await Promise.allSettled(starts);
+    const queue = this.#queues.get(queueKey(fn.name, fn.version));
+    if (queue) this.#pump(queue);
     const failure = results.find((r) => r.status === "rejected");
     const started = results.filter((r) => r.status === "fulfilled").length;
     if (started === 0 && failure) throw failure.reason;
@@ -184,240 +196,287 @@ export class ContainerPool {
 
   /**
    * Retires the containers of function `name` except those of `keepVersion`: idle ones are
-   * removed now, busy ones when their invocation ends.
+   * removed now, busy ones when their invocation ends. Requests waiting for another version
+   * are refused (`UnavailableError`: the function changed while they waited).
    */
   async retire(name: string, keepVersion?: string): Promise<void> {
-    const doomed = (this.#containers.get(name) ?? []).filter((c) => c.version !== keepVersion);
-    for (const container of doomed) container.retired = true;
-    await Promise.all(doomed.filter((c) => c.active === 0).map((c) => this.#remove(c)));
+    for (const [key, queue] of this.#queues) {
+      if (!key.startsWith(`${name}\n`) || key === queueKey(name, keepVersion ?? "")) continue;
+      this.#queues.delete(key);
+      queue.refuseAll(changedWhileWaiting(name));
+    }
+    if (keepVersion === undefined) this.#estimates.forget(name);
+    await this.#book.retire(name, keepVersion);
   }
 
   /**
-   * Removes idle containers unused for longer than the expiration and tops blank containers up;
-   * resolves how many expired.
+   * Removes idle containers unused for longer than the expiration and brings the blank
+   * containers to their number; resolves how many containers expired.
    */
   async expireIdle(): Promise<number> {
     const limit = this.#now() - this.#options.expirationSeconds * 1000;
-    const expired = this.#all().filter((c) => c.active === 0 && c.lastUsed <= limit);
-    await Promise.all(expired.map((c) => this.#remove(c)));
-    this.#blanks.fill();
-    return expired.length;
+    return await this.#book.expireIdle(limit);
   }
 
   /** Current occupancy, as `/status` shows it. */
   stats(): PoolStatus {
-    const functions: Record<string, FunctionOccupancy> = {};
-    const entry = (name: string) =>
-      functions[name] ??= { Idle: 0, Busy: 0, Starting: 0, MemoryMB: 0 };
-    for (const container of this.#all()) {
-      const occupancy = entry(container.functionName);
-      if (container.active > 0) occupancy.Busy++;
-      else occupancy.Idle++;
-      occupancy.MemoryMB += container.memoryMB;
+    const functions = this.#book.occupancy();
+    for (const [key, queue] of this.#queues) {
+      const name = key.split("\n")[0];
+      if (queue.length === 0) continue;
+      functions[name] ??= { Idle: 0, Busy: 0, Starting: 0, Waiting: 0, MemoryMB: 0 };
+      functions[name].Waiting += queue.length;
     }
-    for (const [name, starting] of this.#starting) {
-      entry(name).Starting += starting.count;
-      entry(name).MemoryMB += starting.memoryMB;
-    }
+    const used = this.#book.usage();
     return {
       MemoryMB: this.#options.memoryMB,
-      UsedMemoryMB: this.#usedMemoryMB,
+      UsedMemoryMB: used.memoryMB,
       Cpus: this.#options.cpus,
-      UsedCpus: this.#usedCpus,
-      Blank: this.#blanks.count,
+      UsedCpus: used.cpus,
+      Blank: used.blank,
       Functions: functions,
     };
   }
 
   /**
-   * Whether `fn` could be served now without waiting: a warm container with a free slot,
-   * or room (after evicting idle containers) for a new one; and CPU for the invocation.
+   * What a request for `fn` that may wait `maxWaitS` seconds could expect now: the scheduling
+   * policies' view of this node.
    */
-  availability(fn: PoolFunction): { warm: boolean; fits: boolean } {
-    const cpuFree = fn.cpus <= 0 || this.#usedCpus + fn.cpus <= this.#options.cpus + 1e-9;
-    if (!cpuFree) return { warm: false, fits: false };
-    if (this.#findWarm(fn)) return { warm: true, fits: true };
-    const needed = fn.memoryMB - (this.#blanks.has(fn.image) ? BLANK_MEMORY_MB : 0);
-    return {
-      warm: false,
-      fits: this.#usedMemoryMB - this.#freeableMB() + needed <= this.#options.memoryMB,
-    };
+  outlook(fn: PoolFunction, maxWaitS: number): PoolOutlook {
+    if (this.#book.capacityError(fn)) return { free: false, wait: Infinity, accepts: false };
+    const queue = this.#queues.get(queueKey(fn.name, fn.version));
+    const idle = (queue?.length ?? 0) === 0;
+    if (idle && this.#book.cpuFree(fn) && this.#book.findWarm(fn)) {
+      return { free: true, wait: 0, accepts: true };
+    }
+    const wait = this.#forecast.expectedWait(fn, queue);
+    const limit = this.#waitLimit(fn, maxWaitS);
+    return { free: false, wait, accepts: !this.#refusal(fn, queue, limit) };
   }
 
   /** Idle warm containers per function (Serverledge's `AvailableWarmContainers`). */
   warmCounts(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const c of this.#all()) {
-      if (c.active === 0 && !c.retired) counts[c.functionName] = (counts[c.functionName] ?? 0) + 1;
-    }
-    return counts;
+    return this.#book.warmCounts();
   }
 
-  /** Removes every container; the pool refuses work afterwards. */
+  /** Refuses waiting requests and removes every container; the pool refuses work afterwards. */
   async close(): Promise<void> {
-    this.#closed = true;
-    await Promise.allSettled([...this.#all().map((c) => this.#remove(c)), this.#blanks.close()]);
+    clearInterval(this.#tick);
+    const closing = this.#book.close();
+    for (const queue of this.#queues.values()) {
+      queue.refuseAll(shuttingDown());
+    }
+    await closing;
   }
 
-  #findWarm(fn: PoolFunction): PooledContainer | undefined {
-    let best: PooledContainer | undefined;
-    for (const c of this.#containers.get(fn.name) ?? []) {
-      if (c.retired || c.version !== fn.version) continue;
-      if (c.active >= fn.maxConcurrency) continue;
-      if (!best || c.active < best.active) best = c;
-      if (c.active === 0) break;
-    }
-    return best;
+  // --- Leases and queues ---
+
+  /** A lease on a free slot of `fn` for a request that arrived at `arrivedAt`, if there is one. */
+  #lease(fn: PoolFunction, arrivedAt: number): Lease | undefined {
+    if (!this.#book.cpuFree(fn)) return undefined;
+    const container = this.#book.findWarm(fn);
+    if (!container) return undefined;
+    return this.#grant(container, fn, arrivedAt);
   }
 
-  #reserveCpus(fn: PoolFunction): number {
-    const demand = fn.cpus;
-    if (demand <= 0) return 0;
-    if (this.#usedCpus + demand > this.#options.cpus + 1e-9) {
-      throw new OverloadedError(
-        `Node has no CPU for function "${fn.name}": it needs ${demand}, ` +
-          `${round(this.#options.cpus - this.#usedCpus)} of ${this.#options.cpus} are free`,
-      );
-    }
-    this.#usedCpus += demand;
-    return demand;
-  }
-
-  async #startContainer(fn: PoolFunction, evict: boolean): Promise<PooledContainer> {
-    if (this.#closed) throw new OverloadedError("Node is shutting down");
-    const { memoryMB, image } = fn;
-    const blank = this.#blanks.take(image);
-    const needed = memoryMB - (blank ? BLANK_MEMORY_MB : 0);
-    if (!this.#fits(needed) && evict) this.#evictFor(needed);
-    if (!this.#fits(needed)) {
-      if (blank) this.#blanks.putBack(image, blank);
-      throw new OverloadedError(
-        `Node has no memory for function "${fn.name}": it needs ${memoryMB} MB, ` +
-          `${this.#options.memoryMB - this.#usedMemoryMB} of ${this.#options.memoryMB} MB are free`,
-      );
-    }
-    this.#usedMemoryMB += needed;
-    const starting = this.#starting.get(fn.name) ?? { count: 0, memoryMB: 0 };
-    starting.count++;
-    starting.memoryMB += memoryMB;
-    this.#starting.set(fn.name, starting);
-    let handle: ContainerHandle | undefined;
-    try {
-      handle = blank && await this.#prepareBlank(blank, fn);
-      if (!handle) {
-        handle = await this.#options.backend.start({
-          image,
-          memoryMB,
-          cpus: fn.cpus,
-          labels: { "serverledge.function": fn.name },
-        });
-        await handle.executor.waitUntilReady(this.#options.readyTimeoutMs);
-        await handle.executor.init(fn.code);
-      }
-    } catch (error) {
-      this.#usedMemoryMB -= memoryMB;
-      if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
-      throw error;
-    } finally {
-      starting.count--;
-      starting.memoryMB -= memoryMB;
-      if (starting.count === 0) this.#starting.delete(fn.name);
-      if (blank) this.#blanks.fill();
-    }
-    const container: PooledContainer = {
-      id: handle.id,
-      executor: handle.executor,
-      functionName: fn.name,
-      version: fn.version,
-      memoryMB,
-      active: 0,
-      lastUsed: this.#now(),
-      retired: this.#closed,
+  #grant(container: PooledContainer, fn: PoolFunction, arrivedAt: number): Lease {
+    container.active++;
+    const cpus = Math.max(0, fn.cpus);
+    this.#book.bookCpus(cpus);
+    const now = this.#now();
+    const warm = container.served > 0 || container.readyAt <= arrivedAt;
+    container.served++;
+    const lease = {
+      container,
+      warm,
+      initTime: warm ? 0 : (now - arrivedAt) / 1000,
+      cpus,
+      grantedAt: now,
     };
-    const list = this.#containers.get(fn.name) ?? [];
-    list.push(container);
-    this.#containers.set(fn.name, list);
-    return container;
+    this.#running.add(fn.name, lease);
+    return lease;
+  }
+
+  /** Hands free slots to the queue's first requests, in order. */
+  #pump(queue: FunctionQueue): void {
+    for (let head = queue.head; head; head = queue.head) {
+      const lease = this.#lease(head.fn, head.arrivedAt);
+      if (!lease) return;
+      queue.shift();
+      head.grant(lease);
+    }
+    this.#dropIfIdle(queue);
+  }
+
+  #queueOf(fn: PoolFunction): FunctionQueue {
+    const key = queueKey(fn.name, fn.version);
+    let queue = this.#queues.get(key);
+    if (!queue) this.#queues.set(key, queue = new FunctionQueue(key));
+    return queue;
+  }
+
+  /** Forgets a queue nobody waits in and nothing starts for. */
+  #dropIfIdle(queue: FunctionQueue): void {
+    if (queue.idle && this.#queues.get(queue.key) === queue) this.#queues.delete(queue.key);
   }
 
   /**
-   * Resizes a blank container to `fn`'s limits and gives it the code; `undefined` when the
-   * blank died, was removed or froze meanwhile (it is then removed, and the caller starts a new
-   * container in its place).
+   * What a request for `fn` that may wait `maxWaitS` may wait here: when the function has no
+   * ready container here, at least one cold start (it may always wait for the container
+   * started for it).
    */
-  async #prepareBlank(
-    blank: ContainerHandle,
+  #waitLimit(fn: PoolFunction, maxWaitS: number): number {
+    if (this.#book.readyCount(fn) > 0) return maxWaitS;
+    return Math.max(maxWaitS, this.#forecast.coldStart(fn));
+  }
+
+  /** Why a new request for `fn` would be refused now, or `undefined` when it may wait. */
+  #refusal(
     fn: PoolFunction,
-  ): Promise<ContainerHandle | undefined> {
-    const { backend } = this.#options;
-    using watch = new FreezeWatch(backend, blank.id);
-    try {
-      await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
-      await blank.executor.init(fn.code, watch.signal);
-      return blank;
-    } catch (error) {
-      console.warn(
-        `Blank container ${blank.id.slice(0, 12)} could not take function "${fn.name}" ` +
-          `(${(error as Error).message}): starting a new container`,
-      );
-      backend.remove(blank.id).catch(() => {});
-      return undefined;
+    queue: FunctionQueue | undefined,
+    maxWaitS: number,
+  ): Error | undefined {
+    const waiting = queue?.length ?? 0;
+    const { queueCapacity } = this.#options;
+    if (queueCapacity === 0) {
+      return this.#book.canMakeRoom(fn) || this.#freeSlotsAhead(fn, queue)
+        ? undefined
+        : this.#book.noRoomError(fn);
+    }
+    if (waiting >= queueCapacity) return queueFull(fn.name, waiting);
+    const wait = this.#forecast.expectedWait(fn, queue);
+    if (wait <= maxWaitS) return undefined;
+    return this.#forecast.waitsForMemory(fn, queue)
+      ? memoryTooLate(this.#book.noRoomError(fn).message, wait, maxWaitS)
+      : waitTooLong(fn.name, wait, maxWaitS);
+  }
+
+  /** With no waiting allowed: whether every waiting request has a starting slot of its own. */
+  #servedWithoutWaiting(fn: PoolFunction, queue: FunctionQueue): boolean {
+    return queue.length <= queue.starting * fn.maxConcurrency;
+  }
+
+  /** With no waiting allowed: whether the starting containers have a slot left for one more. */
+  #freeSlotsAhead(fn: PoolFunction, queue: FunctionQueue | undefined): boolean {
+    return !!queue && queue.length < queue.starting * fn.maxConcurrency;
+  }
+
+  /** Refuses the requests whose wait ran out, and scales queues up as demand grows. */
+  #armTick(): void {
+    if (this.#tick !== undefined) return;
+    const tick = setInterval(() => {
+      const now = this.#now();
+      let waiting = 0;
+      for (const [key, queue] of this.#queues) {
+        const spared = queue.starting * (queue.head?.fn.maxConcurrency ?? 1);
+        for (const waiter of queue.expire(now, spared)) {
+          waiter.refuse(waitedOut(waiter.fn.name, (now - waiter.arrivedAt) / 1000));
+        }
+        this.#turnAwayLate(queue, now);
+        if (queue.head) {
+          this.#scale(queue.head.fn, queue);
+          waiting += queue.length;
+        } else if (queue.idle) this.#queues.delete(key);
+      }
+      if (waiting === 0) {
+        clearInterval(tick);
+        this.#tick = undefined;
+      }
+    }, TICK_MS);
+    Deno.unrefTimer(tick);
+    this.#tick = tick;
+  }
+
+  /**
+   * Refuses at once the waiting requests now expected to miss their deadline (as the running
+   * invocations turn out longer than was known), so that the dispatcher may still offload them.
+   */
+  #turnAwayLate(queue: FunctionQueue, now: number): void {
+    if (this.#options.queueCapacity === 0 || !queue.head) return;
+    const fn = queue.head.fn;
+    const waitAt = this.#forecast.waitByPosition(fn, queue);
+    const waits = new Map<Waiter, number>();
+    const spared = queue.starting * fn.maxConcurrency; // the containers starting serve these
+    const late = queue.turnAway((waiter, position) => {
+      if (position <= spared) return false;
+      waits.set(waiter, waitAt(position));
+      return waits.get(waiter)! > (waiter.deadline - now) / 1000;
+    });
+    for (const waiter of late) {
+      const left = Math.max(0, (waiter.deadline - now) / 1000);
+      waiter.refuse(waitTooLong(fn.name, waits.get(waiter)!, left));
     }
   }
 
-  #fits(memoryMB: number): boolean {
-    return this.#usedMemoryMB + memoryMB <= this.#options.memoryMB;
-  }
+  // --- Scaling ---
 
-  /** Memory eviction could free: idle containers and blank ones. */
-  #freeableMB(): number {
-    const idle = this.#all().filter((c) => c.active === 0).reduce((n, c) => n + c.memoryMB, 0);
-    return idle + this.#blanks.evictableMB;
-  }
-
-  /** Frees memory for `memoryMB` more, blank containers first, then LRU idle ones. */
-  #evictFor(memoryMB: number): void {
-    if (this.#usedMemoryMB + memoryMB - this.#options.memoryMB > this.#freeableMB()) return;
-    while (!this.#fits(memoryMB) && this.#blanks.evictOne() > 0);
-    const idle = this.#all()
-      .filter((c) => c.active === 0)
-      .sort((a, b) => a.lastUsed - b.lastUsed);
-    for (const container of idle) {
-      if (this.#fits(memoryMB)) break;
-      this.#detach(container);
-      this.#options.backend.remove(container.id).catch((error) =>
-        console.error(`Could not remove evicted container ${container.id}:`, error)
-      );
+  /** Starts containers for the queue as long as its demand asks for more and memory allows. */
+  #scale(fn: PoolFunction, queue: FunctionQueue): void {
+    while (!this.#book.closed && queue.length > 0) {
+      if (!wantsAnotherContainer(this.#forecast.figures(fn, queue))) return;
+      if (!this.#startFor(queue.head!.fn, queue)) return;
     }
   }
 
-  async #remove(container: PooledContainer): Promise<void> {
-    if (!this.#detach(container)) return;
-    this.#options.onCapacityFreed?.();
-    try {
-      await this.#options.backend.remove(container.id);
-    } catch (error) {
-      console.error(`Could not remove container ${container.id}:`, error);
+  /** Retries the scale-ups that found no memory. */
+  #scaleStarved(): void {
+    for (const queue of this.#queues.values()) {
+      if (!queue.starved || queue.length === 0) continue;
+      queue.starved = false;
+      this.#scale(queue.head!.fn, queue);
     }
   }
 
-  /** Takes a container out of the books; false when it was not there (already removed). */
-  #detach(container: PooledContainer): boolean {
-    const list = this.#containers.get(container.functionName);
-    const index = list?.indexOf(container) ?? -1;
-    if (!list || index === -1) return false;
-    list.splice(index, 1);
-    if (list.length === 0) this.#containers.delete(container.functionName);
-    this.#usedMemoryMB -= container.memoryMB;
-    container.retired = true;
+  /** Starts one container for the queue in the background; false when memory is lacking. */
+  #startFor(fn: PoolFunction, queue: FunctionQueue): boolean {
+    const booked = this.#book.book(fn);
+    if (!booked) {
+      queue.starved = true;
+      return false;
+    }
+    this.#book.countColdStart(fn);
+    queue.starting++;
+    this.#book.launch(fn, booked).then(
+      () => {
+        queue.starting--;
+        this.#pump(queue);
+        if (queue.length > 0) this.#scale(fn, queue);
+      },
+      (error: Error) => {
+        queue.starting--;
+        const ready = this.#forecast.figures(fn, queue).readySlots;
+        if (ready === 0 && queue.starting === 0) {
+          console.error(`Could not start a container for function "${fn.name}":`, error);
+          queue.refuseAll(error);
+        } else {
+          console.warn(`A container for function "${fn.name}" failed to start:`, error.message);
+        }
+        this.#dropIfIdle(queue);
+      },
+    );
     return true;
   }
 
-  #all(): PooledContainer[] {
-    return [...this.#containers.values()].flat();
+  /** A lease on a container started for this request alone. */
+  async #freshLease(fn: PoolFunction, arrivedAt: number): Promise<Lease> {
+    const booked = this.#book.cpuFree(fn) ? this.#book.book(fn, { blank: false }) : undefined;
+    if (!booked) throw this.#book.noRoomError(fn);
+    const container = await this.#book.launch(fn, booked);
+    if (container.retired) throw shuttingDown();
+    if (!this.#book.cpuFree(fn)) {
+      this.#pumpFor(container);
+      throw this.#book.noRoomError(fn);
+    }
+    return this.#grant(container, fn, arrivedAt);
+  }
+
+  /** Offers a container that nobody took to its function's queue. */
+  #pumpFor(container: PooledContainer): void {
+    const queue = this.#queues.get(queueKey(container.functionName, container.version));
+    if (queue) this.#pump(queue);
   }
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+function queueKey(name: string, version: string): string {
+  return `${name}\n${version}`;
 }

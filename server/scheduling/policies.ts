@@ -27,8 +27,12 @@ export interface SchedulingInput {
   maxResponseTime: number;
   /** The function. */
   fn: { name: string; memoryMB: number };
-  /** The local pool: a warm container is free / a new one would fit. */
-  local: { warm: boolean; fits: boolean };
+  /**
+   * The local pool: a slot is free now; the expected seconds until one serves the request (a
+   * cold start included, Infinity when none will); whether the pool would take it (its queue
+   * has room and the expected wait is within what the request may wait).
+   */
+  local: { free: boolean; wait: number; accepts: boolean };
   /** Usable edge neighbours of this node's area (fresh and reachable). */
   neighbours: Peer[];
   /** Usable cloud nodes. */
@@ -44,7 +48,7 @@ export function plan(input: SchedulingInput): Target[] {
   const clouds = byLatency(input.clouds).map((peer): Target => ({ kind: "cloud", peer }));
   switch (input.policy) {
     case "default":
-      return input.local.warm || input.local.fits ? [local, ...clouds] : [...clouds, local];
+      return input.local.accepts ? [local, ...clouds] : [...clouds, local];
     case "cloudonly":
       return input.isCloud ? [local] : clouds;
     case "edgeonly": {
@@ -52,7 +56,7 @@ export function plan(input: SchedulingInput): Target[] {
         kind: "edge",
         peer,
       }));
-      return input.local.warm || input.local.fits ? [local, ...edges] : [...edges, local];
+      return input.local.accepts ? [local, ...edges] : [...edges, local];
     }
     case "edgecloud":
       return qosPlan(input);
@@ -75,7 +79,8 @@ export function rankEdges(neighbours: Peer[], fn: { name: string; memoryMB: numb
 }
 
 /**
- * The QoS-aware edge-cloud plan: each candidate gets an expected response time (network
+ * The QoS-aware edge-cloud plan: each candidate gets an expected response time (here: the
+ * expected wait in the function's queue, a cold start included, + run time; a peer: network
  * round trip + cold start unless warm + run time). Candidates that meet `maxResponseTime` come
  * first, ordered by class: `low` prefers the cheapest place (here, then the edge, then the
  * cloud), `high_performance` the fastest, `high_availability` the cloud (most capacity, keeping
@@ -85,10 +90,10 @@ export function rankEdges(neighbours: Peer[], fn: { name: string; memoryMB: numb
 function qosPlan(input: SchedulingInput): Target[] {
   const { estimate } = input;
   const candidates: { target: Target; seconds: number; tier: number }[] = [];
-  if (input.local.warm || input.local.fits) {
+  if (input.local.accepts) {
     candidates.push({
       target: { kind: "local" },
-      seconds: (input.local.warm ? 0 : estimate.coldStart) + estimate.duration,
+      seconds: input.local.wait + estimate.duration,
       tier: 0,
     });
   }

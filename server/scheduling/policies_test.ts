@@ -37,7 +37,7 @@ function input(changes: Partial<SchedulingInput> = {}): SchedulingInput {
     qosClass: QOS_CLASSES.low,
     maxResponseTime: -1,
     fn: { name: "f", memoryMB: 128 },
-    local: { warm: false, fits: true },
+    local: { free: false, wait: 0.5, accepts: true },
     neighbours: [peer("e1"), peer("e2")],
     clouds: [cloud],
     estimate: { duration: 0.1, coldStart: 0.5 },
@@ -50,12 +50,12 @@ const where = (targets: Target[]) =>
 
 Deno.test("default runs locally when it fits, else in the cloud, else tries locally (429)", () => {
   assert.deepEqual(where(plan(input())), ["local", "cloud:cloud"]);
-  assert.deepEqual(where(plan(input({ local: { warm: false, fits: false } }))), [
+  assert.deepEqual(where(plan(input({ local: { free: false, wait: Infinity, accepts: false } }))), [
     "cloud:cloud",
     "local",
   ]);
   assert.deepEqual(
-    where(plan(input({ local: { warm: false, fits: false }, clouds: [] }))),
+    where(plan(input({ local: { free: false, wait: Infinity, accepts: false }, clouds: [] }))),
     ["local"],
   );
 });
@@ -65,7 +65,9 @@ Deno.test("CanDoOffloading false and localonly always run locally", () => {
     assert.deepEqual(where(plan(input({ policy, canOffload: false }))), ["local"], policy);
   }
   assert.deepEqual(
-    where(plan(input({ policy: "localonly", local: { warm: false, fits: false } }))),
+    where(
+      plan(input({ policy: "localonly", local: { free: false, wait: Infinity, accepts: false } })),
+    ),
     ["local"],
   );
 });
@@ -90,7 +92,11 @@ Deno.test("edgeonly ranks neighbours: warm first, then free memory, then latency
     "near",
     "far",
   ]);
-  const busy = input({ policy: "edgeonly", local: { warm: false, fits: false }, neighbours });
+  const busy = input({
+    policy: "edgeonly",
+    local: { free: false, wait: Infinity, accepts: false },
+    neighbours,
+  });
   assert.deepEqual(where(plan(busy)), [
     "edge:warm",
     "edge:roomy",
@@ -135,7 +141,38 @@ Deno.test("edgecloud orders by class: low is cheapest-first, high performance fa
     "local",
   ]);
   assert.deepEqual(
-    where(plan({ ...base, local: { warm: false, fits: false }, neighbours: [], clouds: [] })),
+    where(
+      plan({
+        ...base,
+        local: { free: false, wait: Infinity, accepts: false },
+        neighbours: [],
+        clouds: [],
+      }),
+    ),
     [],
   );
+});
+
+Deno.test("edgecloud counts the wait in the local queue into the local response time", () => {
+  const warmCloud = peer("cloud", { cloud: true, warm: 1, latencyMs: 100 });
+  const base = input({ policy: "edgecloud", neighbours: [], clouds: [warmCloud] });
+  const queued = { free: false, wait: 2, accepts: true };
+  assert.deepEqual(where(plan({ ...base, local: queued, maxResponseTime: 1 })), ["cloud:cloud"]);
+  assert.deepEqual(where(plan({ ...base, local: queued })), ["local", "cloud:cloud"]);
+  const soon = { free: false, wait: 0.01, accepts: true };
+  assert.deepEqual(
+    where(plan({ ...base, local: soon, qosClass: QOS_CLASSES.high_performance })),
+    ["local", "cloud:cloud"],
+    "a slot freeing in 10 ms beats a warm cloud 100 ms away",
+  );
+});
+
+Deno.test("default and edgeonly offload first when the local queue would not take the request", () => {
+  const full = { free: false, wait: 3, accepts: false };
+  assert.deepEqual(where(plan(input({ local: full }))), ["cloud:cloud", "local"]);
+  assert.deepEqual(where(plan(input({ policy: "edgeonly", local: full }))), [
+    "edge:e1",
+    "edge:e2",
+    "local",
+  ]);
 });

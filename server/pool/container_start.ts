@@ -1,0 +1,67 @@
+/**
+ * Starting one container for a function: from a blank container when one was taken (resized to
+ * the function's limits and handed the code), else from scratch (created, started, ready,
+ * handed the code). No accounting: the pool books memory and slots around it.
+ *
+ * @module
+ */
+import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
+import { FreezeWatch } from "../containers/freeze_watch.ts";
+import type { PoolFunction } from "./pool_function.ts";
+
+/** What a start needs besides the function. */
+export interface StartContext {
+  /** Runs the containers. */
+  backend: ContainerBackend;
+  /** Milliseconds a new container's executor gets to answer. */
+  readyTimeoutMs: number;
+}
+
+/**
+ * A container serving `fn`, ready and holding its code: `blank` when it could take the
+ * function, else a new one (a blank that died, was removed or froze meanwhile is removed).
+ */
+export async function startContainer(
+  context: StartContext,
+  fn: PoolFunction,
+  blank: ContainerHandle | undefined,
+): Promise<ContainerHandle> {
+  const prepared = blank && await prepareBlank(context, blank, fn);
+  if (prepared) return prepared;
+  const { backend, readyTimeoutMs } = context;
+  const handle = await backend.start({
+    image: fn.image,
+    memoryMB: fn.memoryMB,
+    cpus: fn.cpus,
+    labels: { "serverledge.function": fn.name },
+  });
+  try {
+    await handle.executor.waitUntilReady(readyTimeoutMs);
+    await handle.executor.init(fn.code);
+    return handle;
+  } catch (error) {
+    await backend.remove(handle.id).catch(() => {});
+    throw error;
+  }
+}
+
+/** Resizes a blank container to `fn`'s limits and gives it the code; `undefined` if it failed. */
+async function prepareBlank(
+  { backend }: StartContext,
+  blank: ContainerHandle,
+  fn: PoolFunction,
+): Promise<ContainerHandle | undefined> {
+  using watch = new FreezeWatch(backend, blank.id);
+  try {
+    await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
+    await blank.executor.init(fn.code, watch.signal);
+    return blank;
+  } catch (error) {
+    console.warn(
+      `Blank container ${blank.id.slice(0, 12)} could not take function "${fn.name}" ` +
+        `(${(error as Error).message}): starting a new container`,
+    );
+    backend.remove(blank.id).catch(() => {});
+    return undefined;
+  }
+}

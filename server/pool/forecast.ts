@@ -1,0 +1,102 @@
+/**
+ * What the pool foresees for a function's queue: its figures for the scale rule (slots, service
+ * time, cold start, arrivals) and the expected wait of the next request, memory included.
+ *
+ * @module
+ */
+import type { ContainerBook } from "./container_book.ts";
+import type { FunctionQueue } from "./function_queue.ts";
+import type { PoolEstimates } from "./pool_estimates.ts";
+import type { PoolFunction } from "./pool_function.ts";
+import type { RunningLeases } from "./running_leases.ts";
+import { expectedWait, type QueueFigures } from "./scale_rule.ts";
+
+/** What a forecast reads. */
+export interface ForecastSources {
+  /** Containers and memory. */
+  book: ContainerBook;
+  /** Measured times and rates. */
+  estimates: PoolEstimates;
+  /** Invocations running now. */
+  running: RunningLeases;
+  /** Whether requests may wait for busy slots (`scheduler.queue.capacity` > 0). */
+  mayWait: boolean;
+  /** Clock in milliseconds. */
+  now: () => number;
+}
+
+/** Forecasts of the pool's queues. */
+export class QueueForecast {
+  readonly #sources: ForecastSources;
+
+  /** @param sources the books, estimates and running invocations it reads */
+  constructor(sources: ForecastSources) {
+    this.#sources = sources;
+  }
+
+  /** The queue's figures now (`queue` may not exist yet: nobody waits). */
+  figures(fn: PoolFunction, queue: FunctionQueue | undefined): QueueFigures {
+    const { book, estimates, mayWait } = this.#sources;
+    const now = this.#sources.now();
+    return {
+      waiting: queue?.length ?? 0,
+      readySlots: book.readyCount(fn) * fn.maxConcurrency,
+      startingSlots: (queue?.starting ?? 0) * fn.maxConcurrency,
+      slotsPerContainer: fn.maxConcurrency,
+      serviceTime: this.#serviceTime(fn.name, now),
+      coldStart: this.coldStart(fn),
+      arrivalRate: estimates.arrivalRate(fn.name, now),
+      mayWait,
+    };
+  }
+
+  /** Expected seconds until a new container of `fn` serves here. */
+  coldStart(fn: PoolFunction): number {
+    return this.#sources.estimates.coldStart(fn.image, this.#sources.book.hasBlank(fn));
+  }
+
+  /** Expected seconds until a new request for `fn`, after those waiting, gets a slot. */
+  expectedWait(fn: PoolFunction, queue: FunctionQueue | undefined): number {
+    return this.waitByPosition(fn, queue)((queue?.length ?? 0) + 1);
+  }
+
+  /**
+   * Expected seconds until the request at a position of the queue (1 = first) gets a slot, as
+   * the queue stands now.
+   */
+  waitByPosition(fn: PoolFunction, queue: FunctionQueue | undefined): (position: number) => number {
+    const figures = this.figures(fn, queue);
+    const memoryWait = this.waitsForMemory(fn, queue) ? this.#memoryWait(fn) : 0;
+    return (position) => memoryWait + expectedWait(figures, position);
+  }
+
+  /** Whether `fn` has no container, none starting, and no room for one. */
+  waitsForMemory(fn: PoolFunction, queue: FunctionQueue | undefined): boolean {
+    const { book } = this.#sources;
+    return (queue?.starting ?? 0) === 0 && book.readyCount(fn) === 0 && !book.canMakeRoom(fn);
+  }
+
+  /**
+   * Expected seconds until memory for `fn` frees up: the soonest a container of another
+   * function goes idle (and may be evicted), a busy one after its service time, a starting one
+   * after its cold start and one service time; Infinity when none is busy or starting.
+   */
+  #memoryWait(fn: PoolFunction): number {
+    let soonest = Infinity;
+    const now = this.#sources.now();
+    for (const name of this.#sources.running.busyFunctions()) {
+      if (name !== fn.name) soonest = Math.min(soonest, this.#serviceTime(name, now));
+    }
+    for (const other of this.#sources.book.startingFunctions()) {
+      if (other.name === fn.name) continue;
+      const idle = this.coldStart(other) + this.#serviceTime(other.name, now);
+      soonest = Math.min(soonest, idle);
+    }
+    return soonest;
+  }
+
+  #serviceTime(name: string, now: number): number {
+    const { estimates, running } = this.#sources;
+    return estimates.serviceTime(name, running.runningFor(name, now));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * When a function's queue asks for another container, and how long a new request would wait:
+ * pure arithmetic on the queue's figures, no clock and no I/O of its own.
+ *
+ * A container is started from demand, never as a side effect of one request:
+ *
+ * - nothing runs or starts for the function and requests wait: start one;
+ * - the backlog would take longer to drain on the slots there are (and are starting) than a
+ *   new container takes to start: start one (`waiting × service time / slots > cold start`);
+ * - requests arrive faster than the slots serve them (`arrival rate × service time > slots`)
+ *   while some wait: start one;
+ * - with no waiting allowed (`scheduler.queue.capacity: 0`), every waiting request beyond the
+ *   slots already starting gets a container of its own.
+ *
+ * Never more slots are started than requests wait for them.
+ *
+ * @module
+ */
+
+/** What a function's queue looks like now. */
+export interface QueueFigures {
+  /** Requests waiting for a slot. */
+  waiting: number;
+  /** Slots of the function's ready containers (busy or free). */
+  readySlots: number;
+  /** Slots of its containers being started. */
+  startingSlots: number;
+  /** Slots one container adds (the function's `MaxConcurrency`). */
+  slotsPerContainer: number;
+  /** Expected seconds one invocation holds a slot; 0 when nothing is known yet. */
+  serviceTime: number;
+  /** Expected seconds until a new container serves. */
+  coldStart: number;
+  /** Requests per second arriving for the function lately. */
+  arrivalRate: number;
+  /** Whether requests may wait for busy slots at all (`scheduler.queue.capacity` > 0). */
+  mayWait: boolean;
+}
+
+/**
+ * Whether the queue needs one more container now.
+ *
+ * @example
+ * ```ts
+ * import { wantsAnotherContainer } from "./scale_rule.ts";
+ *
+ * const burst = {
+ *   waiting: 32, readySlots: 1, startingSlots: 0, slotsPerContainer: 1,
+ *   serviceTime: 0.0005, coldStart: 0.03, arrivalRate: 0, mayWait: true,
+ * };
+ * console.log(wantsAnotherContainer(burst)); // false: 32 × 0.5 ms drain before a start helps
+ * ```
+ */
+export function wantsAnotherContainer(q: QueueFigures): boolean {
+  if (q.waiting <= q.startingSlots) return false;
+  const slots = q.readySlots + q.startingSlots;
+  if (slots === 0 || !q.mayWait) return true;
+  const drain = (q.waiting * q.serviceTime) / slots;
+  if (drain > q.coldStart) return true;
+  return q.arrivalRate * q.serviceTime > slots;
+}
+
+/**
+ * Expected seconds until a request at `position` in the queue (1 = next) gets a slot, given
+ * that a container will be started for it when none runs or starts.
+ */
+export function expectedWait(q: QueueFigures, position: number): number {
+  const starting = q.readySlots + q.startingSlots === 0 ? q.slotsPerContainer : q.startingSlots;
+  const viaStart = q.coldStart +
+    Math.max(0, position - starting) * q.serviceTime / (q.readySlots + starting);
+  if (q.readySlots === 0) return viaStart;
+  const viaReady = (position * q.serviceTime) / q.readySlots;
+  return starting > 0 ? Math.min(viaReady, viaStart) : viaReady;
+}

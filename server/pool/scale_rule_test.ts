@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { expectedWait, type QueueFigures, wantsAnotherContainer } from "./scale_rule.ts";
+
+const quiet: QueueFigures = {
+  waiting: 0,
+  readySlots: 0,
+  startingSlots: 0,
+  slotsPerContainer: 1,
+  serviceTime: 0,
+  coldStart: 0.5,
+  arrivalRate: 0,
+  mayWait: true,
+};
+
+Deno.test("a waiting request with nothing running or starting gets a container", () => {
+  assert.equal(wantsAnotherContainer(quiet), false, "nobody waits: nothing starts");
+  assert.equal(wantsAnotherContainer({ ...quiet, waiting: 1 }), true);
+  assert.equal(wantsAnotherContainer({ ...quiet, waiting: 1, startingSlots: 1 }), false);
+});
+
+Deno.test("a short function's burst drains on one container instead of starting more", () => {
+  const burst = { ...quiet, waiting: 32, readySlots: 1, serviceTime: 0.001, coldStart: 0.05 };
+  assert.equal(wantsAnotherContainer(burst), false, "32 ms of backlog < 50 ms cold start");
+  assert.equal(wantsAnotherContainer({ ...burst, serviceTime: 0.01 }), true, "320 ms > 50 ms");
+  const second = { ...burst, serviceTime: 0.01, startingSlots: 1 };
+  assert.equal(wantsAnotherContainer(second), true, "160 ms on two slots is still > 50 ms");
+  assert.equal(wantsAnotherContainer({ ...second, startingSlots: 9 }), false);
+});
+
+Deno.test("arrivals faster than the slots serve start a container while requests wait", () => {
+  const steady = { ...quiet, waiting: 1, readySlots: 2, serviceTime: 0.01, coldStart: 1 };
+  assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 150 }), false, "1.5 of 2 slots");
+  assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 250 }), true, "2.5 of 2 slots");
+});
+
+Deno.test("no more slots start than requests wait for", () => {
+  const q = { ...quiet, waiting: 3, startingSlots: 4, slotsPerContainer: 4, serviceTime: 9 };
+  assert.equal(wantsAnotherContainer(q), false);
+});
+
+Deno.test("without waiting, each waiting request beyond the starting slots gets a container", () => {
+  const q = { ...quiet, mayWait: false, readySlots: 3, serviceTime: 0.001 };
+  assert.equal(wantsAnotherContainer({ ...q, waiting: 2, startingSlots: 1 }), true);
+  assert.equal(wantsAnotherContainer({ ...q, waiting: 2, startingSlots: 2 }), false);
+});
+
+Deno.test("the expected wait is the sooner of a busy slot and a new container", () => {
+  assert.equal(expectedWait(quiet, 1), 0.5, "nothing runs: one cold start");
+  const busy = { ...quiet, readySlots: 2, serviceTime: 0.1 };
+  assert.equal(expectedWait(busy, 1), 0.05);
+  assert.equal(expectedWait(busy, 20), 1, "20 requests on two slots of 100 ms");
+  const starting = { ...busy, startingSlots: 2 };
+  assert.ok(Math.abs(expectedWait(starting, 20) - (0.5 + 18 * 0.1 / 4)) < 1e-9);
+  assert.ok(expectedWait(starting, 20) < expectedWait(busy, 20));
+});
