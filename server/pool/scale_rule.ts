@@ -6,9 +6,10 @@
  *
  * - nothing runs or starts for the function and requests wait: start one;
  * - the backlog would take longer to drain on the slots there are (and are starting) than a
- *   new container takes to start: start one (`waiting × service time / slots > cold start`);
- * - requests arrive faster than the slots serve them (`arrival rate × service time > slots`)
- *   while some wait: start one;
+ *   new container takes to start: start one (`backlog × service time / slots > cold start`).
+ *   The backlog counts the waiting requests and, when requests arrive faster than the slots
+ *   serve them, those that will pile up meanwhile (`(arrival rate − slots / service time) ×
+ *   cold start`): an overload is met before its queue has grown;
  * - with no waiting allowed (`scheduler.queue.capacity: 0`), every waiting request beyond the
  *   slots already starting gets a container of its own.
  *
@@ -55,9 +56,9 @@ export function wantsAnotherContainer(q: QueueFigures): boolean {
   if (q.waiting <= q.startingSlots) return false;
   const slots = q.readySlots + q.startingSlots;
   if (slots === 0 || !q.mayWait) return true;
-  const drain = (q.waiting * q.serviceTime) / slots;
-  if (drain > q.coldStart) return true;
-  return q.arrivalRate * q.serviceTime > slots;
+  const servedPerSecond = q.serviceTime > 0 ? slots / q.serviceTime : Infinity;
+  const pileUp = Math.max(0, (q.arrivalRate - servedPerSecond) * q.coldStart);
+  return ((q.waiting + pileUp) * q.serviceTime) / slots > q.coldStart;
 }
 
 /**

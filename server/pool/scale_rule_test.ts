@@ -27,10 +27,16 @@ Deno.test("a short function's burst drains on one container instead of starting 
   assert.equal(wantsAnotherContainer({ ...second, startingSlots: 9 }), false);
 });
 
-Deno.test("arrivals faster than the slots serve start a container while requests wait", () => {
-  const steady = { ...quiet, waiting: 1, readySlots: 2, serviceTime: 0.01, coldStart: 1 };
-  assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 150 }), false, "1.5 of 2 slots");
-  assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 250 }), true, "2.5 of 2 slots");
+Deno.test("arrivals faster than the slots serve count the backlog they will pile up", () => {
+  // Two slots of 10 ms serve 200 requests a second; 10 waiting drain in 50 ms < 100 ms.
+  const steady = { ...quiet, waiting: 10, readySlots: 2, serviceTime: 0.01, coldStart: 0.1 };
+  assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 150 }), false, "under capacity");
+  assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 200 }), false, "saturated");
+  assert.equal(
+    wantsAnotherContainer({ ...steady, arrivalRate: 400 }),
+    true,
+    "twice the capacity: 20 more pile up during a cold start, 150 ms of backlog",
+  );
 });
 
 Deno.test("no more slots start than requests wait for", () => {
