@@ -4,7 +4,8 @@
  *
  * - cold start vs. create + start + first answer of a bare executor container, also with
  *   `container.pool.blank: 1` (a cold start takes a started blank container);
- * - warm invoke p50/p99 vs. a direct POST to a warm executor's published port;
+ * - warm invoke p50/p99 vs. a direct call to a warm executor (the node's executor client, on
+ *   the executor's Unix socket);
  * - throughput at concurrency 1 and 16 vs. the same direct calls;
  * - warm invoke p50 vs. a bare Deno server forwarding to a warm executor (the least one hop
  *   costs);
@@ -141,6 +142,8 @@ try {
     args: [
       "run",
       "--allow-net",
+      "--allow-read",
+      "--allow-write",
       new URL("./bare_proxy.ts", import.meta.url).pathname,
       String(proxyPort),
       direct.executor.url,

@@ -48,7 +48,7 @@ export interface ClientResponse {
   /** Header fields in order, names in lower case, values trimmed. */
   headers: readonly [string, string][];
   /** The body (de-chunked). */
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
 }
 
 /** Limits of a client. */
@@ -166,6 +166,25 @@ export class HttpClient {
     bytes.set(body, headBytes.length);
     return bytes;
   }
+}
+
+/**
+ * The address a client's {@linkcode HttpClient.label} names: `unix:<path>` or
+ * `http://<host>:<port>`.
+ *
+ * @example
+ * ```ts
+ * import { addressOf } from "./client.ts";
+ *
+ * console.log(addressOf("unix:/run/e.sock")); // { transport: "unix", path: "/run/e.sock" }
+ * console.log(addressOf("http://127.0.0.1:8080").transport); // tcp
+ * ```
+ */
+export function addressOf(label: string): HttpAddress {
+  if (label.startsWith("unix:")) return { transport: "unix", path: label.slice("unix:".length) };
+  const { protocol, hostname, port } = new URL(label);
+  if (protocol !== "http:" || port === "") throw new TypeError(`"${label}" names no server`);
+  return { transport: "tcp", hostname, port: Number(port) };
 }
 
 function aborted(signal: AbortSignal, cause?: unknown): HttpClientError {

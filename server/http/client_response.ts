@@ -42,7 +42,7 @@ export interface ReadResponse {
   /** Header fields in order, names in lower case, values trimmed. */
   headers: [string, string][];
   /** The body. */
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   /** Whether the server keeps the connection open for another request. */
   keepAlive: boolean;
 }
@@ -127,7 +127,7 @@ function readBody(
   lengths: string[],
   codings: string[],
   limits: ResponseLimits,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   if (codings.length > 0) {
     if (lengths.length > 0) throw protocol("The answer has both Content-Length and chunked");
     const coding = codings.join(",").toLowerCase();
@@ -144,7 +144,10 @@ function readBody(
   return readExactly(connection, length);
 }
 
-async function readExactly(connection: ClientConnection, length: number): Promise<Uint8Array> {
+async function readExactly(
+  connection: ClientConnection,
+  length: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const body = new Uint8Array(length);
   if (!await connection.readExactly(body)) throw protocol("The answer's body was cut short");
   return body;
