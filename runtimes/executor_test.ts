@@ -20,6 +20,7 @@ import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "../server/containers/docker.ts";
 import { addressOf, HttpClient } from "../server/http/client.ts";
 import { containerSandbox } from "../server/node.ts";
+import { buildTestImage } from "../server/testing/docker_image.ts";
 
 const TEST_LABEL = "serverledge.test=executor";
 const decoder = new TextDecoder();
@@ -128,35 +129,28 @@ class Executor {
   }
 }
 
-const TRANSPORTS = ["unix", "tcp"] as const;
-
 /**
- * `image` as built (its executor declares the Unix socket), or for `tcp` an image derived from
- * it that declares TCP instead, removed on disposal.
+ * Registers the test of `runtime` over each transport, each on a fresh executor: of the image
+ * as built (its executor declares the Unix socket), and of an image derived from it that
+ * declares TCP instead.
  */
-async function runtimeImage(
-  image: string,
-  transport: (typeof TRANSPORTS)[number],
-): Promise<{ name: string } & AsyncDisposable> {
-  if (transport === "unix") return { name: image, [Symbol.asyncDispose]: async () => {} };
-  const name = `serverledge-test-tcp-${crypto.randomUUID().slice(0, 8)}`;
-  await buildImage(name, `FROM ${image}\nLABEL ${TRANSPORT_LABEL}=tcp\n`);
-  return { name, [Symbol.asyncDispose]: () => docker("rmi", "-f", name).then(() => {}) };
-}
-
-/** Builds `name` from a Dockerfile given as text, without network. */
-async function buildImage(name: string, dockerfile: string): Promise<void> {
-  const build = new Deno.Command("docker", {
-    args: ["build", "--network", "none", "-q", "-t", name, "-"],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const writer = build.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(dockerfile));
-  await writer.close();
-  const built = await build.output();
-  assert.ok(built.success, decoder.decode(built.stderr));
+function testRuntime(runtime: string, body: (ex: Executor, t: Deno.TestContext) => Promise<void>) {
+  for (const transport of ["unix", "tcp"]) {
+    const name = `${runtime} executor over ${transport}: init, invoke, errors, concurrent output`;
+    Deno.test(name, async (t) => {
+      const image = `serverledge-${runtime}:latest`;
+      await using derived = transport === "tcp"
+        ? await buildTestImage(`FROM ${image}\nLABEL ${TRANSPORT_LABEL}=tcp\n`)
+        : undefined;
+      const ex = await Executor.start(derived?.name ?? image);
+      try {
+        assert.match(ex.url, transport === "unix" ? /^unix:\// : /^http:\/\/127\.0\.0\.1:/);
+        await body(ex, t);
+      } finally {
+        await ex.remove();
+      }
+    });
+  }
 }
 
 function file(path: string, text: string, mode = 0o644) {
@@ -299,114 +293,105 @@ module.exports = () => {
 };
 `;
 
-for (const transport of TRANSPORTS) {
-  Deno.test(`python311 executor over ${transport}: init, invoke, errors, concurrent output`, async (t) => {
-    await using image = await runtimeImage("serverledge-python311:latest", transport);
-    const ex = await Executor.start(image.name);
-    assert.match(ex.url, transport === "unix" ? /^unix:\// : /^http:\/\/127\.0\.0\.1:/);
-    try {
-      await t.step(
-        "before init: health, 409, bad JSON, bad paths",
-        () => checkBeforeInit(ex, "hello.handler"),
-      );
+testRuntime("python311", async (ex, t) => {
+  await t.step(
+    "before init: health, 409, bad JSON, bad paths",
+    () => checkBeforeInit(ex, "hello.handler"),
+  );
 
-      await t.step("init writes the code; a second init is refused", () =>
-        init(ex, [
-          file("hello.py", helloPy),
-          file("fail.py", failPy),
-          file("double.py", doublePy),
-          file("sleep.py", sleepPy),
-          file("chatty.py", CHATTY_PY),
-          file("misc.py", MISC_PY),
-          file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
-        ]));
+  await t.step("init writes the code; a second init is refused", () =>
+    init(ex, [
+      file("hello.py", helloPy),
+      file("fail.py", failPy),
+      file("double.py", doublePy),
+      file("sleep.py", sleepPy),
+      file("chatty.py", CHATTY_PY),
+      file("misc.py", MISC_PY),
+      file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
+    ]));
 
-      await t.step("invoke returns the result and the captured output", async () => {
-        let r = await ex.invoke("hello.handler", { name: "Bob" });
-        assert.equal(r.status, 200);
-        assert.deepEqual(r.body, {
-          Success: true,
-          Result: '"Hello, Bob!"',
-          Output: "Saying hello to Bob\n",
-          Error: "",
-        });
-        r = await ex.invoke("hello.handler", {}, false);
-        assert.equal(r.body.Result, '"Hello, World!"');
-        assert.equal(r.body.Output, "");
-        r = await ex.invoke("double.handler", { a: 6, b: 7 });
-        assert.equal(JSON.parse(r.body.Result).product, 42);
-        r = await ex.invoke("pkg.sub.mod.run");
-        assert.equal(r.body.Result, '"deep"');
-        r = await ex.invoke("sleep.handler", { seconds: 0.01 });
-        assert.deepEqual(JSON.parse(r.body.Result), { slept: 0.01 });
-      });
-
-      await t.step("results: None, non-JSON values, context, coroutines", async () => {
-        let r = await ex.invoke("misc.nothing");
-        assert.equal(r.body.Result, "null");
-        r = await ex.invoke("misc.odd");
-        assert.equal(r.body.Result, '"{1, 2}"');
-        r = await ex.invoke("misc.echo_context", { x: 1 }, false, { ReqId: "r1" });
-        assert.deepEqual(JSON.parse(r.body.Result), { params: { x: 1 }, context: { ReqId: "r1" } });
-        r = await ex.invoke("misc.coro");
-        assert.equal(r.body.Result, '"awaited"');
-      });
-
-      await t.step("temp files work under the read-only root", async () => {
-        const r = await ex.invoke("misc.scratch");
-        assert.deepEqual(JSON.parse(r.body.Result), {
-          tmp: "scratch",
-          root: "Read-only file system",
-        });
-      });
-
-      await t.step("a raising handler fails with its traceback", async () => {
-        const r = await ex.invoke("fail.handler", { message: "boom" });
-        assert.equal(r.status, 200);
-        assert.equal(r.body.Success, false);
-        assert.equal(r.body.Result, "");
-        assert.match(r.body.Error, /^RuntimeError: boom/);
-        assert.match(r.body.Error, /Traceback \(most recent call last\)/);
-        assert.match(r.body.Error, /fail\.py/);
-      });
-
-      await t.step("missing or invalid handlers fail clearly", async () => {
-        let r = await ex.invoke("hello.nope");
-        assert.equal(r.body.Success, false);
-        assert.equal(
-          r.body.Error,
-          'Handler "hello.nope" not found: module "hello" has no attribute "nope"',
-        );
-        r = await ex.invoke("nope.handler");
-        assert.equal(r.body.Error, 'Handler "nope.handler" not found: no module named "nope"');
-        r = await ex.invoke("misc.not_callable");
-        assert.match(r.body.Error, /is not callable/);
-        r = await ex.invoke("hello");
-        assert.match(r.body.Error, /expected "module\.function"/);
-        r = await ex.call("POST", "/invoke", { Handler: "hello.handler", Params: [1] });
-        assert.equal(r.status, 400);
-      });
-
-      await t.step("sys.exit is reported as a failure and the executor lives on", async () => {
-        const r = await ex.invoke("misc.exits");
-        assert.equal(r.body.Success, false);
-        assert.match(r.body.Error, /sys\.exit\(3\)/);
-        assert.equal((await ex.call("GET", "/health")).status, 200);
-      });
-
-      await t.step(
-        "concurrent invocations each get only their own output",
-        () =>
-          checkConcurrentOutput(
-            ex,
-            "chatty.handler",
-          ),
-      );
-    } finally {
-      await ex.remove();
-    }
+  await t.step("invoke returns the result and the captured output", async () => {
+    let r = await ex.invoke("hello.handler", { name: "Bob" });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, {
+      Success: true,
+      Result: '"Hello, Bob!"',
+      Output: "Saying hello to Bob\n",
+      Error: "",
+    });
+    r = await ex.invoke("hello.handler", {}, false);
+    assert.equal(r.body.Result, '"Hello, World!"');
+    assert.equal(r.body.Output, "");
+    r = await ex.invoke("double.handler", { a: 6, b: 7 });
+    assert.equal(JSON.parse(r.body.Result).product, 42);
+    r = await ex.invoke("pkg.sub.mod.run");
+    assert.equal(r.body.Result, '"deep"');
+    r = await ex.invoke("sleep.handler", { seconds: 0.01 });
+    assert.deepEqual(JSON.parse(r.body.Result), { slept: 0.01 });
   });
-}
+
+  await t.step("results: None, non-JSON values, context, coroutines", async () => {
+    let r = await ex.invoke("misc.nothing");
+    assert.equal(r.body.Result, "null");
+    r = await ex.invoke("misc.odd");
+    assert.equal(r.body.Result, '"{1, 2}"');
+    r = await ex.invoke("misc.echo_context", { x: 1 }, false, { ReqId: "r1" });
+    assert.deepEqual(JSON.parse(r.body.Result), { params: { x: 1 }, context: { ReqId: "r1" } });
+    r = await ex.invoke("misc.coro");
+    assert.equal(r.body.Result, '"awaited"');
+  });
+
+  await t.step("temp files work under the read-only root", async () => {
+    const r = await ex.invoke("misc.scratch");
+    assert.deepEqual(JSON.parse(r.body.Result), {
+      tmp: "scratch",
+      root: "Read-only file system",
+    });
+  });
+
+  await t.step("a raising handler fails with its traceback", async () => {
+    const r = await ex.invoke("fail.handler", { message: "boom" });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.Success, false);
+    assert.equal(r.body.Result, "");
+    assert.match(r.body.Error, /^RuntimeError: boom/);
+    assert.match(r.body.Error, /Traceback \(most recent call last\)/);
+    assert.match(r.body.Error, /fail\.py/);
+  });
+
+  await t.step("missing or invalid handlers fail clearly", async () => {
+    let r = await ex.invoke("hello.nope");
+    assert.equal(r.body.Success, false);
+    assert.equal(
+      r.body.Error,
+      'Handler "hello.nope" not found: module "hello" has no attribute "nope"',
+    );
+    r = await ex.invoke("nope.handler");
+    assert.equal(r.body.Error, 'Handler "nope.handler" not found: no module named "nope"');
+    r = await ex.invoke("misc.not_callable");
+    assert.match(r.body.Error, /is not callable/);
+    r = await ex.invoke("hello");
+    assert.match(r.body.Error, /expected "module\.function"/);
+    r = await ex.call("POST", "/invoke", { Handler: "hello.handler", Params: [1] });
+    assert.equal(r.status, 400);
+  });
+
+  await t.step("sys.exit is reported as a failure and the executor lives on", async () => {
+    const r = await ex.invoke("misc.exits");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /sys\.exit\(3\)/);
+    assert.equal((await ex.call("GET", "/health")).status, 200);
+  });
+
+  await t.step(
+    "concurrent invocations each get only their own output",
+    () =>
+      checkConcurrentOutput(
+        ex,
+        "chatty.handler",
+      ),
+  );
+});
 
 const CHATTY_JS = `
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -422,113 +407,104 @@ module.exports = async (params) => {
 };
 `;
 
-for (const transport of TRANSPORTS) {
-  Deno.test(`nodejs18 executor over ${transport}: init, invoke, errors, concurrent output`, async (t) => {
-    await using image = await runtimeImage("serverledge-nodejs18:latest", transport);
-    const ex = await Executor.start(image.name);
-    assert.match(ex.url, transport === "unix" ? /^unix:\// : /^http:\/\/127\.0\.0\.1:/);
-    try {
-      await t.step(
-        "before init: health, 409, bad JSON, bad paths",
-        () => checkBeforeInit(ex, "sieve.js"),
-      );
+testRuntime("nodejs18", async (ex, t) => {
+  await t.step(
+    "before init: health, 409, bad JSON, bad paths",
+    () => checkBeforeInit(ex, "sieve.js"),
+  );
 
-      await t.step("init writes the code; a second init is refused", () =>
-        init(ex, [
-          file("sieve.js", sieveJs),
-          file("async_hello.js", asyncHelloJs),
-          file("lib/chatty.js", CHATTY_JS),
-          file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
-          file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
-          file("notfn.js", "module.exports = 42;\n"),
-          file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
-          file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
-          file(
-            "stray.js",
-            'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
-          ),
-          file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
-          file("scratch.js", SCRATCH_JS),
-        ]));
+  await t.step("init writes the code; a second init is refused", () =>
+    init(ex, [
+      file("sieve.js", sieveJs),
+      file("async_hello.js", asyncHelloJs),
+      file("lib/chatty.js", CHATTY_JS),
+      file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
+      file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
+      file("notfn.js", "module.exports = 42;\n"),
+      file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
+      file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
+      file(
+        "stray.js",
+        'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
+      ),
+      file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
+      file("scratch.js", SCRATCH_JS),
+    ]));
 
-      await t.step("invoke returns the result and the captured output", async () => {
-        let r = await ex.invoke("sieve.js", { n: 100 });
-        assert.equal(r.status, 200);
-        assert.equal(r.body.Success, true, r.body.Error);
-        assert.deepEqual(JSON.parse(r.body.Result), { IsPrime: false, N: 100, Primes: 25 });
-        assert.equal(r.body.Output, "Found 25 primes up to 100\n");
-        assert.equal(r.body.Error, "");
-        r = await ex.invoke("sieve.js", {}, false);
-        assert.equal(JSON.parse(r.body.Result).Primes, 168);
-        assert.equal(r.body.Output, "");
-        r = await ex.invoke("async_hello.js", { name: "Ann" });
-        assert.equal(r.body.Result, '"Hello, Ann!"');
-        assert.equal(r.body.Output, "Saying hello to Ann, asynchronously\n");
-        r = await ex.invoke("obj.js", { a: 1 }, false, { ReqId: "r1" });
-        assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
-        r = await ex.invoke("esm.mjs", { x: 5 });
-        assert.equal(r.body.Result, '"esm 5"');
-      });
-
-      await t.step("temp files work under the read-only root", async () => {
-        const r = await ex.invoke("scratch.js");
-        assert.equal(r.body.Success, true, r.body.Error);
-        assert.deepEqual(JSON.parse(r.body.Result), { tmp: "scratch", root: "EROFS" });
-      });
-
-      await t.step("results: undefined and non-JSON values", async () => {
-        let r = await ex.invoke("values.js");
-        assert.equal(r.body.Result, "null");
-        r = await ex.invoke("values.js", { kind: "big" });
-        assert.equal(r.body.Result, '"10"');
-      });
-
-      await t.step("throws and rejections fail with the stack", async () => {
-        let r = await ex.invoke("throws.js");
-        assert.equal(r.body.Success, false);
-        assert.equal(r.body.Result, "");
-        assert.match(r.body.Error, /^Error: boom\n\s+at /);
-        assert.match(r.body.Error, /throws\.js/);
-        r = await ex.invoke("rejects.js");
-        assert.equal(r.body.Success, false);
-        assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
-      });
-
-      await t.step("missing or invalid handlers fail clearly", async () => {
-        let r = await ex.invoke("nope.js");
-        assert.equal(r.body.Success, false);
-        assert.equal(
-          r.body.Error,
-          'Handler "nope.js" not found: cannot find module "/app/nope.js"',
-        );
-        r = await ex.invoke("notfn.js");
-        assert.match(r.body.Error, /^Handler "notfn\.js" is not a function/);
-        r = await ex.invoke("../etc/passwd");
-        assert.match(r.body.Error, /is invalid/);
-        r = await ex.call("POST", "/invoke", { Handler: "sieve.js", Params: "x" });
-        assert.equal(r.status, 400);
-      });
-
-      await t.step(
-        "an error thrown later by function code does not kill the executor",
-        async () => {
-          const r = await ex.invoke("stray.js");
-          assert.equal(r.body.Result, "1");
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          assert.equal((await ex.call("GET", "/health")).status, 200);
-        },
-      );
-
-      await t.step(
-        "concurrent invocations each get only their own output",
-        () =>
-          checkConcurrentOutput(
-            ex,
-            "lib/chatty.js",
-          ),
-      );
-    } finally {
-      await ex.remove();
-    }
+  await t.step("invoke returns the result and the captured output", async () => {
+    let r = await ex.invoke("sieve.js", { n: 100 });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.deepEqual(JSON.parse(r.body.Result), { IsPrime: false, N: 100, Primes: 25 });
+    assert.equal(r.body.Output, "Found 25 primes up to 100\n");
+    assert.equal(r.body.Error, "");
+    r = await ex.invoke("sieve.js", {}, false);
+    assert.equal(JSON.parse(r.body.Result).Primes, 168);
+    assert.equal(r.body.Output, "");
+    r = await ex.invoke("async_hello.js", { name: "Ann" });
+    assert.equal(r.body.Result, '"Hello, Ann!"');
+    assert.equal(r.body.Output, "Saying hello to Ann, asynchronously\n");
+    r = await ex.invoke("obj.js", { a: 1 }, false, { ReqId: "r1" });
+    assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
+    r = await ex.invoke("esm.mjs", { x: 5 });
+    assert.equal(r.body.Result, '"esm 5"');
   });
-}
+
+  await t.step("temp files work under the read-only root", async () => {
+    const r = await ex.invoke("scratch.js");
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.deepEqual(JSON.parse(r.body.Result), { tmp: "scratch", root: "EROFS" });
+  });
+
+  await t.step("results: undefined and non-JSON values", async () => {
+    let r = await ex.invoke("values.js");
+    assert.equal(r.body.Result, "null");
+    r = await ex.invoke("values.js", { kind: "big" });
+    assert.equal(r.body.Result, '"10"');
+  });
+
+  await t.step("throws and rejections fail with the stack", async () => {
+    let r = await ex.invoke("throws.js");
+    assert.equal(r.body.Success, false);
+    assert.equal(r.body.Result, "");
+    assert.match(r.body.Error, /^Error: boom\n\s+at /);
+    assert.match(r.body.Error, /throws\.js/);
+    r = await ex.invoke("rejects.js");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
+  });
+
+  await t.step("missing or invalid handlers fail clearly", async () => {
+    let r = await ex.invoke("nope.js");
+    assert.equal(r.body.Success, false);
+    assert.equal(
+      r.body.Error,
+      'Handler "nope.js" not found: cannot find module "/app/nope.js"',
+    );
+    r = await ex.invoke("notfn.js");
+    assert.match(r.body.Error, /^Handler "notfn\.js" is not a function/);
+    r = await ex.invoke("../etc/passwd");
+    assert.match(r.body.Error, /is invalid/);
+    r = await ex.call("POST", "/invoke", { Handler: "sieve.js", Params: "x" });
+    assert.equal(r.status, 400);
+  });
+
+  await t.step(
+    "an error thrown later by function code does not kill the executor",
+    async () => {
+      const r = await ex.invoke("stray.js");
+      assert.equal(r.body.Result, "1");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal((await ex.call("GET", "/health")).status, 200);
+    },
+  );
+
+  await t.step(
+    "concurrent invocations each get only their own output",
+    () =>
+      checkConcurrentOutput(
+        ex,
+        "lib/chatty.js",
+      ),
+  );
+});

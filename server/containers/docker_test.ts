@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { encodeBase64 } from "../../protocol/base64.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
+import { buildTestImage } from "../testing/docker_image.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
 import { sleep } from "../timing/sleep.ts";
 import { dirname, join } from "node:path";
@@ -189,30 +190,16 @@ Deno.test(
 );
 
 Deno.test("a custom image gets its code directory, owned by its user", opts, async () => {
-  const image = `serverledge-test-custom-${crypto.randomUUID().slice(0, 8)}`;
-  const build = new Deno.Command("docker", {
-    args: ["build", "--network", "none", "-q", "-t", image, "-"],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const writer = build.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(
-      "FROM serverledge-python311\nUSER 0\nENV EXECUTOR_CODE_DIR=/srv/code\n",
-    ),
+  await using image = await buildTestImage(
+    "FROM serverledge-python311\nUSER 0\nENV EXECUTOR_CODE_DIR=/srv/code\n",
   );
-  await writer.close();
-  const built = await build.output();
-  assert.ok(built.success, new TextDecoder().decode(built.stderr));
-  try {
-    await using node = await startTestNode();
-    const name = await createHostile(node, "inside", { Runtime: "custom", CustomImage: image });
-    assert.equal((await run(node, name)).code_dir, "/srv/code");
-    const { HostConfig: host } = await inspectContainerOf(node, name);
-    assert.equal(host.ReadonlyRootfs, true);
-    assert.match(host.Tmpfs["/srv/code"], /,uid=0,size=/);
-  } finally {
-    await docker("rmi", "-f", image);
-  }
+  await using node = await startTestNode();
+  const name = await createHostile(node, "inside", { Runtime: "custom", CustomImage: image.name });
+  assert.equal((await run(node, name)).code_dir, "/srv/code");
+  const { HostConfig: host } = await inspectContainerOf(node, name);
+  assert.equal(host.ReadonlyRootfs, true);
+  assert.match(host.Tmpfs["/srv/code"], /,uid=0,size=/);
+  // It runs as the node's own user (root), so it is reached on its published port, not a socket.
+  const { NetworkSettings: network } = await inspectContainerOf(node, name);
+  assert.equal(network.Ports["8080/tcp"][0].HostIp, "127.0.0.1");
 });

@@ -7,8 +7,9 @@ import helloPy from "../../examples/hello.py" with { type: "text" };
 import { parseConfig } from "../config/mod.ts";
 import { UnavailableError } from "../errors.ts";
 import { containerSandbox } from "../node.ts";
+import { buildTestImage } from "../testing/docker_image.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "./docker.ts";
-import { encodeExecutorCode } from "./executor.ts";
+import { encodeExecutorCode, type Executor } from "./executor.ts";
 import { CONTAINER_SOCKET_DIR, SOCKET_NAME, SocketDirs } from "./socket_dirs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -16,7 +17,17 @@ const decoder = new TextDecoder();
 const hello = encodeExecutorCode([
   { path: "hello.py", mode: 0o644, data: new TextEncoder().encode(helloPy) },
 ]);
-const request = { Handler: "hello.handler", Params: { name: "Ann" }, ReturnOutput: false };
+
+/** Readiness, code and an invocation of `hello.py` all go through `executor`. */
+async function assertServesHello(executor: Executor): Promise<void> {
+  await executor.waitUntilReady(10_000);
+  await executor.init(hello);
+  const reply = await executor.invoke(
+    { Handler: "hello.handler", Params: { name: "Ann" }, ReturnOutput: false, Context: {} },
+    AbortSignal.timeout(5000),
+  );
+  assert.deepEqual([reply.Success, reply.Result], [true, '"Hello, Ann!"']);
+}
 
 async function docker(...args: string[]): Promise<string> {
   const out = await new Deno.Command("docker", { args, stdout: "piped", stderr: "piped" })
@@ -39,25 +50,6 @@ async function testBackend(): Promise<DockerBackend & AsyncDisposable> {
       await Deno.remove(root, { recursive: true });
     },
   });
-}
-
-/** Builds `name` from a Dockerfile and the files of a context; removed on disposal. */
-async function buildImage(
-  name: string,
-  dockerfile: string,
-  files: Record<string, string> = {},
-): Promise<AsyncDisposable> {
-  const context = await Deno.makeTempDir({ prefix: "image-" });
-  try {
-    await Deno.writeTextFile(join(context, "Dockerfile"), dockerfile);
-    for (const [file, text] of Object.entries(files)) {
-      await Deno.writeTextFile(join(context, file), text);
-    }
-    await docker("build", "--network", "none", "-q", "-t", name, context);
-  } finally {
-    await Deno.remove(context, { recursive: true });
-  }
-  return { [Symbol.asyncDispose]: () => docker("rmi", "-f", name).then(() => {}) };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -91,13 +83,7 @@ Deno.test(
       inspected.Config.Env.includes(`EXECUTOR_SOCKET=${CONTAINER_SOCKET_DIR}/${SOCKET_NAME}`),
     );
 
-    await handle.executor.waitUntilReady(10_000);
-    await handle.executor.init(hello);
-    const reply = await handle.executor.invoke(
-      { ...request, Context: {} },
-      AbortSignal.timeout(5000),
-    );
-    assert.deepEqual([reply.Success, reply.Result], [true, '"Hello, Ann!"']);
+    await assertServesHello(handle.executor);
 
     await backend.remove(handle.id);
     assert.equal(await exists(dir), false, "the directory goes with its container");
@@ -105,16 +91,15 @@ Deno.test(
 );
 
 Deno.test("a custom image that declares no socket keeps TCP port 8080", opts, async () => {
-  const image = `serverledge-test-tcp-${crypto.randomUUID().slice(0, 8)}`;
   const executor = await Deno.readTextFile(
     new URL("../../runtimes/python311/executor.py", import.meta.url),
   );
-  await using _image = await buildImage(
-    image,
+  await using built = await buildTestImage(
     "FROM serverledge-base:bookworm\nCOPY executor.py /executor.py\nUSER 1000:1000\n" +
       'CMD ["python3", "/executor.py"]\n',
     { "executor.py": executor },
   );
+  const image = built.name;
   assert.equal(
     await docker("image", "inspect", "--format", `{{json .Config.Labels}}`, image),
     "null",
@@ -126,13 +111,7 @@ Deno.test("a custom image that declares no socket keeps TCP port 8080", opts, as
   const [inspected] = JSON.parse(await docker("inspect", handle.id));
   assert.equal(inspected.NetworkSettings.Ports["8080/tcp"][0].HostIp, "127.0.0.1");
   assert.deepEqual(inspected.Mounts.filter((m: { Type: string }) => m.Type !== "tmpfs"), []);
-  await handle.executor.waitUntilReady(10_000);
-  await handle.executor.init(hello);
-  const reply = await handle.executor.invoke(
-    { ...request, Context: {} },
-    AbortSignal.timeout(5000),
-  );
-  assert.deepEqual([reply.Success, reply.Result], [true, '"Hello, Ann!"']);
+  await assertServesHello(handle.executor);
 });
 
 Deno.test(
@@ -155,11 +134,10 @@ Deno.test(
 );
 
 Deno.test("an image with a transport other than unix or tcp is refused clearly", opts, async () => {
-  const image = `serverledge-test-quic-${crypto.randomUUID().slice(0, 8)}`;
-  await using _image = await buildImage(
-    image,
+  await using built = await buildTestImage(
     `FROM serverledge-python311\nLABEL ${TRANSPORT_LABEL}=quic\n`,
   );
+  const image = built.name;
   await using backend = await testBackend();
   await assert.rejects(
     backend.start({ image, memoryMB: 128, cpus: 0, labels: {} }),

@@ -123,6 +123,11 @@ export class HttpClient {
     }
   }
 
+  /** Closes the client, as {@linkcode HttpClient.close} (for `using`). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /** Closes every connection; requests under way fail, and later ones fail with `connect`. */
   close(): void {
     this.#closed = true;

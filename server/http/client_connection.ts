@@ -8,14 +8,14 @@
  * @module
  */
 
+import { makeRoom, type ReadBuffer } from "./bytes.ts";
+
 const READ_CHUNK = 16 * 1024;
 
 /** A connection to a server, with its read buffer. */
 export class ClientConnection {
   readonly #conn: Deno.Conn;
-  #buffer = new Uint8Array(READ_CHUNK);
-  #start = 0;
-  #end = 0;
+  #read: ReadBuffer = { buffer: new Uint8Array(READ_CHUNK), start: 0, end: 0 };
   /** The read started while idle, into the buffer at `#end`. */
   #pending: Promise<number | null> | undefined;
   #idle = false;
@@ -28,18 +28,18 @@ export class ClientConnection {
 
   /** Number of bytes received and not consumed. */
   get buffered(): number {
-    return this.#end - this.#start;
+    return this.#read.end - this.#read.start;
   }
 
   /** Bytes received and not consumed (a view, valid until the next fill). */
   get bytes(): Uint8Array {
-    return this.#buffer.subarray(this.#start, this.#end);
+    return this.#read.buffer.subarray(this.#read.start, this.#read.end);
   }
 
   /** Marks the first `n` buffered bytes as consumed. */
   consume(n: number): void {
-    this.#start += n;
-    if (this.#start === this.#end) this.#start = this.#end = 0;
+    this.#read.start += n;
+    if (this.#read.start === this.#read.end) this.#read.start = this.#read.end = 0;
   }
 
   /**
@@ -47,23 +47,23 @@ export class ClientConnection {
    * the end of the stream.
    */
   async fill(maxBuffered: number): Promise<boolean> {
-    let read = this.#pending;
+    let reading = this.#pending;
     this.#pending = undefined;
-    if (read === undefined) {
-      this.#makeRoom(maxBuffered);
-      if (this.#end === this.#buffer.length) throw new Error("The read buffer is full");
-      read = this.#conn.read(this.#buffer.subarray(this.#end));
+    if (reading === undefined) {
+      this.#read = makeRoom(this.#read, maxBuffered);
+      if (this.#read.end === this.#read.buffer.length) throw new Error("The read buffer is full");
+      reading = this.#conn.read(this.#read.buffer.subarray(this.#read.end));
     }
-    const n = await read;
+    const n = await reading;
     if (n === null) return false;
-    this.#end += n;
+    this.#read.end += n;
     return true;
   }
 
   /** Fills `target` with the buffered bytes, then straight from the socket. */
   async readExactly(target: Uint8Array): Promise<boolean> {
     const taken = Math.min(this.buffered, target.length);
-    target.set(this.#buffer.subarray(this.#start, this.#start + taken));
+    target.set(this.#read.buffer.subarray(this.#read.start, this.#read.start + taken));
     this.consume(taken);
     let filled = taken;
     while (filled < target.length) {
@@ -90,14 +90,14 @@ export class ClientConnection {
   sleep(onLost: () => void): void {
     this.#idle = true;
     this.#conn.unref();
-    const read = this.#conn.read(this.#buffer.subarray(this.#end));
-    this.#pending = read;
+    const reading = this.#conn.read(this.#read.buffer.subarray(this.#read.end));
+    this.#pending = reading;
     const lost = () => {
       if (!this.#idle) return;
       this.close();
       onLost();
     };
-    read.then(lost, lost);
+    reading.then(lost, lost);
   }
 
   /** Takes an idle connection back for a request; the read pending while idle goes on. */
@@ -118,20 +118,5 @@ export class ClientConnection {
     } catch {
       // closed already
     }
-  }
-
-  /** Moves buffered bytes to the front, or grows the buffer, so that a read has room. */
-  #makeRoom(maxBuffered: number): void {
-    if (this.#end < this.#buffer.length) return;
-    const kept = this.#end - this.#start;
-    if (this.#start > 0) {
-      this.#buffer.copyWithin(0, this.#start, this.#end);
-    } else if (this.#buffer.length < maxBuffered) {
-      const grown = new Uint8Array(Math.min(this.#buffer.length * 2, maxBuffered));
-      grown.set(this.#buffer.subarray(0, kept));
-      this.#buffer = grown;
-    }
-    this.#start = 0;
-    this.#end = kept;
   }
 }

@@ -158,27 +158,23 @@ for (const transport of ["unix", "tcp"] as const) {
       transport,
       () => ok('{"Success":true}', "X-A:  b \r\n"),
     );
-    const client = new HttpClient(server.address);
-    try {
-      const answer = await client.request(post('{"Handler":"h"}'));
-      assert.equal(answer.status, 200);
-      assert.equal(decoder.decode(answer.body), '{"Success":true}');
-      assert.deepEqual(answer.headers[1], ["x-a", "b"]);
-      const { address } = server;
-      const host = address.transport === "unix" ? "localhost" : `127.0.0.1:${address.port}`;
-      assert.equal(
-        server.received[0].head,
-        `POST /invoke HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
-          "Content-Length: 15",
-      );
-      assert.equal(server.received[0].body, '{"Handler":"h"}');
-      assert.equal(
-        client.label,
-        address.transport === "unix" ? `unix:${address.path}` : `http://${host}`,
-      );
-    } finally {
-      client.close();
-    }
+    using client = new HttpClient(server.address);
+    const answer = await client.request(post('{"Handler":"h"}'));
+    assert.equal(answer.status, 200);
+    assert.equal(decoder.decode(answer.body), '{"Success":true}');
+    assert.deepEqual(answer.headers[1], ["x-a", "b"]);
+    const { address } = server;
+    const host = address.transport === "unix" ? "localhost" : `127.0.0.1:${address.port}`;
+    assert.equal(
+      server.received[0].head,
+      `POST /invoke HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+        "Content-Length: 15",
+    );
+    assert.equal(server.received[0].body, '{"Handler":"h"}');
+    assert.equal(
+      client.label,
+      address.transport === "unix" ? `unix:${address.path}` : `http://${host}`,
+    );
   });
 }
 
@@ -186,15 +182,11 @@ Deno.test("a chunked answer is de-chunked, extensions and trailers skipped", asy
   const chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
     "5\r\nhello\r\n1;ext=1\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
   await using server = new ScriptedServer("tcp", () => chunked);
-  const client = new HttpClient(server.address);
-  try {
-    for (let i = 0; i < 2; i++) {
-      assert.equal(decoder.decode((await client.request(get)).body), "hello, world");
-    }
-    assert.equal(server.accepted, 1, "the connection was kept after a chunked answer");
-  } finally {
-    client.close();
+  using client = new HttpClient(server.address);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(decoder.decode((await client.request(get)).body), "hello, world");
   }
+  assert.equal(server.accepted, 1, "the connection was kept after a chunked answer");
 });
 
 Deno.test("a 204 answer has no body; an empty Content-Length body is empty", async () => {
@@ -203,49 +195,38 @@ Deno.test("a 204 answer has no body; an empty Content-Length body is empty", asy
     "unix",
     () => n++ === 0 ? "HTTP/1.1 204 No Content\r\n\r\n" : ok(""),
   );
-  const client = new HttpClient(server.address);
-  try {
-    const first = await client.request(get);
-    assert.deepEqual([first.status, first.body.length], [204, 0]);
-    const second = await client.request(get);
-    assert.deepEqual([second.status, second.body.length], [200, 0]);
-    assert.equal(server.accepted, 1);
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  const first = await client.request(get);
+  assert.deepEqual([first.status, first.body.length], [204, 0]);
+  const second = await client.request(get);
+  assert.deepEqual([second.status, second.body.length], [200, 0]);
+  assert.equal(server.accepted, 1);
 });
 
 Deno.test("connections are reused: one per concurrent request, idle ones kept", async () => {
   await using server = new ScriptedServer("unix", () => ok("{}"));
-  const client = new HttpClient(server.address);
-  try {
-    for (let i = 0; i < 5; i++) await client.request(get);
-    assert.equal(server.accepted, 1, "sequential requests share one connection");
-    await Promise.all([1, 2, 3].map(() => client.request(get)));
-    assert.equal(server.accepted, 3, "three at once need three connections");
-    assert.equal(client.openConnections, 3);
-    await Promise.all([1, 2, 3].map(() => client.request(get)));
-    assert.equal(server.accepted, 3, "and the three are reused");
-    assert.deepEqual(
-      [...new Set(server.received.slice(0, 5).map((r) => r.connection))],
-      [0],
-    );
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  for (let i = 0; i < 5; i++) await client.request(get);
+  assert.equal(server.accepted, 1, "sequential requests share one connection");
+  await Promise.all([1, 2, 3].map(() => client.request(get)));
+  assert.equal(server.accepted, 3, "three at once need three connections");
+  assert.equal(client.openConnections, 3);
+  await Promise.all([1, 2, 3].map(() => client.request(get)));
+  assert.equal(server.accepted, 3, "and the three are reused");
+  assert.deepEqual(
+    [...new Set(server.received.slice(0, 5).map((r) => r.connection))],
+    [0],
+  );
+  client.close();
   await eventually(() => server.endedByClient === 3, "close() closes every connection");
 });
 
 Deno.test("at most maxIdle connections are kept", async () => {
   await using server = new ScriptedServer("tcp", () => ok("{}"));
-  const client = new HttpClient(server.address, { maxIdle: 1 });
-  try {
-    await Promise.all([1, 2, 3].map(() => client.request(get)));
-    assert.equal(client.openConnections, 1);
-    await eventually(() => server.endedByClient === 2, "the two others are closed");
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address, { maxIdle: 1 });
+  await Promise.all([1, 2, 3].map(() => client.request(get)));
+  assert.equal(client.openConnections, 1);
+  await eventually(() => server.endedByClient === 2, "the two others are closed");
 });
 
 Deno.test("a server's Connection: close, or its HTTP/1.0, ends the connection", async () => {
@@ -257,43 +238,31 @@ Deno.test("a server's Connection: close, or its HTTP/1.0, ends the connection", 
         ? { send: ok("{}", "Connection: close\r\n"), close: true }
         : "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
   );
-  const client = new HttpClient(server.address);
-  try {
-    await client.request(get);
-    assert.equal(client.openConnections, 0);
-    await client.request(get);
-    assert.equal(client.openConnections, 0);
-    await client.request(get);
-    assert.equal(server.accepted, 3);
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  await client.request(get);
+  assert.equal(client.openConnections, 0);
+  await client.request(get);
+  assert.equal(client.openConnections, 0);
+  await client.request(get);
+  assert.equal(server.accepted, 3);
 });
 
 Deno.test("an idle connection the server closed is dropped, and the next request succeeds", async () => {
   await using server = new ScriptedServer("unix", () => ({ send: ok("{}"), close: true }));
-  const client = new HttpClient(server.address);
-  try {
-    await client.request(get);
-    await eventually(() => client.openConnections === 0, "the closed connection is dropped");
-    assert.equal((await client.request(get)).status, 200);
-    assert.equal(server.accepted, 2);
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  await client.request(get);
+  await eventually(() => client.openConnections === 0, "the closed connection is dropped");
+  assert.equal((await client.request(get)).status, 200);
+  assert.equal(server.accepted, 2);
 });
 
 Deno.test("an idle connection that receives bytes nobody asked for is dropped", async () => {
   await using server = new ScriptedServer("tcp", () => ok("{}") + "HTTP/1.1 200 OK\r\n");
-  const client = new HttpClient(server.address);
-  try {
-    await client.request(get);
-    assert.equal(client.openConnections, 0, "extra bytes after the answer: not reused");
-    await client.request(get);
-    assert.equal(server.accepted, 2);
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  await client.request(get);
+  assert.equal(client.openConnections, 0, "extra bytes after the answer: not reused");
+  await client.request(get);
+  assert.equal(server.accepted, 2);
 });
 
 Deno.test("no server, or one that closes before answering: connect and closed", async () => {
@@ -303,32 +272,25 @@ Deno.test("no server, or one that closes before answering: connect and closed", 
   await Deno.remove(dir, { recursive: true });
 
   await using server = new ScriptedServer("tcp", () => ({ send: "HTTP/1.1 200", close: true }));
-  const client = new HttpClient(server.address);
-  try {
-    await rejectsWith(client.request(get), "closed");
-    assert.equal(client.openConnections, 0);
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  await rejectsWith(client.request(get), "closed");
+  assert.equal(client.openConnections, 0);
+  client.close();
   await rejectsWith(client.request(get), "connect", /closed/);
 });
 
 Deno.test("an abort closes the connection and fails the request with aborted", async () => {
   await using server = new ScriptedServer("unix", () => "hang");
-  const client = new HttpClient(server.address);
-  try {
-    const controller = new AbortController();
-    const request = client.request({ ...post("{}"), signal: controller.signal });
-    await eventually(() => server.received.length === 1, "the server got the request");
-    controller.abort();
-    await rejectsWith(request, "aborted");
-    await eventually(() => server.endedByClient === 1, "the server sees the connection end");
-    assert.equal(client.openConnections, 0);
-    await rejectsWith(client.request({ ...get, signal: AbortSignal.abort() }), "aborted");
-    assert.equal(server.accepted, 1, "an aborted signal sends nothing");
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  const controller = new AbortController();
+  const request = client.request({ ...post("{}"), signal: controller.signal });
+  await eventually(() => server.received.length === 1, "the server got the request");
+  controller.abort();
+  await rejectsWith(request, "aborted");
+  await eventually(() => server.endedByClient === 1, "the server sees the connection end");
+  assert.equal(client.openConnections, 0);
+  await rejectsWith(client.request({ ...get, signal: AbortSignal.abort() }), "aborted");
+  assert.equal(server.accepted, 1, "an aborted signal sends nothing");
 });
 
 Deno.test("answers that break HTTP/1.1 are protocol failures", async (t) => {
@@ -358,24 +320,16 @@ Deno.test("answers that break HTTP/1.1 are protocol failures", async (t) => {
   for (const [what, answer, message] of broken) {
     await t.step(what, async () => {
       await using server = new ScriptedServer("tcp", () => ({ send: answer, close: true }));
-      const client = new HttpClient(server.address);
-      try {
-        await rejectsWith(client.request(get), "protocol", message);
-        assert.equal(client.openConnections, 0);
-      } finally {
-        client.close();
-      }
+      using client = new HttpClient(server.address);
+      await rejectsWith(client.request(get), "protocol", message);
+      assert.equal(client.openConnections, 0);
     });
   }
   await t.step("a body cut short", async () => {
     const cut = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}";
     await using server = new ScriptedServer("unix", () => ({ send: cut, close: true }));
-    const client = new HttpClient(server.address);
-    try {
-      await rejectsWith(client.request(get), "protocol", /cut short/);
-    } finally {
-      client.close();
-    }
+    using client = new HttpClient(server.address);
+    await rejectsWith(client.request(get), "protocol", /cut short/);
   });
 });
 
@@ -393,34 +347,22 @@ Deno.test("answers over the limits are protocol failures", async (t) => {
   for (const [what, answer, message] of cases) {
     await t.step(what, async () => {
       await using server = new ScriptedServer("tcp", () => ({ send: answer, close: true }));
-      const client = new HttpClient(server.address, limits);
-      try {
-        await rejectsWith(client.request(get), "protocol", message);
-      } finally {
-        client.close();
-      }
+      using client = new HttpClient(server.address, limits);
+      await rejectsWith(client.request(get), "protocol", message);
     });
   }
   await t.step("a body of exactly the limit", async () => {
     await using server = new ScriptedServer("tcp", () => ok("x".repeat(16)));
-    const client = new HttpClient(server.address, limits);
-    try {
-      assert.equal((await client.request(get)).body.length, 16);
-    } finally {
-      client.close();
-    }
+    using client = new HttpClient(server.address, limits);
+    assert.equal((await client.request(get)).body.length, 16);
   });
 });
 
 Deno.test("a large body arrives whole over several reads", async () => {
   const big = "y".repeat(3 * 1024 * 1024 + 7);
   await using server = new ScriptedServer("unix", (r) => ok(r.body.length > 0 ? r.body : big));
-  const client = new HttpClient(server.address);
-  try {
-    assert.equal(decoder.decode((await client.request(get)).body), big);
-    const sent = "z".repeat(1024 * 1024);
-    assert.equal(decoder.decode((await client.request(post(sent))).body), sent);
-  } finally {
-    client.close();
-  }
+  using client = new HttpClient(server.address);
+  assert.equal(decoder.decode((await client.request(get)).body), big);
+  const sent = "z".repeat(1024 * 1024);
+  assert.equal(decoder.decode((await client.request(post(sent))).body), sent);
 });
