@@ -132,9 +132,15 @@ class Executor {
 /**
  * Registers the test of `runtime` over each transport, each on a fresh executor: of the image
  * as built (its executor declares the Unix socket), and of an image derived from it that
- * declares TCP instead.
+ * declares TCP instead. Each checks the executor before init (with `handler`), writes `files`,
+ * then runs `body`.
  */
-function testRuntime(runtime: string, body: (ex: Executor, t: Deno.TestContext) => Promise<void>) {
+function testRuntime(
+  runtime: string,
+  handler: string,
+  files: ReturnType<typeof file>[],
+  body: (ex: Executor, t: Deno.TestContext) => Promise<void>,
+) {
   for (const transport of ["unix", "tcp"]) {
     const name = `${runtime} executor over ${transport}: init, invoke, errors, concurrent output`;
     Deno.test(name, async (t) => {
@@ -145,6 +151,11 @@ function testRuntime(runtime: string, body: (ex: Executor, t: Deno.TestContext) 
       const ex = await Executor.start(derived?.name ?? image);
       try {
         assert.match(ex.url, transport === "unix" ? /^unix:\// : /^http:\/\/127\.0\.0\.1:/);
+        await t.step(
+          "before init: health, 409, bad JSON, bad paths",
+          () => checkBeforeInit(ex, handler),
+        );
+        await t.step("init writes the code; a second init is refused", () => init(ex, files));
         await body(ex, t);
       } finally {
         await ex.remove();
@@ -293,23 +304,15 @@ module.exports = () => {
 };
 `;
 
-testRuntime("python311", async (ex, t) => {
-  await t.step(
-    "before init: health, 409, bad JSON, bad paths",
-    () => checkBeforeInit(ex, "hello.handler"),
-  );
-
-  await t.step("init writes the code; a second init is refused", () =>
-    init(ex, [
-      file("hello.py", helloPy),
-      file("fail.py", failPy),
-      file("double.py", doublePy),
-      file("sleep.py", sleepPy),
-      file("chatty.py", CHATTY_PY),
-      file("misc.py", MISC_PY),
-      file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
-    ]));
-
+testRuntime("python311", "hello.handler", [
+  file("hello.py", helloPy),
+  file("fail.py", failPy),
+  file("double.py", doublePy),
+  file("sleep.py", sleepPy),
+  file("chatty.py", CHATTY_PY),
+  file("misc.py", MISC_PY),
+  file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
+], async (ex, t) => {
   await t.step("invoke returns the result and the captured output", async () => {
     let r = await ex.invoke("hello.handler", { name: "Bob" });
     assert.equal(r.status, 200);
@@ -407,30 +410,22 @@ module.exports = async (params) => {
 };
 `;
 
-testRuntime("nodejs18", async (ex, t) => {
-  await t.step(
-    "before init: health, 409, bad JSON, bad paths",
-    () => checkBeforeInit(ex, "sieve.js"),
-  );
-
-  await t.step("init writes the code; a second init is refused", () =>
-    init(ex, [
-      file("sieve.js", sieveJs),
-      file("async_hello.js", asyncHelloJs),
-      file("lib/chatty.js", CHATTY_JS),
-      file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
-      file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
-      file("notfn.js", "module.exports = 42;\n"),
-      file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
-      file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
-      file(
-        "stray.js",
-        'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
-      ),
-      file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
-      file("scratch.js", SCRATCH_JS),
-    ]));
-
+testRuntime("nodejs18", "sieve.js", [
+  file("sieve.js", sieveJs),
+  file("async_hello.js", asyncHelloJs),
+  file("lib/chatty.js", CHATTY_JS),
+  file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
+  file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
+  file("notfn.js", "module.exports = 42;\n"),
+  file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
+  file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
+  file(
+    "stray.js",
+    'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
+  ),
+  file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
+  file("scratch.js", SCRATCH_JS),
+], async (ex, t) => {
   await t.step("invoke returns the result and the captured output", async () => {
     let r = await ex.invoke("sieve.js", { n: 100 });
     assert.equal(r.status, 200);
