@@ -2,9 +2,9 @@
  * The Docker backend (dockerode): containers with memory, CPU, pids and open-files limits, no
  * privileges, a read-only root filesystem with sized tmpfs mounts for `/tmp` and the code
  * directory, a capped log, the executor reached on a Unix socket in a directory of its own
- * (when the image declares {@linkcode TRANSPORT_LABEL}, see `socket_dirs.ts`) or else on its
- * port published on 127.0.0.1 only, the `serverledge.node` label, and a function network kept
- * away from the host (see `host_firewall.ts`).
+ * (when the image declares {@linkcode TRANSPORT_LABEL}, see `executor_transport.ts`) or else
+ * on its port published on 127.0.0.1 only, the `serverledge.node` label, and a function network
+ * kept away from the host (see `host_firewall.ts`).
  *
  * @module
  */
@@ -18,7 +18,15 @@ import type {
   ContainerSpec,
   ContainerState,
 } from "./backend.ts";
-import { HttpExecutor } from "./executor.ts";
+import type { HttpExecutor } from "./executor.ts";
+import {
+  createSocketDir,
+  EXECUTOR_PORT,
+  imageTransport,
+  portExecutor,
+  socketExecutor,
+  TRANSPORT_LABEL,
+} from "./executor_transport.ts";
 import { isolateFromHost } from "./host_firewall.ts";
 import {
   type ImageUser,
@@ -34,16 +42,10 @@ import {
   SocketDirs,
 } from "./socket_dirs.ts";
 
+export { TRANSPORT_LABEL } from "./executor_transport.ts";
+
 /** Label naming the node that owns a container. */
 export const NODE_LABEL = "serverledge.node";
-const EXECUTOR_PORT = "8080/tcp";
-/**
- * Image label declaring how its executor is reached: `unix` when it listens on the Unix socket
- * named by `EXECUTOR_SOCKET`; `tcp` (or no label) for port 8080.
- */
-export const TRANSPORT_LABEL = "serverledge.executor.transport";
-/** Milliseconds a new container's executor has to create its socket. */
-const SOCKET_WAIT_MS = 30_000;
 const PIDS_LIMIT = 256;
 /** Open files (sockets included) a container's processes may each hold. */
 export const NOFILE_LIMIT = 4096;
@@ -139,7 +141,9 @@ export class DockerBackend implements ContainerBackend {
   /** @inheritdoc */
   async start(spec: ContainerSpec): Promise<ContainerHandle> {
     const image = await this.#call("inspect an image", () => this.#imageFacts(spec.image));
-    const socket = image.unixSocket ? await this.#createSocketDir(image.user) : undefined;
+    const socket = image.unixSocket
+      ? await createSocketDir(this.#socketDirs, image.user)
+      : undefined;
     let container: Docker.Container;
     try {
       container = await this.#call("create a container", async () => {
@@ -158,45 +162,14 @@ export class DockerBackend implements ContainerBackend {
     try {
       await this.#call("start a container", () => container.start());
       const executor = socket
-        ? await this.#socketExecutor(container.id, socket)
-        : await this.#portExecutor(container);
+        ? await socketExecutor(this.#socketDirs, container.id, socket)
+        : portExecutor(await this.#call("inspect a container", () => container.inspect()));
       this.#started.set(container.id, { executor, socketDir: socket?.dir });
       return { id: container.id, executor };
     } catch (error) {
       await this.#discard(container.id, socket?.dir);
       throw error;
     }
-  }
-
-  async #createSocketDir(user: ImageUser): Promise<SocketDir | undefined> {
-    try {
-      return await this.#socketDirs.create(user);
-    } catch (error) {
-      throw new UnavailableError(
-        `Could not prepare a socket directory in "${this.#socketDirs.nodeDir}": ` +
-          (error as Error).message,
-        { cause: error },
-      );
-    }
-  }
-
-  /** The executor of a started container on its socket, once it created the socket. */
-  async #socketExecutor(id: string, socket: SocketDir): Promise<HttpExecutor> {
-    if (!await this.#socketDirs.seal(socket, SOCKET_WAIT_MS)) {
-      throw new UnavailableError(
-        `The executor of container ${id.slice(0, 12)} created no socket at ` +
-          `${CONTAINER_SOCKET_DIR}/${SOCKET_NAME} within ${SOCKET_WAIT_MS} ms`,
-      );
-    }
-    return new HttpExecutor({ transport: "unix", path: socket.socket });
-  }
-
-  /** The executor of a started container on its published port. */
-  async #portExecutor(container: Docker.Container): Promise<HttpExecutor> {
-    const info = await this.#call("inspect a container", () => container.inspect());
-    const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
-    if (!port) throw new UnavailableError(`Container ${container.id} has no published port`);
-    return new HttpExecutor({ transport: "tcp", hostname: "127.0.0.1", port: Number(port) });
   }
 
   /** The image's code directory and user, checked. */
@@ -454,16 +427,6 @@ function missingImage(image: string, cause: unknown): UnavailableError {
     `Image "${image}" is not available locally: build it (runtime images: run ` +
       `"scripts/build-runtimes.sh") or load it with "docker load"`,
     { cause },
-  );
-}
-
-/** How an image's executor is reached, from its {@linkcode TRANSPORT_LABEL}. */
-function imageTransport(image: string, label: string | undefined): "unix" | "tcp" {
-  if (label === "unix") return "unix";
-  if (label === undefined || label === "" || label === "tcp") return "tcp";
-  throw new UnavailableError(
-    `Image "${image}" sets the label ${TRANSPORT_LABEL} to "${label}": make it "unix" (its ` +
-      `executor listens on the socket EXECUTOR_SOCKET names) or "tcp" (port 8080)`,
   );
 }
 
