@@ -1,7 +1,8 @@
 /**
  * The executor contract between a node and its function containers: every runtime image runs
- * an executor on port 8080 answering `GET /health`, `POST /init` (the function's code) and
- * `POST /invoke` (one invocation). These are the JSON bodies; `runtimes/` holds the executors.
+ * an executor, on the Unix socket `EXECUTOR_SOCKET` names when the image declares one, else on
+ * port 8080, answering `GET /health`, `POST /init` (the function's code) and `POST /invoke`
+ * (one invocation). These are the JSON bodies; `runtimes/` holds the executors.
  *
  * @module
  */

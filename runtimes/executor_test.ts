@@ -1,12 +1,13 @@
 // Integration tests of the runtime executors: each image runs in a real container, confined as
 // a node confines it (the Docker backend with the default settings: read-only root, tmpfs /tmp
-// and code directory, limits).
+// and code directory, limits), reached on its Unix socket as the image declares, and again on
+// TCP port 8080 from a derived image that declares TCP.
 //
 //   deno test -A runtimes/executor_test.ts
 //
 // Needs a Docker daemon (scripts/setup-docker.sh) and the runtime images
 // (scripts/build-runtimes.sh). Containers carry the label serverledge.test=executor and are
-// removed at the end of each test, pass or fail.
+// removed at the end of each test, pass or fail, as are the derived images.
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import helloPy from "../examples/hello.py" with { type: "text" };
@@ -16,8 +17,10 @@ import sleepPy from "../examples/sleep.py" with { type: "text" };
 import sieveJs from "../examples/sieve.js" with { type: "text" };
 import asyncHelloJs from "../examples/async_hello.js" with { type: "text" };
 import { parseConfig } from "../server/config/mod.ts";
-import { DockerBackend } from "../server/containers/docker.ts";
+import { DockerBackend, TRANSPORT_LABEL } from "../server/containers/docker.ts";
+import { addressOf, HttpClient } from "../server/http/client.ts";
 import { containerSandbox } from "../server/node.ts";
+import { buildTestImage } from "../server/testing/docker_image.ts";
 
 const TEST_LABEL = "serverledge.test=executor";
 const decoder = new TextDecoder();
@@ -39,9 +42,13 @@ interface Reply {
   body: any;
 }
 
-/** A running executor container, reached through its port published on 127.0.0.1. */
+/** A running executor container, reached on its socket or its port published on 127.0.0.1. */
 class Executor {
-  constructor(readonly id: string, readonly url: string) {}
+  readonly #client: HttpClient;
+
+  constructor(readonly backend: DockerBackend, readonly id: string, readonly url: string) {
+    this.#client = new HttpClient(addressOf(url));
+  }
 
   static async start(image: string): Promise<Executor> {
     try {
@@ -60,12 +67,12 @@ class Executor {
       cpus: 0,
       labels: { [name]: value },
     });
+    const executor = new Executor(backend, id, url);
     try {
-      const executor = new Executor(id, url);
       await executor.waitReady();
       return executor;
     } catch (e) {
-      await docker("rm", "-f", id).catch(() => {});
+      await executor.remove();
       throw e;
     }
   }
@@ -75,9 +82,7 @@ class Executor {
     let last: unknown;
     while (Date.now() < deadline) {
       try {
-        const res = await fetch(`${this.url}/health`);
-        await res.body?.cancel();
-        if (res.status === 200) return;
+        if ((await this.#client.request({ method: "GET", path: "/health" })).status === 200) return;
       } catch (e) {
         last = e;
       }
@@ -90,15 +95,17 @@ class Executor {
   }
 
   async call(method: string, path: string, body?: unknown, raw?: string): Promise<Reply> {
-    const res = await fetch(`${this.url}${path}`, {
+    const text = raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const res = await this.#client.request({
       method,
-      headers: { "Content-Type": "application/json" },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      path,
+      contentType: "application/json",
+      body: text === undefined ? undefined : new TextEncoder().encode(text),
     });
-    const text = await res.text();
-    assert.equal(res.headers.get("content-type"), "application/json");
-    assert.equal(res.headers.get("content-length"), String(new TextEncoder().encode(text).length));
-    return { status: res.status, body: JSON.parse(text) };
+    const header = (name: string) => res.headers.find(([n]) => n === name)?.[1];
+    assert.equal(header("content-type"), "application/json");
+    assert.equal(header("content-length"), String(res.body.length));
+    return { status: res.status, body: JSON.parse(decoder.decode(res.body)) };
   }
 
   invoke(
@@ -115,8 +122,45 @@ class Executor {
     });
   }
 
+  /** Removes the container and its socket directory. */
   async remove(): Promise<void> {
-    await docker("rm", "-f", this.id);
+    this.#client.close();
+    await this.backend.removeAll(); // its own node id: this container and its directories
+  }
+}
+
+/**
+ * Registers the test of `runtime` over each transport, each on a fresh executor: of the image
+ * as built (its executor declares the Unix socket), and of an image derived from it that
+ * declares TCP instead. Each checks the executor before init (with `handler`), writes `files`,
+ * then runs `body`.
+ */
+function testRuntime(
+  runtime: string,
+  handler: string,
+  files: ReturnType<typeof file>[],
+  body: (ex: Executor, t: Deno.TestContext) => Promise<void>,
+) {
+  for (const transport of ["unix", "tcp"]) {
+    const name = `${runtime} executor over ${transport}: init, invoke, errors, concurrent output`;
+    Deno.test(name, async (t) => {
+      const image = `serverledge-${runtime}:latest`;
+      await using derived = transport === "tcp"
+        ? await buildTestImage(`FROM ${image}\nLABEL ${TRANSPORT_LABEL}=tcp\n`)
+        : undefined;
+      const ex = await Executor.start(derived?.name ?? image);
+      try {
+        assert.match(ex.url, transport === "unix" ? /^unix:\// : /^http:\/\/127\.0\.0\.1:/);
+        await t.step(
+          "before init: health, 409, bad JSON, bad paths",
+          () => checkBeforeInit(ex, handler),
+        );
+        await t.step("init writes the code; a second init is refused", () => init(ex, files));
+        await body(ex, t);
+      } finally {
+        await ex.remove();
+      }
+    });
   }
 }
 
@@ -260,109 +304,96 @@ module.exports = () => {
 };
 `;
 
-Deno.test("python311 executor: init, invoke, errors, concurrent output", async (t) => {
-  const ex = await Executor.start("serverledge-python311:latest");
-  try {
-    await t.step(
-      "before init: health, 409, bad JSON, bad paths",
-      () => checkBeforeInit(ex, "hello.handler"),
+testRuntime("python311", "hello.handler", [
+  file("hello.py", helloPy),
+  file("fail.py", failPy),
+  file("double.py", doublePy),
+  file("sleep.py", sleepPy),
+  file("chatty.py", CHATTY_PY),
+  file("misc.py", MISC_PY),
+  file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
+], async (ex, t) => {
+  await t.step("invoke returns the result and the captured output", async () => {
+    let r = await ex.invoke("hello.handler", { name: "Bob" });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, {
+      Success: true,
+      Result: '"Hello, Bob!"',
+      Output: "Saying hello to Bob\n",
+      Error: "",
+    });
+    r = await ex.invoke("hello.handler", {}, false);
+    assert.equal(r.body.Result, '"Hello, World!"');
+    assert.equal(r.body.Output, "");
+    r = await ex.invoke("double.handler", { a: 6, b: 7 });
+    assert.equal(JSON.parse(r.body.Result).product, 42);
+    r = await ex.invoke("pkg.sub.mod.run");
+    assert.equal(r.body.Result, '"deep"');
+    r = await ex.invoke("sleep.handler", { seconds: 0.01 });
+    assert.deepEqual(JSON.parse(r.body.Result), { slept: 0.01 });
+  });
+
+  await t.step("results: None, non-JSON values, context, coroutines", async () => {
+    let r = await ex.invoke("misc.nothing");
+    assert.equal(r.body.Result, "null");
+    r = await ex.invoke("misc.odd");
+    assert.equal(r.body.Result, '"{1, 2}"');
+    r = await ex.invoke("misc.echo_context", { x: 1 }, false, { ReqId: "r1" });
+    assert.deepEqual(JSON.parse(r.body.Result), { params: { x: 1 }, context: { ReqId: "r1" } });
+    r = await ex.invoke("misc.coro");
+    assert.equal(r.body.Result, '"awaited"');
+  });
+
+  await t.step("temp files work under the read-only root", async () => {
+    const r = await ex.invoke("misc.scratch");
+    assert.deepEqual(JSON.parse(r.body.Result), {
+      tmp: "scratch",
+      root: "Read-only file system",
+    });
+  });
+
+  await t.step("a raising handler fails with its traceback", async () => {
+    const r = await ex.invoke("fail.handler", { message: "boom" });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.Success, false);
+    assert.equal(r.body.Result, "");
+    assert.match(r.body.Error, /^RuntimeError: boom/);
+    assert.match(r.body.Error, /Traceback \(most recent call last\)/);
+    assert.match(r.body.Error, /fail\.py/);
+  });
+
+  await t.step("missing or invalid handlers fail clearly", async () => {
+    let r = await ex.invoke("hello.nope");
+    assert.equal(r.body.Success, false);
+    assert.equal(
+      r.body.Error,
+      'Handler "hello.nope" not found: module "hello" has no attribute "nope"',
     );
+    r = await ex.invoke("nope.handler");
+    assert.equal(r.body.Error, 'Handler "nope.handler" not found: no module named "nope"');
+    r = await ex.invoke("misc.not_callable");
+    assert.match(r.body.Error, /is not callable/);
+    r = await ex.invoke("hello");
+    assert.match(r.body.Error, /expected "module\.function"/);
+    r = await ex.call("POST", "/invoke", { Handler: "hello.handler", Params: [1] });
+    assert.equal(r.status, 400);
+  });
 
-    await t.step("init writes the code; a second init is refused", () =>
-      init(ex, [
-        file("hello.py", helloPy),
-        file("fail.py", failPy),
-        file("double.py", doublePy),
-        file("sleep.py", sleepPy),
-        file("chatty.py", CHATTY_PY),
-        file("misc.py", MISC_PY),
-        file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
-      ]));
+  await t.step("sys.exit is reported as a failure and the executor lives on", async () => {
+    const r = await ex.invoke("misc.exits");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /sys\.exit\(3\)/);
+    assert.equal((await ex.call("GET", "/health")).status, 200);
+  });
 
-    await t.step("invoke returns the result and the captured output", async () => {
-      let r = await ex.invoke("hello.handler", { name: "Bob" });
-      assert.equal(r.status, 200);
-      assert.deepEqual(r.body, {
-        Success: true,
-        Result: '"Hello, Bob!"',
-        Output: "Saying hello to Bob\n",
-        Error: "",
-      });
-      r = await ex.invoke("hello.handler", {}, false);
-      assert.equal(r.body.Result, '"Hello, World!"');
-      assert.equal(r.body.Output, "");
-      r = await ex.invoke("double.handler", { a: 6, b: 7 });
-      assert.equal(JSON.parse(r.body.Result).product, 42);
-      r = await ex.invoke("pkg.sub.mod.run");
-      assert.equal(r.body.Result, '"deep"');
-      r = await ex.invoke("sleep.handler", { seconds: 0.01 });
-      assert.deepEqual(JSON.parse(r.body.Result), { slept: 0.01 });
-    });
-
-    await t.step("results: None, non-JSON values, context, coroutines", async () => {
-      let r = await ex.invoke("misc.nothing");
-      assert.equal(r.body.Result, "null");
-      r = await ex.invoke("misc.odd");
-      assert.equal(r.body.Result, '"{1, 2}"');
-      r = await ex.invoke("misc.echo_context", { x: 1 }, false, { ReqId: "r1" });
-      assert.deepEqual(JSON.parse(r.body.Result), { params: { x: 1 }, context: { ReqId: "r1" } });
-      r = await ex.invoke("misc.coro");
-      assert.equal(r.body.Result, '"awaited"');
-    });
-
-    await t.step("temp files work under the read-only root", async () => {
-      const r = await ex.invoke("misc.scratch");
-      assert.deepEqual(JSON.parse(r.body.Result), {
-        tmp: "scratch",
-        root: "Read-only file system",
-      });
-    });
-
-    await t.step("a raising handler fails with its traceback", async () => {
-      const r = await ex.invoke("fail.handler", { message: "boom" });
-      assert.equal(r.status, 200);
-      assert.equal(r.body.Success, false);
-      assert.equal(r.body.Result, "");
-      assert.match(r.body.Error, /^RuntimeError: boom/);
-      assert.match(r.body.Error, /Traceback \(most recent call last\)/);
-      assert.match(r.body.Error, /fail\.py/);
-    });
-
-    await t.step("missing or invalid handlers fail clearly", async () => {
-      let r = await ex.invoke("hello.nope");
-      assert.equal(r.body.Success, false);
-      assert.equal(
-        r.body.Error,
-        'Handler "hello.nope" not found: module "hello" has no attribute "nope"',
-      );
-      r = await ex.invoke("nope.handler");
-      assert.equal(r.body.Error, 'Handler "nope.handler" not found: no module named "nope"');
-      r = await ex.invoke("misc.not_callable");
-      assert.match(r.body.Error, /is not callable/);
-      r = await ex.invoke("hello");
-      assert.match(r.body.Error, /expected "module\.function"/);
-      r = await ex.call("POST", "/invoke", { Handler: "hello.handler", Params: [1] });
-      assert.equal(r.status, 400);
-    });
-
-    await t.step("sys.exit is reported as a failure and the executor lives on", async () => {
-      const r = await ex.invoke("misc.exits");
-      assert.equal(r.body.Success, false);
-      assert.match(r.body.Error, /sys\.exit\(3\)/);
-      assert.equal((await ex.call("GET", "/health")).status, 200);
-    });
-
-    await t.step(
-      "concurrent invocations each get only their own output",
-      () =>
-        checkConcurrentOutput(
-          ex,
-          "chatty.handler",
-        ),
-    );
-  } finally {
-    await ex.remove();
-  }
+  await t.step(
+    "concurrent invocations each get only their own output",
+    () =>
+      checkConcurrentOutput(
+        ex,
+        "chatty.handler",
+      ),
+  );
 });
 
 const CHATTY_JS = `
@@ -379,103 +410,96 @@ module.exports = async (params) => {
 };
 `;
 
-Deno.test("nodejs18 executor: init, invoke, errors, concurrent output", async (t) => {
-  const ex = await Executor.start("serverledge-nodejs18:latest");
-  try {
-    await t.step(
-      "before init: health, 409, bad JSON, bad paths",
-      () => checkBeforeInit(ex, "sieve.js"),
+testRuntime("nodejs18", "sieve.js", [
+  file("sieve.js", sieveJs),
+  file("async_hello.js", asyncHelloJs),
+  file("lib/chatty.js", CHATTY_JS),
+  file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
+  file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
+  file("notfn.js", "module.exports = 42;\n"),
+  file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
+  file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
+  file(
+    "stray.js",
+    'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
+  ),
+  file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
+  file("scratch.js", SCRATCH_JS),
+], async (ex, t) => {
+  await t.step("invoke returns the result and the captured output", async () => {
+    let r = await ex.invoke("sieve.js", { n: 100 });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.deepEqual(JSON.parse(r.body.Result), { IsPrime: false, N: 100, Primes: 25 });
+    assert.equal(r.body.Output, "Found 25 primes up to 100\n");
+    assert.equal(r.body.Error, "");
+    r = await ex.invoke("sieve.js", {}, false);
+    assert.equal(JSON.parse(r.body.Result).Primes, 168);
+    assert.equal(r.body.Output, "");
+    r = await ex.invoke("async_hello.js", { name: "Ann" });
+    assert.equal(r.body.Result, '"Hello, Ann!"');
+    assert.equal(r.body.Output, "Saying hello to Ann, asynchronously\n");
+    r = await ex.invoke("obj.js", { a: 1 }, false, { ReqId: "r1" });
+    assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
+    r = await ex.invoke("esm.mjs", { x: 5 });
+    assert.equal(r.body.Result, '"esm 5"');
+  });
+
+  await t.step("temp files work under the read-only root", async () => {
+    const r = await ex.invoke("scratch.js");
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.deepEqual(JSON.parse(r.body.Result), { tmp: "scratch", root: "EROFS" });
+  });
+
+  await t.step("results: undefined and non-JSON values", async () => {
+    let r = await ex.invoke("values.js");
+    assert.equal(r.body.Result, "null");
+    r = await ex.invoke("values.js", { kind: "big" });
+    assert.equal(r.body.Result, '"10"');
+  });
+
+  await t.step("throws and rejections fail with the stack", async () => {
+    let r = await ex.invoke("throws.js");
+    assert.equal(r.body.Success, false);
+    assert.equal(r.body.Result, "");
+    assert.match(r.body.Error, /^Error: boom\n\s+at /);
+    assert.match(r.body.Error, /throws\.js/);
+    r = await ex.invoke("rejects.js");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
+  });
+
+  await t.step("missing or invalid handlers fail clearly", async () => {
+    let r = await ex.invoke("nope.js");
+    assert.equal(r.body.Success, false);
+    assert.equal(
+      r.body.Error,
+      'Handler "nope.js" not found: cannot find module "/app/nope.js"',
     );
+    r = await ex.invoke("notfn.js");
+    assert.match(r.body.Error, /^Handler "notfn\.js" is not a function/);
+    r = await ex.invoke("../etc/passwd");
+    assert.match(r.body.Error, /is invalid/);
+    r = await ex.call("POST", "/invoke", { Handler: "sieve.js", Params: "x" });
+    assert.equal(r.status, 400);
+  });
 
-    await t.step("init writes the code; a second init is refused", () =>
-      init(ex, [
-        file("sieve.js", sieveJs),
-        file("async_hello.js", asyncHelloJs),
-        file("lib/chatty.js", CHATTY_JS),
-        file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
-        file("rejects.js", 'module.exports = async () => { throw new TypeError("nope"); };\n'),
-        file("notfn.js", "module.exports = 42;\n"),
-        file("obj.js", "module.exports = { handler: (p, ctx) => ({ p, ctx }) };\n"),
-        file("values.js", "module.exports = (p) => (p.kind === 'big' ? 10n : undefined);\n"),
-        file(
-          "stray.js",
-          'module.exports = () => { setTimeout(() => { throw new Error("late"); }, 5); return 1; };\n',
-        ),
-        file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
-        file("scratch.js", SCRATCH_JS),
-      ]));
-
-    await t.step("invoke returns the result and the captured output", async () => {
-      let r = await ex.invoke("sieve.js", { n: 100 });
-      assert.equal(r.status, 200);
-      assert.equal(r.body.Success, true, r.body.Error);
-      assert.deepEqual(JSON.parse(r.body.Result), { IsPrime: false, N: 100, Primes: 25 });
-      assert.equal(r.body.Output, "Found 25 primes up to 100\n");
-      assert.equal(r.body.Error, "");
-      r = await ex.invoke("sieve.js", {}, false);
-      assert.equal(JSON.parse(r.body.Result).Primes, 168);
-      assert.equal(r.body.Output, "");
-      r = await ex.invoke("async_hello.js", { name: "Ann" });
-      assert.equal(r.body.Result, '"Hello, Ann!"');
-      assert.equal(r.body.Output, "Saying hello to Ann, asynchronously\n");
-      r = await ex.invoke("obj.js", { a: 1 }, false, { ReqId: "r1" });
-      assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
-      r = await ex.invoke("esm.mjs", { x: 5 });
-      assert.equal(r.body.Result, '"esm 5"');
-    });
-
-    await t.step("temp files work under the read-only root", async () => {
-      const r = await ex.invoke("scratch.js");
-      assert.equal(r.body.Success, true, r.body.Error);
-      assert.deepEqual(JSON.parse(r.body.Result), { tmp: "scratch", root: "EROFS" });
-    });
-
-    await t.step("results: undefined and non-JSON values", async () => {
-      let r = await ex.invoke("values.js");
-      assert.equal(r.body.Result, "null");
-      r = await ex.invoke("values.js", { kind: "big" });
-      assert.equal(r.body.Result, '"10"');
-    });
-
-    await t.step("throws and rejections fail with the stack", async () => {
-      let r = await ex.invoke("throws.js");
-      assert.equal(r.body.Success, false);
-      assert.equal(r.body.Result, "");
-      assert.match(r.body.Error, /^Error: boom\n\s+at /);
-      assert.match(r.body.Error, /throws\.js/);
-      r = await ex.invoke("rejects.js");
-      assert.equal(r.body.Success, false);
-      assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
-    });
-
-    await t.step("missing or invalid handlers fail clearly", async () => {
-      let r = await ex.invoke("nope.js");
-      assert.equal(r.body.Success, false);
-      assert.equal(r.body.Error, 'Handler "nope.js" not found: cannot find module "/app/nope.js"');
-      r = await ex.invoke("notfn.js");
-      assert.match(r.body.Error, /^Handler "notfn\.js" is not a function/);
-      r = await ex.invoke("../etc/passwd");
-      assert.match(r.body.Error, /is invalid/);
-      r = await ex.call("POST", "/invoke", { Handler: "sieve.js", Params: "x" });
-      assert.equal(r.status, 400);
-    });
-
-    await t.step("an error thrown later by function code does not kill the executor", async () => {
+  await t.step(
+    "an error thrown later by function code does not kill the executor",
+    async () => {
       const r = await ex.invoke("stray.js");
       assert.equal(r.body.Result, "1");
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal((await ex.call("GET", "/health")).status, 200);
-    });
+    },
+  );
 
-    await t.step(
-      "concurrent invocations each get only their own output",
-      () =>
-        checkConcurrentOutput(
-          ex,
-          "lib/chatty.js",
-        ),
-    );
-  } finally {
-    await ex.remove();
-  }
+  await t.step(
+    "concurrent invocations each get only their own output",
+    () =>
+      checkConcurrentOutput(
+        ex,
+        "lib/chatty.js",
+      ),
+  );
 });

@@ -1,7 +1,8 @@
 // Serverledge executor for Node.js 18: runs function handlers inside a runtime container.
 //
-// Standard library only. Listens on 0.0.0.0:$EXECUTOR_PORT (default 8080), HTTP/1.1 keep-alive
-// (idle connections are kept until the client closes them), TCP_NODELAY on every socket.
+// Standard library only. Listens on the Unix socket $EXECUTOR_SOCKET when it is set, else on
+// 0.0.0.0:$EXECUTOR_PORT (default 8080) with TCP_NODELAY on every socket; HTTP/1.1 keep-alive
+// (idle connections are kept until the client closes them).
 //
 // Routes (JSON in and out, Content-Length always set):
 //   GET  /health  -> 200 {"Ready": true, "Initialized": bool}
@@ -26,6 +27,7 @@ const { AsyncLocalStorage } = require("node:async_hooks");
 const { pathToFileURL } = require("node:url");
 
 const PORT = Number(process.env.EXECUTOR_PORT || 8080);
+const SOCKET = process.env.EXECUTOR_SOCKET || "";
 const CODE_DIR = path.resolve(process.env.EXECUTOR_CODE_DIR || "/app");
 const MAX_BODY = Number(process.env.EXECUTOR_MAX_BODY_BYTES || 256 * 1024 * 1024);
 const OUTPUT_LIMIT = Number(process.env.EXECUTOR_OUTPUT_LIMIT_BYTES || 1024 * 1024);
@@ -425,9 +427,16 @@ for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => process.exi
 fs.mkdirSync(CODE_DIR, { recursive: true });
 const server = http.createServer({ noDelay: true }, onRequest);
 server.keepAliveTimeout = 0; // keep idle connections until the client closes them
-server.on("connection", (socket) => socket.setNoDelay(true));
-server.listen(PORT, "0.0.0.0", () => {
+const where = SOCKET ? `unix:${SOCKET}` : `0.0.0.0:${PORT}`;
+const listening = () =>
   realStdoutWrite(
-    `executor: node ${process.version} listening on 0.0.0.0:${PORT}, code dir ${CODE_DIR}\n`,
+    `executor: node ${process.version} listening on ${where}, code dir ${CODE_DIR}\n`,
   );
-});
+if (SOCKET) {
+  // A stale socket left there is replaced.
+  if (fs.lstatSync(SOCKET, { throwIfNoEntry: false })?.isSocket()) fs.unlinkSync(SOCKET);
+  server.listen(SOCKET, listening);
+} else {
+  server.on("connection", (socket) => socket.setNoDelay(true));
+  server.listen(PORT, "0.0.0.0", listening);
+}

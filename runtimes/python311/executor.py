@@ -1,7 +1,8 @@
 """Serverledge executor for Python 3.11: runs function handlers inside a runtime container.
 
-Standard library only. Listens on 0.0.0.0:$EXECUTOR_PORT (default 8080), HTTP/1.1 keep-alive,
-TCP_NODELAY on every accepted socket, one thread per connection.
+Standard library only. Listens on the Unix socket $EXECUTOR_SOCKET when it is set, else on
+0.0.0.0:$EXECUTOR_PORT (default 8080) with TCP_NODELAY on every accepted socket; HTTP/1.1
+keep-alive, one thread per connection.
 
 Routes (JSON in and out, Content-Length always set):
   GET  /health  -> 200 {"Ready": true, "Initialized": bool}
@@ -26,12 +27,15 @@ import inspect
 import json
 import os
 import signal
+import socketserver
+import stat
 import sys
 import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT = int(os.environ.get("EXECUTOR_PORT") or "8080")
+SOCKET = os.environ.get("EXECUTOR_SOCKET") or ""
 CODE_DIR = os.path.abspath(os.environ.get("EXECUTOR_CODE_DIR") or "/app")
 MAX_BODY = int(os.environ.get("EXECUTOR_MAX_BODY_BYTES") or str(256 * 1024 * 1024))
 OUTPUT_LIMIT = int(os.environ.get("EXECUTOR_OUTPUT_LIMIT_BYTES") or str(1024 * 1024))
@@ -397,20 +401,41 @@ class ExecutorServer(ThreadingHTTPServer):
     request_queue_size = 128
 
 
+class UnixExecutorHandler(ExecutorHandler):
+    disable_nagle_algorithm = False  # no TCP on a Unix socket
+
+
+class UnixExecutorServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+
+def _listen():
+    """The server on $EXECUTOR_SOCKET (a stale socket there is replaced), else on TCP."""
+    if not SOCKET:
+        return ExecutorServer(("0.0.0.0", PORT), ExecutorHandler), f"0.0.0.0:{PORT}"
+    try:
+        if stat.S_ISSOCK(os.lstat(SOCKET).st_mode):
+            os.unlink(SOCKET)
+    except FileNotFoundError:
+        pass
+    return UnixExecutorServer(SOCKET, UnixExecutorHandler), f"unix:{SOCKET}"
+
+
 def main():
     os.makedirs(CODE_DIR, exist_ok=True)
     # Handler modules come from the code dir, before anything else (not from the executor's).
     script_dir = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != script_dir]
     sys.path.insert(0, CODE_DIR)
-    server = ExecutorServer(("0.0.0.0", PORT), ExecutorHandler)
+    server, where = _listen()
 
     def stop(signum, frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"executor: python {sys.version.split()[0]} listening on 0.0.0.0:{PORT}, code dir {CODE_DIR}", file=_REAL_STDOUT)
+    print(f"executor: python {sys.version.split()[0]} listening on {where}, code dir {CODE_DIR}", file=_REAL_STDOUT)
     try:
         server.serve_forever(poll_interval=0.5)
     finally:

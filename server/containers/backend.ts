@@ -7,7 +7,7 @@ import type { Executor } from "./executor.ts";
 
 /** What the pool asks for when it needs a new container. */
 export interface ContainerSpec {
-  /** Image running an executor on port 8080. */
+  /** Image running an executor (on the Unix socket it declares, or on port 8080). */
   image: string;
   /** Memory limit in MB (also the swap limit: no swap). */
   memoryMB: number;
@@ -21,7 +21,7 @@ export interface ContainerSpec {
 export interface ContainerHandle {
   /** Backend id of the container. */
   id: string;
-  /** The container's executor (reached on 127.0.0.1 only). */
+  /** The container's executor (reached on its Unix socket, or on 127.0.0.1 only). */
   executor: Executor;
 }
 
@@ -50,7 +50,10 @@ export interface ContainerState {
 
 /** Runs containers for one node. Every container it creates carries the node's label. */
 export interface ContainerBackend {
-  /** Creates and starts a container; resolves once its executor port is published. */
+  /**
+   * Creates and starts a container; resolves once its executor's socket exists or its port is
+   * published.
+   */
   start(spec: ContainerSpec): Promise<ContainerHandle>;
   /** Changes a running container's memory (and swap) limit and CPU limit. */
   resize(id: string, limits: { memoryMB: number; cpus: number }): Promise<void>;

@@ -1,9 +1,10 @@
 /**
  * The Docker backend (dockerode): containers with memory, CPU, pids and open-files limits, no
  * privileges, a read-only root filesystem with sized tmpfs mounts for `/tmp` and the code
- * directory, a capped log, the executor port published on 127.0.0.1 only, the
- * `serverledge.node` label, and a function network kept away from the host (see
- * `host_firewall.ts`).
+ * directory, a capped log, the executor reached on a Unix socket in a directory of its own
+ * (when the image declares {@linkcode TRANSPORT_LABEL}, see `executor_transport.ts`) or else
+ * on its port published on 127.0.0.1 only, the `serverledge.node` label, and a function network
+ * kept away from the host (see `host_firewall.ts`).
  *
  * @module
  */
@@ -17,7 +18,15 @@ import type {
   ContainerSpec,
   ContainerState,
 } from "./backend.ts";
-import { HttpExecutor } from "./executor.ts";
+import type { HttpExecutor } from "./executor.ts";
+import {
+  createSocketDir,
+  EXECUTOR_PORT,
+  imageTransport,
+  portExecutor,
+  socketExecutor,
+  TRANSPORT_LABEL,
+} from "./executor_transport.ts";
 import { isolateFromHost } from "./host_firewall.ts";
 import {
   type ImageUser,
@@ -25,10 +34,18 @@ import {
   readAccountFiles,
   resolveImageUser,
 } from "./image_user.ts";
+import {
+  CONTAINER_SOCKET_DIR,
+  DEFAULT_SOCKET_ROOT,
+  SOCKET_NAME,
+  type SocketDir,
+  SocketDirs,
+} from "./socket_dirs.ts";
+
+export { TRANSPORT_LABEL } from "./executor_transport.ts";
 
 /** Label naming the node that owns a container. */
 export const NODE_LABEL = "serverledge.node";
-const EXECUTOR_PORT = "8080/tcp";
 const PIDS_LIMIT = 256;
 /** Open files (sockets included) a container's processes may each hold. */
 export const NOFILE_LIMIT = 4096;
@@ -72,6 +89,15 @@ interface ImageFacts {
   codeDir: string;
   /** The user its processes run as, who gets the code directory. */
   user: ImageUser;
+  /** Whether its executor listens on a Unix socket ({@linkcode TRANSPORT_LABEL} `unix`). */
+  unixSocket: boolean;
+}
+
+/** What the backend keeps of a container it started. */
+interface Started {
+  executor: HttpExecutor;
+  /** Its socket directory, when it has one. */
+  socketDir?: string;
 }
 
 /** Options of {@linkcode DockerBackend}. */
@@ -82,6 +108,8 @@ export interface DockerBackendOptions {
   sandbox: SandboxOptions;
   /** Docker socket. @default from `DOCKER_HOST` (unix://) or `/var/run/docker.sock` */
   socketPath?: string;
+  /** Parent of the node's directory of executor sockets. @default `/run/serverledge` */
+  socketRoot?: string;
 }
 
 /** {@linkcode ContainerBackend} on the local Docker daemon. */
@@ -92,6 +120,9 @@ export class DockerBackend implements ContainerBackend {
   readonly #socketPath: string;
   /** Users of the images seen so far, by image id (names are looked up in a container). */
   readonly #imageUsers = new Map<string, Promise<ImageUser>>();
+  readonly #socketDirs: SocketDirs;
+  /** The containers this backend started and has not removed, by id. */
+  readonly #started = new Map<string, Started>();
 
   /** Connects lazily; call {@linkcode DockerBackend.ping} to check the daemon. */
   constructor(options: DockerBackendOptions) {
@@ -99,28 +130,44 @@ export class DockerBackend implements ContainerBackend {
     this.#sandbox = options.sandbox;
     this.#socketPath = options.socketPath ?? defaultSocketPath();
     this.#docker = new Docker({ socketPath: this.#socketPath });
+    this.#socketDirs = new SocketDirs(options.socketRoot ?? DEFAULT_SOCKET_ROOT, this.#nodeId);
+  }
+
+  /** The node's directory of executor sockets (one directory per container in it). */
+  get socketsDir(): string {
+    return this.#socketDirs.nodeDir;
   }
 
   /** @inheritdoc */
   async start(spec: ContainerSpec): Promise<ContainerHandle> {
     const image = await this.#call("inspect an image", () => this.#imageFacts(spec.image));
-    const container = await this.#call("create a container", async () => {
-      try {
-        return await this.#createContainer(spec, image);
-      } catch (error) {
-        throw (error as { statusCode?: number }).statusCode === 404
-          ? missingImage(spec.image, error)
-          : error;
-      }
-    });
+    const socket = image.unixSocket
+      ? await createSocketDir(this.#socketDirs, image.user)
+      : undefined;
+    let container: Docker.Container;
+    try {
+      container = await this.#call("create a container", async () => {
+        try {
+          return await this.#createContainer(spec, image, socket);
+        } catch (error) {
+          throw (error as { statusCode?: number }).statusCode === 404
+            ? missingImage(spec.image, error)
+            : error;
+        }
+      });
+    } catch (error) {
+      if (socket) await this.#socketDirs.remove(socket.dir);
+      throw error;
+    }
     try {
       await this.#call("start a container", () => container.start());
-      const info = await this.#call("inspect a container", () => container.inspect());
-      const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
-      if (!port) throw new UnavailableError(`Container ${container.id} has no published port`);
-      return { id: container.id, executor: new HttpExecutor(`http://127.0.0.1:${port}`) };
+      const executor = socket
+        ? await socketExecutor(this.#socketDirs, container.id, socket)
+        : portExecutor(await this.#call("inspect a container", () => container.inspect()));
+      this.#started.set(container.id, { executor, socketDir: socket?.dir });
+      return { id: container.id, executor };
     } catch (error) {
-      await this.remove(container.id);
+      await this.#discard(container.id, socket?.dir);
       throw error;
     }
   }
@@ -149,7 +196,11 @@ export class DockerBackend implements ContainerBackend {
       this.#imageUsers.set(info.Id, user);
       user.catch(() => this.#imageUsers.delete(info.Id));
     }
-    return { codeDir: posix.normalize(codeDir), user: await user };
+    return {
+      codeDir: posix.normalize(codeDir),
+      user: await user,
+      unixSocket: imageTransport(image, info.Config?.Labels?.[TRANSPORT_LABEL]) === "unix",
+    };
   }
 
   async #imageUser(image: string, user: string): Promise<ImageUser> {
@@ -189,17 +240,30 @@ export class DockerBackend implements ContainerBackend {
     return await network.inspect();
   }
 
-  #createContainer(spec: ContainerSpec, image: ImageFacts) {
+  /** A container on its socket directory when it has one, else with its port published. */
+  #createContainer(spec: ContainerSpec, image: ImageFacts, socket: SocketDir | undefined) {
     const { diskMB, codeDirMB } = this.#sandbox;
     const { uid, gid } = image.user;
     const owner = `uid=${uid}${gid === undefined ? "" : `,gid=${gid}`}`;
+    const reach = socket
+      ? {
+        Env: [`EXECUTOR_SOCKET=${CONTAINER_SOCKET_DIR}/${SOCKET_NAME}`],
+        host: {
+          Mounts: [{ Type: "bind" as const, Source: socket.dir, Target: CONTAINER_SOCKET_DIR }],
+        },
+      }
+      : {
+        ExposedPorts: { [EXECUTOR_PORT]: {} },
+        host: { PortBindings: { [EXECUTOR_PORT]: [{ HostIp: "127.0.0.1", HostPort: "" }] } },
+      };
+    const { host, ...config } = reach;
     return this.#docker.createContainer({
       Image: spec.image,
       Labels: { ...spec.labels, [NODE_LABEL]: this.#nodeId },
-      ExposedPorts: { [EXECUTOR_PORT]: {} },
+      ...config,
       StopTimeout: 1,
       HostConfig: {
-        PortBindings: { [EXECUTOR_PORT]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
+        ...host,
         NetworkMode: FUNCTION_NETWORK,
         Memory: spec.memoryMB * 1024 * 1024,
         MemorySwap: spec.memoryMB * 1024 * 1024,
@@ -238,12 +302,21 @@ export class DockerBackend implements ContainerBackend {
 
   /** @inheritdoc */
   async remove(id: string): Promise<void> {
+    const started = this.#started.get(id);
+    this.#started.delete(id);
+    started?.executor.close();
+    await this.#discard(id, started?.socketDir);
+  }
+
+  /** Removes container `id` and its socket directory, when it has one. */
+  async #discard(id: string, socketDir: string | undefined): Promise<void> {
     try {
       await this.#docker.getContainer(id).remove({ force: true });
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404 || status === 409) return;
-      throw this.#unavailable("remove a container", error);
+      if (status !== 404 && status !== 409) throw this.#unavailable("remove a container", error);
+    } finally {
+      if (socketDir) await this.#socketDirs.remove(socketDir);
     }
   }
 
@@ -301,6 +374,7 @@ export class DockerBackend implements ContainerBackend {
         filters: { label: [`${NODE_LABEL}=${this.#nodeId}`] },
       }));
     await Promise.all(found.map((c) => this.remove(c.Id)));
+    await this.#socketDirs.removeAll();
     return found.length;
   }
 

@@ -3,9 +3,12 @@
 import assert from "node:assert/strict";
 import { encodeBase64 } from "../../protocol/base64.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
+import { buildTestImage } from "../testing/docker_image.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
 import { sleep } from "../timing/sleep.ts";
+import { dirname, join } from "node:path";
 import { LOG_MAX_SIZE, NOFILE_LIMIT } from "./docker.ts";
+import { CONTAINER_SOCKET_DIR, DEFAULT_SOCKET_ROOT, SOCKET_NAME } from "./socket_dirs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const HOSTILE = new URL("./testdata/hostile.py", import.meta.url);
@@ -73,7 +76,8 @@ Deno.test(
     assert.deepEqual(inside.nofile, [NOFILE_LIMIT, NOFILE_LIMIT]);
     assert.deepEqual(inside.docker_sockets, [], "no Docker socket inside");
 
-    const { HostConfig: host, Mounts: mounts } = await inspectContainerOf(node, name);
+    const { HostConfig: host, Mounts: mounts, NetworkSettings: networkSettings } =
+      await inspectContainerOf(node, name);
     assert.equal(host.ReadonlyRootfs, true);
     // 8 MiB of code plus a 4 KiB page for each of at most 10,000 entries: 48 MB.
     assert.deepEqual(host.Tmpfs, {
@@ -87,12 +91,22 @@ Deno.test(
     });
     assert.equal(host.NanoCpus, 0.5e9, "the default CPU limit, as CPUDemand is 0");
     assert.deepEqual(host.Ulimits, [{ Name: "nofile", Soft: NOFILE_LIMIT, Hard: NOFILE_LIMIT }]);
-    assert.equal(host.Binds, null, "nothing of the host is mounted");
-    assert.deepEqual(
-      mounts.filter((m: { Type: string }) => m.Type !== "tmpfs"),
-      [],
-      "no mount but tmpfs (no Docker socket)",
+    // Of the host, only the container's own socket directory is mounted (no Docker socket).
+    const binds = mounts.filter((m: { Type: string }) => m.Type !== "tmpfs");
+    assert.equal(binds.length, 1, JSON.stringify(mounts));
+    assert.equal(binds[0].Type, "bind");
+    assert.equal(binds[0].Destination, CONTAINER_SOCKET_DIR);
+    assert.equal(
+      dirname(binds[0].Source),
+      join(DEFAULT_SOCKET_ROOT, node.node.services.identity.id),
     );
+    const published = Object.values(networkSettings.Ports ?? {}).filter((b) => b !== null);
+    assert.deepEqual(published, [], "no published port");
+    // In it the function sees its socket alone, and can neither add a file nor take it back.
+    assert.equal(inside.socket_dir, CONTAINER_SOCKET_DIR);
+    assert.deepEqual(inside.socket_dir_listing, [SOCKET_NAME]);
+    assert.equal(inside.socket_dir_write, "Permission denied");
+    assert.equal(inside.socket_dir_chmod, "Operation not permitted");
   },
 );
 
@@ -176,30 +190,16 @@ Deno.test(
 );
 
 Deno.test("a custom image gets its code directory, owned by its user", opts, async () => {
-  const image = `serverledge-test-custom-${crypto.randomUUID().slice(0, 8)}`;
-  const build = new Deno.Command("docker", {
-    args: ["build", "--network", "none", "-q", "-t", image, "-"],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const writer = build.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(
-      "FROM serverledge-python311\nUSER 0\nENV EXECUTOR_CODE_DIR=/srv/code\n",
-    ),
+  await using image = await buildTestImage(
+    "FROM serverledge-python311\nUSER 0\nENV EXECUTOR_CODE_DIR=/srv/code\n",
   );
-  await writer.close();
-  const built = await build.output();
-  assert.ok(built.success, new TextDecoder().decode(built.stderr));
-  try {
-    await using node = await startTestNode();
-    const name = await createHostile(node, "inside", { Runtime: "custom", CustomImage: image });
-    assert.equal((await run(node, name)).code_dir, "/srv/code");
-    const { HostConfig: host } = await inspectContainerOf(node, name);
-    assert.equal(host.ReadonlyRootfs, true);
-    assert.match(host.Tmpfs["/srv/code"], /,uid=0,size=/);
-  } finally {
-    await docker("rmi", "-f", image);
-  }
+  await using node = await startTestNode();
+  const name = await createHostile(node, "inside", { Runtime: "custom", CustomImage: image.name });
+  assert.equal((await run(node, name)).code_dir, "/srv/code");
+  const { HostConfig: host } = await inspectContainerOf(node, name);
+  assert.equal(host.ReadonlyRootfs, true);
+  assert.match(host.Tmpfs["/srv/code"], /,uid=0,size=/);
+  // It runs as the node's own user (root), so it is reached on its published port, not a socket.
+  const { NetworkSettings: network } = await inspectContainerOf(node, name);
+  assert.equal(network.Ports["8080/tcp"][0].HostIp, "127.0.0.1");
 });

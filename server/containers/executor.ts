@@ -1,7 +1,8 @@
 /**
  * The node's side of the executor contract (see `protocol/executor.ts`): readiness, code push
- * and invocation over HTTP/1.1 keep-alive connections to a container's published port. This is
- * the only module that talks to executors; the pool hands out containers that carry one.
+ * and invocation over HTTP/1.1 keep-alive connections (`server/http/client.ts`) to a
+ * container's Unix socket or published port. This is the only module that talks to executors;
+ * the pool hands out containers that carry one.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import type {
   ExecutorReply,
   ExecutorRequest,
 } from "../../protocol/executor.ts";
+import { type HttpAddress, HttpClient, HttpClientError } from "../http/client.ts";
 import { sleep } from "../timing/sleep.ts";
 
 /** Why talking to an executor failed. */
@@ -63,7 +65,7 @@ export function encodeExecutorCode(files: readonly CodeFile[]): ExecutorCode {
 
 /** The executor of one container, as the pool and the invoker use it. */
 export interface Executor {
-  /** Base URL of the executor, e.g. `http://127.0.0.1:32768`. */
+  /** Where the executor is, for messages: `unix:<socket path>` or `http://127.0.0.1:<port>`. */
   readonly url: string;
   /** Resolves once the executor answers, or throws an `ExecutorError` after `timeoutMs`. */
   waitUntilReady(timeoutMs: number): Promise<void>;
@@ -76,15 +78,21 @@ export interface Executor {
 const READY_POLL_MS = 4;
 const READY_PROBE_TIMEOUT_MS = 1000;
 const INIT_TIMEOUT_MS = 30_000;
+/** Largest answer an executor may send; a larger one is a broken executor. */
+export const MAX_EXECUTOR_REPLY_BYTES = 64 * 1024 * 1024;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-/** {@linkcode Executor} reached over HTTP at a URL. */
+/** {@linkcode Executor} reached over HTTP/1.1 on a Unix socket or a TCP port. */
 export class HttpExecutor implements Executor {
   /** @inheritdoc */
   readonly url: string;
+  readonly #client: HttpClient;
 
-  /** @param url base URL of the executor */
-  constructor(url: string) {
-    this.url = url;
+  /** @param address the executor's socket or port */
+  constructor(address: HttpAddress) {
+    this.#client = new HttpClient(address, { maxBodyBytes: MAX_EXECUTOR_REPLY_BYTES });
+    this.url = this.#client.label;
   }
 
   /** Polls `GET /health` until it answers 2xx. */
@@ -93,11 +101,12 @@ export class HttpExecutor implements Executor {
     let lastError: unknown;
     while (Date.now() < deadline) {
       try {
-        const response = await fetch(`${this.url}/health`, {
+        const { status } = await this.#client.request({
+          method: "GET",
+          path: "/health",
           signal: AbortSignal.timeout(READY_PROBE_TIMEOUT_MS),
         });
-        await response.body?.cancel();
-        if (response.ok) return;
+        if (status >= 200 && status < 300) return;
       } catch (error) {
         lastError = error;
       }
@@ -113,36 +122,36 @@ export class HttpExecutor implements Executor {
   /** @inheritdoc */
   async init(code: ExecutorCode, signal?: AbortSignal): Promise<void> {
     const timeout = AbortSignal.timeout(INIT_TIMEOUT_MS);
-    const response = await this.#post(
+    const { status, body } = await this.#post(
       "/init",
       code.initBody,
       signal ? AbortSignal.any([timeout, signal]) : timeout,
     );
-    const text = await response.text();
-    if (!response.ok) {
+    if (status < 200 || status >= 300) {
       throw new ExecutorError(
         "protocol",
-        `Executor refused the code (${response.status}): ${text}`,
+        `Executor refused the code (${status}): ${decoder.decode(body)}`,
       );
     }
   }
 
   /** @inheritdoc */
   async invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply> {
-    const response = await this.#post("/invoke", JSON.stringify(request), signal);
+    const { status, body } = await this.#post(
+      "/invoke",
+      encoder.encode(JSON.stringify(request)),
+      signal,
+    );
     let reply: unknown;
     try {
-      reply = await response.json();
+      reply = JSON.parse(decoder.decode(body));
     } catch (error) {
-      if (signal.aborted) {
-        throw new ExecutorError("timeout", "Invocation timed out", { cause: error });
-      }
-      throw new ExecutorError("protocol", `Executor answered ${response.status} without JSON`, {
+      throw new ExecutorError("protocol", `Executor answered ${status} without JSON`, {
         cause: error,
       });
     }
     if (typeof reply !== "object" || reply === null || !("Success" in reply)) {
-      throw new ExecutorError("protocol", `Executor answered ${response.status} without a report`);
+      throw new ExecutorError("protocol", `Executor answered ${status} without a report`);
     }
     const { Success, Result, Output, Error: error } = reply as Partial<ExecutorReply>;
     return {
@@ -153,17 +162,33 @@ export class HttpExecutor implements Executor {
     };
   }
 
-  async #post(path: string, body: BodyInit, signal: AbortSignal): Promise<Response> {
+  /** Closes the connections to the executor (once its container is removed). */
+  close(): void {
+    this.#client.close();
+  }
+
+  async #post(path: string, body: Uint8Array, signal: AbortSignal) {
     try {
-      return await fetch(this.url + path, {
+      return await this.#client.request({
         method: "POST",
-        headers: { "content-type": "application/json" },
+        path,
         body,
+        contentType: "application/json",
         signal,
       });
     } catch (error) {
-      if (signal.aborted) {
+      if (!(error instanceof HttpClientError)) throw error;
+      if (error.failure === "aborted") {
         throw new ExecutorError("timeout", "Invocation timed out", { cause: error });
+      }
+      if (error.failure === "protocol") {
+        throw new ExecutorError(
+          "protocol",
+          `Executor at ${this.url} broke HTTP: ${error.message}`,
+          {
+            cause: error,
+          },
+        );
       }
       throw new ExecutorError("unreachable", `Executor at ${this.url} is unreachable`, {
         cause: error,

@@ -1,5 +1,5 @@
 /**
- * Finding the line ends of HTTP/1.x in received bytes.
+ * Finding the line ends of HTTP/1.x in received bytes, and making room in a read buffer.
  *
  * @example
  * ```ts
@@ -31,4 +31,32 @@ export function indexOfHeadEnd(bytes: Uint8Array, from: number): number {
     }
   }
   return -1;
+}
+
+/** A read buffer: the bytes from `start` to `end` are received and not consumed yet. */
+export interface ReadBuffer {
+  /** The buffer. */
+  buffer: Uint8Array<ArrayBuffer>;
+  /** Where the unconsumed bytes start. */
+  start: number;
+  /** Where they end. */
+  end: number;
+}
+
+/**
+ * Makes room for a read in a full buffer: moves the unconsumed bytes to the front, or when
+ * they fill it, grows it (doubling, up to `maxBuffered` bytes). A buffer with room is returned
+ * as it is; one at `maxBuffered` and full of unconsumed bytes stays full.
+ */
+export function makeRoom(read: ReadBuffer, maxBuffered: number): ReadBuffer {
+  const { buffer, start, end } = read;
+  if (end < buffer.length) return read;
+  if (start > 0) {
+    buffer.copyWithin(0, start, end);
+    return { buffer, start: 0, end: end - start };
+  }
+  if (buffer.length >= maxBuffered) return read;
+  const grown = new Uint8Array(Math.min(buffer.length * 2, maxBuffered));
+  grown.set(buffer.subarray(0, end));
+  return { buffer: grown, start: 0, end };
 }

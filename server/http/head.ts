@@ -161,7 +161,7 @@ function declaredLength(values: readonly string[]): number | undefined {
 }
 
 /** Text quoted in a message: at most 80 characters, control characters escaped. */
-function shown(text: string): string {
+export function shown(text: string): string {
   const cut = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   // deno-lint-ignore no-control-regex
   return cut.replace(/[\u0000-\u001f\u007f-\u00ff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);

@@ -8,6 +8,7 @@
  * @module
  */
 import type { HttpError } from "../errors.ts";
+import { makeRoom } from "./bytes.ts";
 
 const READ_CHUNK = 16 * 1024;
 const latin1 = new TextDecoder("latin1");
@@ -79,7 +80,10 @@ export class Wire {
     timeout: () => HttpError,
     maxBuffered: number = READ_CHUNK,
   ): Promise<boolean> {
-    this.#makeRoom(maxBuffered);
+    ({ buffer: this.#buffer, start: this.#start, end: this.#end } = makeRoom(
+      { buffer: this.#buffer, start: this.#start, end: this.#end },
+      maxBuffered,
+    ));
     if (this.#end === this.#buffer.length) throw new Error("The read buffer is full");
     const read = this.#conn.read(this.#buffer.subarray(this.#end));
     this.#readPending = true;
@@ -156,20 +160,5 @@ export class Wire {
         reject(error);
       });
     });
-  }
-
-  /** Moves buffered bytes to the front, or grows the buffer, so that a read has room. */
-  #makeRoom(maxBuffered: number): void {
-    if (this.#end < this.#buffer.length) return;
-    const kept = this.#end - this.#start;
-    if (this.#start > 0) {
-      this.#buffer.copyWithin(0, this.#start, this.#end);
-    } else if (this.#buffer.length < maxBuffered) {
-      const grown = new Uint8Array(Math.min(this.#buffer.length * 2, maxBuffered));
-      grown.set(this.#buffer.subarray(0, kept));
-      this.#buffer = grown;
-    }
-    this.#start = 0;
-    this.#end = kept;
   }
 }

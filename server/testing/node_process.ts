@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
 import { NODE_BINARY } from "../../scripts/binaries.ts";
+import { DEFAULT_SOCKET_ROOT, SocketDirs } from "../containers/socket_dirs.ts";
 import { sleep } from "../timing/sleep.ts";
 import { postJson } from "./post_json.ts";
 
@@ -174,11 +175,12 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   };
 }
 
-/** Removes the containers a (possibly killed) node left behind. */
+/** Removes the containers a (possibly killed) node left behind, and their socket directories. */
 async function removeContainersOf(id: string): Promise<void> {
   const docker = (...args: string[]) =>
     new Deno.Command("docker", { args, stdout: "piped", stderr: "null" }).output();
   const listed = await docker("ps", "-aq", "--filter", `label=serverledge.node=${id}`);
   const ids = new TextDecoder().decode(listed.stdout).split("\n").filter(Boolean);
   if (ids.length > 0) await docker("rm", "-f", ...ids);
+  await new SocketDirs(DEFAULT_SOCKET_ROOT, id).removeAll();
 }

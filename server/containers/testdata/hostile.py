@@ -11,12 +11,23 @@ import time
 
 
 def probe(params, context):
-    """Tries a TCP connection to every target; sends POST /delete to those marked "delete"."""
+    """Tries a TCP connection to every target; sends POST /delete to those marked "delete".
+
+    A target with port 0 is a port the probe listens on itself, on that host: it shows that the
+    probe can connect at all.
+    """
     timeout = float(params.get("timeout", 1.0))
     results = {}
+    listeners = []
+    for target in params["targets"]:
+        if int(target["port"]) == 0:
+            listener = socket.create_server((target["host"], 0))
+            listeners.append(listener)
+            target["port"] = listener.getsockname()[1]
+            target["key"] = f'{target["host"]}:0'
 
     def attempt(target):
-        key = f'{target["host"]}:{target["port"]}'
+        key = target.get("key") or f'{target["host"]}:{target["port"]}'
         try:
             with socket.create_connection((target["host"], int(target["port"])), timeout) as s:
                 outcome = "connected"
@@ -44,6 +55,8 @@ def probe(params, context):
         t.start()
     for t in threads:
         t.join()
+    for listener in listeners:
+        listener.close()
     return results
 
 
@@ -100,8 +113,27 @@ def spin(params, context):
 def inside(params, context):
     """What the container looks like from inside: limits, sockets, writable places."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    socket_dir = os.path.dirname(os.environ.get("EXECUTOR_SOCKET", "")) or None
+    listing, write, chmod = None, None, None
+    if socket_dir:
+        listing = sorted(os.listdir(socket_dir))
+        try:
+            with open(os.path.join(socket_dir, "planted"), "w") as f:
+                f.write("x")
+            write = "written"
+        except OSError as e:
+            write = e.strerror
+        try:
+            os.chmod(socket_dir, 0o777)
+            chmod = "changed"
+        except OSError as e:
+            chmod = e.strerror
     return {
         "nofile": [soft, hard],
         "docker_sockets": [p for p in ("/var/run/docker.sock", "/run/docker.sock") if os.path.exists(p)],
         "code_dir": os.environ.get("EXECUTOR_CODE_DIR", ""),
+        "socket_dir": socket_dir,
+        "socket_dir_listing": listing,
+        "socket_dir_write": write,
+        "socket_dir_chmod": chmod,
     }
