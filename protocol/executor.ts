@@ -45,4 +45,9 @@ export interface ExecutorReply {
   Output: string;
   /** Error text and stack when `Success` is false. */
   Error?: string;
+  /**
+   * Seconds the handler ran, as the executor measured it (optional: the node then counts the
+   * whole call); the pool uses it to tell a slow function from a busy node when it scales up.
+   */
+  Duration?: number;
 }

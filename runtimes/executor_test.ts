@@ -230,6 +230,10 @@ async function checkConcurrentOutput(ex: Executor, handler: string) {
     assert.equal(r.status, 200);
     assert.equal(r.body.Success, true, r.body.Error);
     assert.equal(r.body.Output, chattyOutput(tags[i]));
+    assert.ok(
+      typeof r.body.Duration === "number" && r.body.Duration >= 0 && r.body.Duration < 60,
+      `the executor says how long the handler ran: ${r.body.Duration}`,
+    );
     const result = JSON.parse(r.body.Result);
     assert.equal(result.tag, tags[i]);
     spans.push([result.start, result.end]);
@@ -316,12 +320,14 @@ testRuntime("python311", "hello.handler", [
   await t.step("invoke returns the result and the captured output", async () => {
     let r = await ex.invoke("hello.handler", { name: "Bob" });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, {
+    const { Duration, ...reply } = r.body;
+    assert.deepEqual(reply, {
       Success: true,
       Result: '"Hello, Bob!"',
       Output: "Saying hello to Bob\n",
       Error: "",
     });
+    assert.equal(typeof Duration, "number", "seconds the handler ran");
     r = await ex.invoke("hello.handler", {}, false);
     assert.equal(r.body.Result, '"Hello, World!"');
     assert.equal(r.body.Output, "");

@@ -9,7 +9,8 @@
 //   POST /init    {"Files": [{"Path": "sieve.js", "Mode": 420, "Data": "<base64>"}]}
 //                 -> 200 {"Initialized": true}; 400 bad body or path; 409 already initialized
 //   POST /invoke  {"Handler": "sieve.js", "Params": {}, "ReturnOutput": bool, "Context": {}}
-//                 -> 200 {"Success", "Result" (JSON text), "Output", "Error"};
+//                 -> 200 {"Success", "Result" (JSON text), "Output", "Error",
+//                         "Duration" (seconds the handler ran)};
 //                    400 bad body; 409 not initialized
 //
 // Handlers: "lib/f.js" is required from the code dir ($EXECUTOR_CODE_DIR, default /app) once;
@@ -260,6 +261,7 @@ async function invoke(body) {
     let success = false;
     let result = "";
     let error = "";
+    const began = performance.now();
     try {
       const fn = await resolveHandler(body.Handler);
       let value = fn(params, context);
@@ -276,6 +278,7 @@ async function invoke(body) {
       Result: result,
       Output: returnOutput ? capture.text() : "",
       Error: error,
+      Duration: (performance.now() - began) / 1000,
     };
   });
 }

@@ -9,7 +9,8 @@ Routes (JSON in and out, Content-Length always set):
   POST /init    {"Files": [{"Path": "hello.py", "Mode": 420, "Data": "<base64>"}]}
                 -> 200 {"Initialized": true}; 400 bad body or path; 409 already initialized
   POST /invoke  {"Handler": "module.func", "Params": {}, "ReturnOutput": bool, "Context": {}}
-                -> 200 {"Success", "Result" (JSON text), "Output", "Error"};
+                -> 200 {"Success", "Result" (JSON text), "Output", "Error",
+                        "Duration" (seconds the handler ran)};
                    400 bad body; 409 not initialized
 
 Handlers: "pkg.mod.func" imports module "pkg.mod" from the code dir ($EXECUTOR_CODE_DIR, default
@@ -31,6 +32,7 @@ import socketserver
 import stat
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -230,6 +232,7 @@ def _invoke(body):
     cap = _Capture(discard=not return_output)
     token = _capture.set(cap)
     success, result, error = False, "", ""
+    began = time.perf_counter()
     try:
         fn = _resolve_handler(handler)
         value = fn(params, context)
@@ -250,6 +253,7 @@ def _invoke(body):
         "Result": result,
         "Output": cap.text() if return_output else "",
         "Error": error,
+        "Duration": time.perf_counter() - began,
     }
 
 

@@ -153,12 +153,15 @@ export class HttpExecutor implements Executor {
     if (typeof reply !== "object" || reply === null || !("Success" in reply)) {
       throw new ExecutorError("protocol", `Executor answered ${status} without a report`);
     }
-    const { Success, Result, Output, Error: error } = reply as Partial<ExecutorReply>;
+    const { Success, Result, Output, Error: error, Duration } = reply as Partial<ExecutorReply>;
     return {
       Success: Success === true,
       Result: typeof Result === "string" ? Result : "",
       Output: typeof Output === "string" ? Output : "",
       Error: typeof error === "string" ? error : undefined,
+      ...(typeof Duration === "number" && Duration >= 0 && Number.isFinite(Duration)
+        ? { Duration }
+        : {}),
     };
   }
 

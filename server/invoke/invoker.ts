@@ -82,6 +82,7 @@ export class Invoker {
         ReturnOutput: request.ReturnOutput,
         Context: { FunctionName: fn.definition.Name, RequestId: invocation.id },
       }, AbortSignal.any([timeout, watch.signal]));
+      lease.workSeconds = reply.Duration;
       return {
         report: localReport(invocation, lease, started, {
           Success: reply.Success,

@@ -44,6 +44,10 @@ export class QueueForecast {
       startingSlots: (queue?.starting ?? 0) * fn.maxConcurrency,
       slotsPerContainer: fn.maxConcurrency,
       serviceTime: this.#serviceTime(fn.name, now),
+      workTime: Math.max(
+        estimates.workTime(fn.name) ?? this.#serviceTime(fn.name, now),
+        this.#sources.running.runningFor(fn.name, now),
+      ),
       coldStart: this.coldStart(fn),
       arrivalRate: estimates.arrivalRate(fn.name, now),
       mayWait,

@@ -162,6 +162,9 @@ export class ContainerPool {
     const now = this.#now();
     container.lastUsed = now;
     this.#estimates.recordHold(container.functionName, (now - lease.grantedAt) / 1000);
+    if (lease.workSeconds !== undefined) {
+      this.#estimates.recordWork(container.functionName, lease.workSeconds);
+    }
     this.#running.delete(container.functionName, lease);
     if (broken) container.retired = true;
     if (container.retired && container.active === 0) {

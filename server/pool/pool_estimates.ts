@@ -1,6 +1,7 @@
 /**
  * What the pool measures to decide scale-ups and predict waits: per function, how long an
- * invocation holds its slot and how fast requests arrive; per image, how long a new container
+ * invocation holds its slot, how long its handler runs (as its executors say) and how fast
+ * requests arrive; per image, how long a new container
  * takes to serve, from a blank container or from scratch. Exponentially weighted averages,
  * starting from assumptions until something is measured.
  *
@@ -23,6 +24,7 @@ interface _Arrivals {
 /** Running figures of the pool's functions and images. */
 export class PoolEstimates {
   readonly #hold = new Map<string, number>();
+  readonly #work = new Map<string, number>();
   readonly #coldStart = new Map<string, number>();
   readonly #arrivals = new Map<string, _Arrivals>();
 
@@ -37,6 +39,19 @@ export class PoolEstimates {
    */
   serviceTime(fn: string, runningFor = 0): number {
     return Math.max(this.#hold.get(fn) ?? 0, runningFor);
+  }
+
+  /** Records that the handler of `fn` ran `seconds`, as its executor measured. */
+  recordWork(fn: string, seconds: number): void {
+    this.#work.set(fn, smooth(this.#work.get(fn), seconds));
+  }
+
+  /**
+   * Expected seconds the handler of `fn` runs, as its executors measure; `undefined` when they
+   * never said (a custom executor that does not report it).
+   */
+  workTime(fn: string): number | undefined {
+    return this.#work.get(fn);
   }
 
   /** Records that a new container of `image` took `seconds` to serve. */
@@ -73,6 +88,7 @@ export class PoolEstimates {
   /** Forgets `fn` (deleted). */
   forget(fn: string): void {
     this.#hold.delete(fn);
+    this.#work.delete(fn);
     this.#arrivals.delete(fn);
   }
 

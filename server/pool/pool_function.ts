@@ -62,6 +62,8 @@ export interface Lease {
   cpus: number;
   /** When the lease was granted (ms). */
   grantedAt: number;
+  /** Seconds the handler ran, when the executor said so (set by the lease holder). */
+  workSeconds?: number;
 }
 
 /** What a request for a function could expect of the pool now. */

@@ -156,6 +156,22 @@ Deno.test("a waiting request takes the first slot that frees, even when a start 
   });
 });
 
+Deno.test("slots held long by a busy node while handlers run briefly start no container", async () => {
+  const { pool, backend, tick } = setup();
+  const f = definition("f");
+  const first = await pool.acquire(f);
+  first.workSeconds = 0.0002;
+  tick(1000);
+  await pool.release(first);
+  const busy = await pool.acquire(f);
+  busy.workSeconds = 0.0002;
+  const waiting = [1, 2, 3].map(() => pool.acquire(f, { maxWaitS: 60 }));
+  await settle();
+  assert.equal(backend.started.length, 1, "3 × 0.2 ms of handler work: no second container");
+  await pool.release(busy);
+  for (const lease of waiting) await pool.release(await lease);
+});
+
 Deno.test("a burst starts containers from its demand, at most start.parallel at once, served in order", async () => {
   const { pool, backend, tick } = setup(1000, 2, { startParallel: 2 });
   const f = definition("f");

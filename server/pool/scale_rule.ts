@@ -6,10 +6,13 @@
  *
  * - nothing runs or starts for the function and requests wait: start one;
  * - the backlog would take longer to drain on the slots there are (and are starting) than a
- *   new container takes to start: start one (`backlog × service time / slots > cold start`).
+ *   new container takes to start: start one (`backlog × work time / slots > cold start`).
  *   The backlog counts the waiting requests and, when requests arrive faster than the slots
- *   serve them, those that will pile up meanwhile (`(arrival rate − slots / service time) ×
- *   cold start`): an overload is met before its queue has grown;
+ *   serve them, those that will pile up meanwhile (`(arrival rate − slots / work time) ×
+ *   cold start`): an overload is met before its queue has grown. The work time is how long
+ *   the handler runs, as its executor measures: when a busy node, not its containers, holds
+ *   the slots longer (its own event loop lagging), more containers would not drain anything
+ *   faster, and none is started;
  * - with no waiting allowed (`scheduler.queue.capacity: 0`), every waiting request beyond the
  *   slots already starting gets a container of its own.
  *
@@ -30,6 +33,11 @@ export interface QueueFigures {
   slotsPerContainer: number;
   /** Expected seconds one invocation holds a slot; 0 when nothing is known yet. */
   serviceTime: number;
+  /**
+   * Expected seconds the handler runs in its container (as its executor says, else the
+   * service time); 0 when nothing is known yet.
+   */
+  workTime: number;
   /** Expected seconds until a new container serves. */
   coldStart: number;
   /** Requests per second arriving for the function lately. */
@@ -47,7 +55,7 @@ export interface QueueFigures {
  *
  * const burst = {
  *   waiting: 32, readySlots: 1, startingSlots: 0, slotsPerContainer: 1,
- *   serviceTime: 0.0005, coldStart: 0.03, arrivalRate: 0, mayWait: true,
+ *   serviceTime: 0.0005, workTime: 0.0005, coldStart: 0.03, arrivalRate: 0, mayWait: true,
  * };
  * console.log(wantsAnotherContainer(burst)); // false: 32 × 0.5 ms drain before a start helps
  * ```
@@ -56,9 +64,9 @@ export function wantsAnotherContainer(q: QueueFigures): boolean {
   if (q.waiting <= q.startingSlots) return false;
   const slots = q.readySlots + q.startingSlots;
   if (slots === 0 || !q.mayWait) return true;
-  const servedPerSecond = q.serviceTime > 0 ? slots / q.serviceTime : Infinity;
+  const servedPerSecond = q.workTime > 0 ? slots / q.workTime : Infinity;
   const pileUp = Math.max(0, (q.arrivalRate - servedPerSecond) * q.coldStart);
-  return ((q.waiting + pileUp) * q.serviceTime) / slots > q.coldStart;
+  return ((q.waiting + pileUp) * q.workTime) / slots > q.coldStart;
 }
 
 /**

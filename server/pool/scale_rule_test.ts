@@ -7,6 +7,7 @@ const quiet: QueueFigures = {
   startingSlots: 0,
   slotsPerContainer: 1,
   serviceTime: 0,
+  workTime: 0,
   coldStart: 0.5,
   arrivalRate: 0,
   mayWait: true,
@@ -19,17 +20,29 @@ Deno.test("a waiting request with nothing running or starting gets a container",
 });
 
 Deno.test("a short function's burst drains on one container instead of starting more", () => {
-  const burst = { ...quiet, waiting: 32, readySlots: 1, serviceTime: 0.001, coldStart: 0.05 };
+  const burst = { ...quiet, waiting: 32, readySlots: 1, workTime: 0.001, coldStart: 0.05 };
   assert.equal(wantsAnotherContainer(burst), false, "32 ms of backlog < 50 ms cold start");
-  assert.equal(wantsAnotherContainer({ ...burst, serviceTime: 0.01 }), true, "320 ms > 50 ms");
-  const second = { ...burst, serviceTime: 0.01, startingSlots: 1 };
+  assert.equal(wantsAnotherContainer({ ...burst, workTime: 0.01 }), true, "320 ms > 50 ms");
+  const second = { ...burst, workTime: 0.01, startingSlots: 1 };
   assert.equal(wantsAnotherContainer(second), true, "160 ms on two slots is still > 50 ms");
   assert.equal(wantsAnotherContainer({ ...second, startingSlots: 9 }), false);
 });
 
+Deno.test("a busy node that holds the slots longer than its handlers run starts no container", () => {
+  // 60 waiting; the node takes 5 ms per call, the handler 0.2 ms of it.
+  const saturated = { ...quiet, waiting: 60, readySlots: 1, coldStart: 0.03 };
+  const nodeBound = { ...saturated, serviceTime: 0.005, workTime: 0.0002, arrivalRate: 200 };
+  assert.equal(wantsAnotherContainer(nodeBound), false, "12 ms of handler work < 30 ms");
+  assert.equal(
+    wantsAnotherContainer({ ...nodeBound, workTime: 0.005 }),
+    true,
+    "the same figures for a 5 ms handler: 300 ms of work",
+  );
+});
+
 Deno.test("arrivals faster than the slots serve count the backlog they will pile up", () => {
   // Two slots of 10 ms serve 200 requests a second; 10 waiting drain in 50 ms < 100 ms.
-  const steady = { ...quiet, waiting: 10, readySlots: 2, serviceTime: 0.01, coldStart: 0.1 };
+  const steady = { ...quiet, waiting: 10, readySlots: 2, workTime: 0.01, coldStart: 0.1 };
   assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 150 }), false, "under capacity");
   assert.equal(wantsAnotherContainer({ ...steady, arrivalRate: 200 }), false, "saturated");
   assert.equal(
@@ -40,12 +53,12 @@ Deno.test("arrivals faster than the slots serve count the backlog they will pile
 });
 
 Deno.test("no more slots start than requests wait for", () => {
-  const q = { ...quiet, waiting: 3, startingSlots: 4, slotsPerContainer: 4, serviceTime: 9 };
+  const q = { ...quiet, waiting: 3, startingSlots: 4, slotsPerContainer: 4, workTime: 9 };
   assert.equal(wantsAnotherContainer(q), false);
 });
 
 Deno.test("without waiting, each waiting request beyond the starting slots gets a container", () => {
-  const q = { ...quiet, mayWait: false, readySlots: 3, serviceTime: 0.001 };
+  const q = { ...quiet, mayWait: false, readySlots: 3, workTime: 0.001 };
   assert.equal(wantsAnotherContainer({ ...q, waiting: 2, startingSlots: 1 }), true);
   assert.equal(wantsAnotherContainer({ ...q, waiting: 2, startingSlots: 2 }), false);
 });
