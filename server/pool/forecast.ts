@@ -44,10 +44,7 @@ export class QueueForecast {
       startingSlots: (queue?.starting ?? 0) * fn.maxConcurrency,
       slotsPerContainer: fn.maxConcurrency,
       serviceTime: this.#serviceTime(fn.name, now),
-      workTime: Math.max(
-        estimates.workTime(fn.name) ?? this.#serviceTime(fn.name, now),
-        this.#sources.running.runningFor(fn.name, now),
-      ),
+      workTime: this.#workTime(fn, now),
       coldStart: this.coldStart(fn),
       arrivalRate: estimates.arrivalRate(fn.name, now),
       mayWait,
@@ -97,6 +94,19 @@ export class QueueForecast {
       soonest = Math.min(soonest, idle);
     }
     return soonest;
+  }
+
+  /**
+   * Expected seconds the handler of `fn` runs: what its executors report, else the service
+   * time; raised to how much longer than the usual hold a running invocation has been held, when
+   * that is longer than a cold start (the function turned slow: a node's own lag is shorter).
+   */
+  #workTime(fn: PoolFunction, now: number): number {
+    const { estimates, running } = this.#sources;
+    const reported = estimates.workTime(fn.name);
+    if (reported === undefined) return this.#serviceTime(fn.name, now);
+    const longer = running.runningFor(fn.name, now) - estimates.serviceTime(fn.name);
+    return longer > this.coldStart(fn) ? Math.max(reported, longer) : reported;
   }
 
   #serviceTime(name: string, now: number): number {

@@ -172,6 +172,23 @@ Deno.test("slots held long by a busy node while handlers run briefly start no co
   for (const lease of waiting) await pool.release(await lease);
 });
 
+Deno.test("a function that turns slow gets another container although its handlers were quick", async () => {
+  const { pool, backend, tick } = setup();
+  const f = definition("f");
+  const first = await pool.acquire(f);
+  first.workSeconds = 0.0002;
+  await pool.release(first);
+  const stuck = await pool.acquire(f);
+  const waiting = [1, 2, 3].map(() => pool.acquire(f, { maxWaitS: 60 }));
+  await settle();
+  assert.equal(backend.started.length, 1);
+  tick(2000);
+  await nextTick();
+  assert.ok(backend.started.length > 1, "a run held 2 s, far beyond its usual hold and a start");
+  await pool.release(stuck);
+  for (const lease of waiting) await pool.release(await lease);
+});
+
 Deno.test("a burst starts containers from its demand, at most start.parallel at once, served in order", async () => {
   const { pool, backend, tick } = setup(1000, 2, { startParallel: 2 });
   const f = definition("f");
