@@ -22,6 +22,7 @@ import {
   DockerApiError,
   type EngineEvent,
   type NetworkInspect,
+  statusOf,
 } from "./docker_api.ts";
 import type { HttpExecutor } from "./executor.ts";
 import {
@@ -414,11 +415,6 @@ export class DockerBackend implements ContainerBackend {
       cause: error,
     });
   }
-}
-
-/** The daemon's answer status of a failed call, if it answered. */
-function statusOf(error: unknown): number | undefined {
-  return error instanceof DockerApiError ? error.statusCode : undefined;
 }
 
 function missingImage(image: string, cause: unknown): UnavailableError {

@@ -364,6 +364,11 @@ function compareVersions(a: string, b: string): number {
   return (x[0] - y[0]) || (x[1] - y[1]);
 }
 
+/** The daemon's answer status of a failed Docker API call, if the daemon answered. */
+export function statusOf(error: unknown): number | undefined {
+  return error instanceof DockerApiError ? error.statusCode : undefined;
+}
+
 /** A name or id as one path segment (image names keep their `/`, `:` and `@`). */
 function segment(name: string): string {
   return encodeURIComponent(name).replace(/%2F/gi, "/").replace(/%3A/gi, ":").replace(

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type DockerApi, DockerApiError } from "./docker_api.ts";
+import { type DockerApi, statusOf } from "./docker_api.ts";
 
 /** Numeric ids of an image's user; `gid` is absent when the image leaves it to Docker. */
 export interface ImageUser {
@@ -58,7 +58,7 @@ async function readFile(docker: DockerApi, container: string, path: string): Pro
   try {
     tar = await docker.archive(container, path);
   } catch (error) {
-    if (error instanceof DockerApiError && error.statusCode === 404) return "";
+    if (statusOf(error) === 404) return "";
     throw error;
   }
   // The archive holds the one file: a header block, then its data.
