@@ -1,5 +1,5 @@
 /**
- * The Docker backend (dockerode): containers with memory, CPU, pids and open-files limits, no
+ * The Docker backend (on the Engine API client of `docker_api.ts`): containers with memory, CPU, pids and open-files limits, no
  * privileges, a read-only root filesystem with sized tmpfs mounts for `/tmp` and the code
  * directory, a capped log, the executor reached on a Unix socket in a directory of its own
  * (when the image declares {@linkcode TRANSPORT_LABEL}, see `executor_transport.ts`) or else
@@ -9,8 +9,6 @@
  * @module
  */
 import { posix } from "node:path";
-// @ts-types="npm:@types/dockerode@^3.3.0"
-import Docker from "dockerode";
 import { UnavailableError } from "../errors.ts";
 import type {
   ContainerBackend,
@@ -18,6 +16,14 @@ import type {
   ContainerSpec,
   ContainerState,
 } from "./backend.ts";
+import {
+  type ContainerCreate,
+  DockerApi,
+  DockerApiError,
+  type EngineEvent,
+  type NetworkInspect,
+  statusOf,
+} from "./docker_api.ts";
 import type { HttpExecutor } from "./executor.ts";
 import {
   createSocketDir,
@@ -60,11 +66,6 @@ const MIB = 1024 * 1024;
 /** Seconds of engine events searched for the stop of a container that was removed. */
 const STOP_EVENTS_LOOKBACK_S = 600;
 
-/** The fields of a Docker `die` event that {@linkcode DockerBackend.inspect} reads. */
-interface _DieEvent {
-  timeNano?: number;
-  Actor?: { Attributes?: { exitCode?: string } };
-}
 /**
  * Bridge network of function containers, with inter-container traffic disabled: a function
  * cannot reach another function's executor; the node reaches each through its published port.
@@ -114,7 +115,7 @@ export interface DockerBackendOptions {
 
 /** {@linkcode ContainerBackend} on the local Docker daemon. */
 export class DockerBackend implements ContainerBackend {
-  readonly #docker: Docker;
+  readonly #docker: DockerApi;
   readonly #nodeId: string;
   readonly #sandbox: SandboxOptions;
   readonly #socketPath: string;
@@ -129,7 +130,7 @@ export class DockerBackend implements ContainerBackend {
     this.#nodeId = options.nodeId;
     this.#sandbox = options.sandbox;
     this.#socketPath = options.socketPath ?? defaultSocketPath();
-    this.#docker = new Docker({ socketPath: this.#socketPath });
+    this.#docker = new DockerApi(this.#socketPath);
     this.#socketDirs = new SocketDirs(options.socketRoot ?? DEFAULT_SOCKET_ROOT, this.#nodeId);
   }
 
@@ -144,15 +145,13 @@ export class DockerBackend implements ContainerBackend {
     const socket = image.unixSocket
       ? await createSocketDir(this.#socketDirs, image.user)
       : undefined;
-    let container: Docker.Container;
+    let id: string;
     try {
-      container = await this.#call("create a container", async () => {
+      id = await this.#call("create a container", async () => {
         try {
-          return await this.#createContainer(spec, image, socket);
+          return await this.#docker.createContainer(this.#containerConfig(spec, image, socket));
         } catch (error) {
-          throw (error as { statusCode?: number }).statusCode === 404
-            ? missingImage(spec.image, error)
-            : error;
+          throw statusOf(error) === 404 ? missingImage(spec.image, error) : error;
         }
       });
     } catch (error) {
@@ -160,27 +159,25 @@ export class DockerBackend implements ContainerBackend {
       throw error;
     }
     try {
-      await this.#call("start a container", () => container.start());
-      const executor = socket
-        ? await socketExecutor(this.#socketDirs, container.id, socket)
-        : portExecutor(await this.#call("inspect a container", () => container.inspect()));
-      this.#started.set(container.id, { executor, socketDir: socket?.dir });
-      return { id: container.id, executor };
+      await this.#call("start a container", () => this.#docker.startContainer(id));
+      const executor = socket ? await socketExecutor(this.#socketDirs, id, socket) : portExecutor(
+        await this.#call("inspect a container", () => this.#docker.inspectContainer(id)),
+      );
+      this.#started.set(id, { executor, socketDir: socket?.dir });
+      return { id, executor };
     } catch (error) {
-      await this.#discard(container.id, socket?.dir);
+      await this.#discard(id, socket?.dir);
       throw error;
     }
   }
 
   /** The image's code directory and user, checked. */
   async #imageFacts(image: string): Promise<ImageFacts> {
-    let info: Docker.ImageInspectInfo;
+    let info;
     try {
-      info = await this.#docker.getImage(image).inspect();
+      info = await this.#docker.inspectImage(image);
     } catch (error) {
-      throw (error as { statusCode?: number }).statusCode === 404
-        ? missingImage(image, error)
-        : error;
+      throw statusOf(error) === 404 ? missingImage(image, error) : error;
     }
     const set = info.Config?.Env?.find((entry) => entry.startsWith("EXECUTOR_CODE_DIR="));
     const codeDir = set?.slice("EXECUTOR_CODE_DIR=".length) || DEFAULT_CODE_DIR;
@@ -218,12 +215,11 @@ export class DockerBackend implements ContainerBackend {
   }
 
   /** Creates the function network when it is missing; resolves its inspection. */
-  async #ensureNetwork(): Promise<Docker.NetworkInspectInfo> {
-    const network = this.#docker.getNetwork(FUNCTION_NETWORK);
+  async #ensureNetwork(): Promise<NetworkInspect> {
     try {
-      return await network.inspect();
+      return await this.#docker.inspectNetwork(FUNCTION_NETWORK);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if (statusOf(error) !== 404) throw error;
     }
     try {
       await this.#docker.createNetwork({
@@ -235,13 +231,17 @@ export class DockerBackend implements ContainerBackend {
       });
     } catch (error) {
       // Another node created it at the same moment.
-      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      if (statusOf(error) !== 409) throw error;
     }
-    return await network.inspect();
+    return await this.#docker.inspectNetwork(FUNCTION_NETWORK);
   }
 
   /** A container on its socket directory when it has one, else with its port published. */
-  #createContainer(spec: ContainerSpec, image: ImageFacts, socket: SocketDir | undefined) {
+  #containerConfig(
+    spec: ContainerSpec,
+    image: ImageFacts,
+    socket: SocketDir | undefined,
+  ): ContainerCreate {
     const { diskMB, codeDirMB } = this.#sandbox;
     const { uid, gid } = image.user;
     const owner = `uid=${uid}${gid === undefined ? "" : `,gid=${gid}`}`;
@@ -257,7 +257,7 @@ export class DockerBackend implements ContainerBackend {
         host: { PortBindings: { [EXECUTOR_PORT]: [{ HostIp: "127.0.0.1", HostPort: "" }] } },
       };
     const { host, ...config } = reach;
-    return this.#docker.createContainer({
+    return {
       Image: spec.image,
       Labels: { ...spec.labels, [NODE_LABEL]: this.#nodeId },
       ...config,
@@ -281,14 +281,14 @@ export class DockerBackend implements ContainerBackend {
         ShmSize: diskMB * MIB,
         LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": "1" } },
       },
-    });
+    };
   }
 
   /** @inheritdoc */
   async resize(id: string, limits: { memoryMB: number; cpus: number }): Promise<void> {
     const bytes = limits.memoryMB * 1024 * 1024;
     await this.#call("resize a container", () =>
-      this.#docker.getContainer(id).update({
+      this.#docker.updateContainer(id, {
         Memory: bytes,
         MemorySwap: bytes,
         NanoCpus: this.#nanoCpus(limits.cpus),
@@ -311,9 +311,9 @@ export class DockerBackend implements ContainerBackend {
   /** Removes container `id` and its socket directory, when it has one. */
   async #discard(id: string, socketDir: string | undefined): Promise<void> {
     try {
-      await this.#docker.getContainer(id).remove({ force: true });
+      await this.#docker.removeContainer(id);
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
+      const status = statusOf(error);
       if (status !== 404 && status !== 409) throw this.#unavailable("remove a container", error);
     } finally {
       if (socketDir) await this.#socketDirs.remove(socketDir);
@@ -326,7 +326,7 @@ export class DockerBackend implements ContainerBackend {
    */
   async inspect(id: string): Promise<ContainerState> {
     try {
-      const { State } = await this.#docker.getContainer(id).inspect();
+      const { State } = await this.#docker.inspectContainer(id);
       const stopped = !State.Running && Date.parse(State.FinishedAt);
       return {
         exists: true,
@@ -337,7 +337,7 @@ export class DockerBackend implements ContainerBackend {
         ...(stopped && stopped > 0 ? { stoppedAt: stopped } : {}),
       };
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) {
+      if (statusOf(error) !== 404) {
         throw this.#unavailable("inspect a container", error);
       }
     }
@@ -353,27 +353,23 @@ export class DockerBackend implements ContainerBackend {
   }
 
   /** The latest `die` event of container `id` the engine still keeps, if any. */
-  async #lastDie(id: string): Promise<_DieEvent | undefined> {
+  async #lastDie(id: string): Promise<EngineEvent | undefined> {
     const now = Date.now() / 1000;
-    const stream = await this.#docker.getEvents({
+    const events = await this.#docker.events({
       since: Math.floor(now - STOP_EVENTS_LOOKBACK_S),
       until: now, // in the past: the engine sends what it keeps and ends the stream
       filters: { container: [id], event: ["die"] },
     });
-    let text = "";
-    for await (const chunk of stream) text += chunk.toString();
-    const events = text.split("\n").filter((line) => line.trim() !== "");
-    return events.length > 0 ? JSON.parse(events[events.length - 1]) as _DieEvent : undefined;
+    return events.at(-1);
   }
 
   /** @inheritdoc */
   async removeAll(): Promise<number> {
-    const found = await this.#call("list containers", () =>
-      this.#docker.listContainers({
-        all: true,
-        filters: { label: [`${NODE_LABEL}=${this.#nodeId}`] },
-      }));
-    await Promise.all(found.map((c) => this.remove(c.Id)));
+    const found = await this.#call(
+      "list containers",
+      () => this.#docker.listContainers([`${NODE_LABEL}=${this.#nodeId}`]),
+    );
+    await Promise.all(found.map((id) => this.remove(id)));
     await this.#socketDirs.removeAll();
     return found.length;
   }
@@ -381,10 +377,10 @@ export class DockerBackend implements ContainerBackend {
   /** @inheritdoc */
   async hasImage(image: string): Promise<boolean> {
     try {
-      await this.#docker.getImage(image).inspect();
+      await this.#docker.inspectImage(image);
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (statusOf(error) === 404) return false;
       throw this.#unavailable("inspect an image", error);
     }
   }
@@ -412,13 +408,12 @@ export class DockerBackend implements ContainerBackend {
   }
 
   #unavailable(action: string, error: unknown): UnavailableError {
-    const detail = (error as { json?: { message?: string } }).json?.message ??
-      (error as Error).message;
-    const hint = (error as { code?: string }).code === "ENOENT" ||
-        (error as { code?: string }).code === "ECONNREFUSED"
+    const hint = error instanceof DockerApiError && error.unreachable
       ? ` (no daemon answers at "${this.#socketPath}": run "sudo scripts/setup-docker.sh")`
       : "";
-    return new UnavailableError(`Docker could not ${action}: ${detail}${hint}`, { cause: error });
+    return new UnavailableError(`Docker could not ${action}: ${(error as Error).message}${hint}`, {
+      cause: error,
+    });
   }
 }
 

@@ -5,9 +5,8 @@
  *
  * @module
  */
-// @ts-types="npm:@types/dockerode@^3.3.0"
-import type Docker from "dockerode";
 import { UnavailableError } from "../errors.ts";
+import type { ContainerInspect } from "./docker_api.ts";
 import { HttpExecutor } from "./executor.ts";
 import type { ImageUser } from "./image_user.ts";
 import {
@@ -68,7 +67,7 @@ export async function socketExecutor(
 }
 
 /** The executor of a started container on its published port, from its inspection. */
-export function portExecutor(info: Docker.ContainerInspectInfo): HttpExecutor {
+export function portExecutor(info: ContainerInspect): HttpExecutor {
   const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
   if (!port) throw new UnavailableError(`Container ${info.Id} has no published port`);
   return new HttpExecutor({ transport: "tcp", hostname: "127.0.0.1", port: Number(port) });

@@ -5,8 +5,7 @@
  *
  * @module
  */
-// @ts-types="npm:@types/dockerode@^3.3.0"
-import type Docker from "dockerode";
+import { type DockerApi, statusOf } from "./docker_api.ts";
 
 /** Numeric ids of an image's user; `gid` is absent when the image leaves it to Docker. */
 export interface ImageUser {
@@ -33,7 +32,7 @@ const TAR_BLOCK = 512;
  * names a user or a group.
  */
 export async function readAccountFiles(
-  docker: Docker,
+  docker: DockerApi,
   image: string,
   labels: Record<string, string>,
 ): Promise<AccountFiles> {
@@ -45,27 +44,23 @@ export async function readAccountFiles(
   });
   try {
     const [passwd, group] = await Promise.all(
-      ["/etc/passwd", "/etc/group"].map((path) => readFile(container, path)),
+      ["/etc/passwd", "/etc/group"].map((path) => readFile(docker, container, path)),
     );
     return { passwd, group };
   } finally {
-    await container.remove({ force: true }).catch(() => {});
+    await docker.removeContainer(container).catch(() => {});
   }
 }
 
 /** A regular file of a container, as text; empty when it does not exist. */
-async function readFile(container: Docker.Container, path: string): Promise<string> {
-  let stream: NodeJS.ReadableStream;
+async function readFile(docker: DockerApi, container: string, path: string): Promise<string> {
+  let tar: Uint8Array;
   try {
-    stream = await container.getArchive({ path });
+    tar = await docker.archive(container, path);
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return "";
+    if (statusOf(error) === 404) return "";
     throw error;
   }
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Uint8Array);
-  const tar = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  chunks.reduce((offset, c) => (tar.set(c, offset), offset + c.length), 0);
   // The archive holds the one file: a header block, then its data.
   const type = String.fromCharCode(tar[156]);
   if (tar.length < TAR_BLOCK || (type !== "0" && type !== "\0")) return "";
