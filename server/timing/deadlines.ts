@@ -3,9 +3,11 @@
  * almost all of them are cancelled within a millisecond; a timer of its own for each (or an
  * `AbortSignal.timeout` joined by `AbortSignal.any`) costs several µs of CPU per call. Here
  * the deadlines of one delay wait in a first-in-first-out queue (they fall due in the order they
- * were armed), one timer is armed for the earliest live deadline of all queues, and cancelling
- * only marks the entry, unless it was the last live one (the timer is then cleared, so nothing
- * stays pending when no deadline does).
+ * were armed), one timer is armed for the earliest deadline of all queues, and cancelling only
+ * marks the entry; when the timer fires it runs what fell due, drops what was cancelled and is
+ * armed again for the earliest live deadline, if any. The timer keeps the process alive only
+ * while a deadline is live (it is unref'd when the last one is cancelled, which costs far less
+ * than clearing it and arming a new one for the next call).
  *
  * @example Two deadlines, one cancelled
  * ```ts
@@ -43,8 +45,8 @@ interface Queue {
   head: number;
 }
 
-/** Entries a queue may hold beyond its live ones before the cancelled ones are swept out. */
-const SWEEP_SLACK = 1024;
+/** Entries a queue may hold beyond the live ones before the cancelled ones are swept out. */
+export const SWEEP_SLACK = 1024;
 
 /** Deadlines sharing one timer. */
 export class Deadlines {
@@ -58,6 +60,13 @@ export class Deadlines {
     return this.#live;
   }
 
+  /** Entries held: the live ones and the cancelled ones not dropped yet (for tests). */
+  get held(): number {
+    let held = 0;
+    for (const queue of this.#queues.values()) held += queue.entries.length - queue.head;
+    return held;
+  }
+
   /** Runs `run` once `delayMs` milliseconds have passed, unless cancelled first. */
   arm(delayMs: number, run: () => void): Deadline {
     let queue = this.#queues.get(delayMs);
@@ -68,7 +77,7 @@ export class Deadlines {
       cancel: () => this.#cancel(entry),
     };
     queue.entries.push(entry);
-    this.#live++;
+    if (this.#live++ === 0 && this.#timer !== undefined) Deno.refTimer(this.#timer);
     if (queue.entries.length - queue.head > this.#live + SWEEP_SLACK) sweep(queue);
     if (entry.at < this.#timerAt) this.#setTimer(entry.at);
     return entry;
@@ -77,7 +86,7 @@ export class Deadlines {
   #cancel(entry: Entry): void {
     if (entry.run === undefined) return;
     entry.run = undefined;
-    if (--this.#live === 0) this.#clearTimer();
+    if (--this.#live === 0 && this.#timer !== undefined) Deno.unrefTimer(this.#timer);
   }
 
   /** Runs what fell due, drops cancelled entries, arms the timer for the next live deadline. */
@@ -102,7 +111,7 @@ export class Deadlines {
       else {
         queue.head = head;
         if (head > entries.length / 2) sweep(queue);
-        next = Math.min(next, entries[queue.head].at);
+        next = Math.min(next, queue.entries[queue.head].at);
       }
     }
     if (next !== Infinity) this.#setTimer(next);
@@ -113,6 +122,7 @@ export class Deadlines {
     this.#clearTimer();
     this.#timerAt = at;
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - performance.now()));
+    if (this.#live === 0) Deno.unrefTimer(this.#timer);
   }
 
   #clearTimer(): void {
