@@ -1,22 +1,35 @@
 /**
- * Notices a frozen container while a call to its executor waits. A paused container (e.g.
- * `docker pause`) still accepts connections, so the call alone would wait for its whole
- * timeout; the watch asks the backend instead.
+ * Notices a frozen container while a call to its executor waits, and ends the call at its
+ * deadline. A paused container (e.g. `docker pause`) still accepts connections, so the call
+ * alone would wait for its whole timeout; the watch asks the backend instead. Its checks and
+ * the call's deadline are armed on the process's shared {@linkcode sharedDeadlines}, so a call
+ * answered within a few milliseconds arms no timer of its own.
  *
  * @module
  */
 import { backoffDelay } from "../timing/backoff.ts";
+import { type Deadline, sharedDeadlines } from "../timing/deadlines.ts";
 import type { ContainerBackend } from "./backend.ts";
 
 /**
  * When the watch asks whether the container is paused: once the call has waited `firstMs`,
- * then at intervals doubling up to `maxMs`. A call answered within `firstMs` costs nothing.
+ * then at intervals doubling up to `maxMs`.
  */
 export const FREEZE_CHECKS = { firstMs: 500, maxMs: 4_000 } as const;
 
+/** Options of {@linkcode FreezeWatch}. */
+export interface FreezeWatchOptions {
+  /**
+   * Milliseconds after which the signal is aborted with a `TimeoutError`, as
+   * `AbortSignal.timeout` would (the call's own deadline). @default none
+   */
+  timeoutMs?: number;
+}
+
 /**
  * Watches one container while a call to its executor waits: its {@linkcode FreezeWatch.signal}
- * is aborted as soon as the backend says the container is paused. Stop it when the call ends.
+ * is aborted as soon as the backend says the container is paused, or when the call's deadline
+ * passes. Stop it when the call ends.
  *
  * @example
  * ```ts
@@ -24,40 +37,48 @@ export const FREEZE_CHECKS = { firstMs: 500, maxMs: 4_000 } as const;
  * import { FreezeWatch } from "./freeze_watch.ts";
  *
  * declare const backend: ContainerBackend;
- * using watch = new FreezeWatch(backend, "3f2a…");
+ * using watch = new FreezeWatch(backend, "3f2a…", { timeoutMs: 60_000 });
  * await fetch("http://127.0.0.1:32768/invoke", { method: "POST", signal: watch.signal })
- *   .catch(() => console.log(watch.frozen ? "frozen" : "failed"));
+ *   .catch(() => console.log(watch.frozen ? "frozen" : "failed or timed out"));
  * ```
  */
 export class FreezeWatch implements Disposable {
   readonly #backend: ContainerBackend;
   readonly #id: string;
   readonly #controller = new AbortController();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #check: Deadline | undefined;
+  #timeout: Deadline | undefined;
   #checks = 0;
+  #frozen = false;
   #stopped = false;
 
   /** Starts watching container `id` of `backend`. */
-  constructor(backend: ContainerBackend, id: string) {
+  constructor(backend: ContainerBackend, id: string, options: FreezeWatchOptions = {}) {
     this.#backend = backend;
     this.#id = id;
     this.#schedule();
+    if (options.timeoutMs !== undefined) {
+      this.#timeout = sharedDeadlines.arm(options.timeoutMs, () => {
+        this.#stop();
+        this.#controller.abort(new DOMException("Signal timed out.", "TimeoutError"));
+      });
+    }
   }
 
-  /** Aborted once the container was found paused. */
+  /** Aborted once the container was found paused, or the deadline passed. */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
   /** Whether the container was found paused. */
   get frozen(): boolean {
-    return this.#controller.signal.aborted;
+    return this.#frozen;
   }
 
-  /** Stops asking (the call ended). */
+  /** Stops asking and drops the deadline (the call ended). */
   stop(): void {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#stop();
+    this.#timeout?.cancel();
   }
 
   /** Same as {@linkcode FreezeWatch.stop}, for `using`. */
@@ -65,14 +86,25 @@ export class FreezeWatch implements Disposable {
     this.stop();
   }
 
-  #schedule(): void {
-    this.#timer = setTimeout(() => this.#check(), backoffDelay(this.#checks++, FREEZE_CHECKS));
+  #stop(): void {
+    this.#stopped = true;
+    this.#check?.cancel();
   }
 
-  async #check(): Promise<void> {
+  #schedule(): void {
+    this.#check = sharedDeadlines.arm(
+      backoffDelay(this.#checks++, FREEZE_CHECKS),
+      () => this.#inspect(),
+    );
+  }
+
+  async #inspect(): Promise<void> {
+    this.#check = undefined;
     const state = await this.#backend.inspect(this.#id).catch(() => undefined);
     if (this.#stopped) return;
     if (state?.paused) {
+      this.#frozen = true;
+      this.stop();
       this.#controller.abort(new Error(`Container ${this.#id} is paused`));
       return;
     }

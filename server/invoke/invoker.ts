@@ -72,8 +72,9 @@ export class Invoker {
     const { container } = lease;
     const started = performance.now();
     const sentAt = Date.now();
-    const watch = new FreezeWatch(backend, container.id);
-    const timeout = AbortSignal.timeout(fn.definition.Timeout * 1000);
+    const watch = new FreezeWatch(backend, container.id, {
+      timeoutMs: fn.definition.Timeout * 1000,
+    });
     let broken = false;
     try {
       const reply = await container.executor.invoke({
@@ -81,7 +82,7 @@ export class Invoker {
         Params: request.Params,
         ReturnOutput: request.ReturnOutput,
         Context: { FunctionName: fn.definition.Name, RequestId: invocation.id },
-      }, AbortSignal.any([timeout, watch.signal]));
+      }, watch.signal);
       lease.workSeconds = reply.Duration;
       return {
         report: localReport(invocation, lease, started, {
