@@ -168,6 +168,12 @@ export class ContainerBook {
     );
   }
 
+  /** How many new containers of `fn` would find memory, evicting what they may. */
+  roomFor(fn: PoolFunction): number {
+    const free = this.#options.memoryMB - this.#usedMemoryMB + this.#freeableFor(fn);
+    return Math.max(0, Math.floor(free / fn.memoryMB));
+  }
+
   /** Whether a new container of `fn` would find memory, evicting what it may. */
   canMakeRoom(fn: PoolFunction): boolean {
     const needed = fn.memoryMB - (this.#blanks.has(fn.image) ? BLANK_MEMORY_MB : 0);

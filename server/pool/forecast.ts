@@ -71,6 +71,34 @@ export class QueueForecast {
     return (position) => memoryWait + expectedWait(figures, position);
   }
 
+  /**
+   * Whether the newest waiting request would miss its deadline as the queue stands (`figures`),
+   * and one more container would bring it nearer.
+   */
+  tailLate(fn: PoolFunction, queue: FunctionQueue, figures: QueueFigures): boolean {
+    const tail = queue.tail;
+    if (!tail || !figures.mayWait || figures.startingSlots >= figures.waiting) return false;
+    const wait = expectedWait(figures, figures.waiting);
+    if (wait <= (tail.deadline - this.#sources.now()) / 1000) return false;
+    const more = { ...figures, startingSlots: figures.startingSlots + fn.maxConcurrency };
+    return expectedWait(more, figures.waiting) < wait;
+  }
+
+  /**
+   * Whether containers that memory allows to start would serve a new request for `fn` within
+   * `maxWaitS` (then it may wait: the queue's scale-up starts them).
+   */
+  startsWouldMeet(fn: PoolFunction, queue: FunctionQueue | undefined, maxWaitS: number): boolean {
+    const figures = this.figures(fn, queue);
+    const waiting = figures.waiting + 1;
+    const room = Math.min(this.#sources.book.roomFor(fn), waiting);
+    for (let more = 1; more <= room; more++) {
+      const startingSlots = figures.startingSlots + more * fn.maxConcurrency;
+      if (expectedWait({ ...figures, waiting, startingSlots }, waiting) <= maxWaitS) return true;
+    }
+    return false;
+  }
+
   /** Whether `fn` has no container, none starting, and no room for one. */
   waitsForMemory(fn: PoolFunction, queue: FunctionQueue | undefined): boolean {
     const { book } = this.#sources;

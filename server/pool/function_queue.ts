@@ -45,6 +45,11 @@ export class FunctionQueue {
     return this.#waiters[0];
   }
 
+  /** The newest waiting request. */
+  get tail(): Waiter | undefined {
+    return this.#waiters[this.#waiters.length - 1];
+  }
+
   /** Whether nobody waits and nothing starts: the pool may forget the queue. */
   get idle(): boolean {
     return this.#waiters.length === 0 && this.starting === 0;

@@ -14,19 +14,13 @@
  */
 import type { PoolStatus } from "../../protocol/status.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
+import { Admission } from "./admission.ts";
 import { ContainerBook } from "./container_book.ts";
 import { QueueForecast } from "./forecast.ts";
 import { FunctionQueue, type Waiter } from "./function_queue.ts";
 import { PoolEstimates } from "./pool_estimates.ts";
 import type { Lease, PooledContainer, PoolFunction, PoolOutlook } from "./pool_function.ts";
-import {
-  changedWhileWaiting,
-  memoryTooLate,
-  queueFull,
-  shuttingDown,
-  waitedOut,
-  waitTooLong,
-} from "./refusals.ts";
+import { changedWhileWaiting, shuttingDown, waitedOut, waitTooLong } from "./refusals.ts";
 import { RunningLeases } from "./running_leases.ts";
 import { wantsAnotherContainer } from "./scale_rule.ts";
 
@@ -70,6 +64,7 @@ export class ContainerPool {
   readonly #running = new RunningLeases();
   readonly #estimates = new PoolEstimates();
   readonly #forecast: QueueForecast;
+  readonly #admission: Admission;
   #tick: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -98,6 +93,11 @@ export class ContainerPool {
       running: this.#running,
       mayWait: options.queueCapacity > 0,
       now: this.#now,
+    });
+    this.#admission = new Admission({
+      book: this.#book,
+      forecast: this.#forecast,
+      queueCapacity: options.queueCapacity,
     });
   }
 
@@ -133,8 +133,8 @@ export class ContainerPool {
       const lease = this.#lease(fn, now);
       if (lease) return lease;
     }
-    const maxWaitS = this.#waitLimit(fn, options.maxWaitS ?? Infinity);
-    const refusal = this.#refusal(fn, queue, maxWaitS);
+    const maxWaitS = this.#admission.waitLimit(fn, options.maxWaitS ?? Infinity);
+    const refusal = this.#admission.refusal(fn, queue, maxWaitS);
     if (refusal) {
       this.#dropIfIdle(queue);
       throw refusal;
@@ -142,7 +142,7 @@ export class ContainerPool {
     return await new Promise((grant, refuse) => {
       queue.push({ fn, arrivedAt: now, deadline: now + maxWaitS * 1000, grant, refuse });
       this.#scale(fn, queue);
-      if (this.#options.queueCapacity === 0 && !this.#servedWithoutWaiting(fn, queue)) {
+      if (!this.#admission.mayStay(fn, queue)) {
         queue.pop();
         this.#dropIfIdle(queue);
         refuse(this.#book.noRoomError(fn));
@@ -253,8 +253,8 @@ export class ContainerPool {
       return { free: true, wait: 0, accepts: true };
     }
     const wait = this.#forecast.expectedWait(fn, queue);
-    const limit = this.#waitLimit(fn, maxWaitS);
-    return { free: false, wait, accepts: !this.#refusal(fn, queue, limit) };
+    const limit = this.#admission.waitLimit(fn, maxWaitS);
+    return { free: false, wait, accepts: !this.#admission.refusal(fn, queue, limit) };
   }
 
   /** Idle warm containers per function (Serverledge's `AvailableWarmContainers`). */
@@ -323,47 +323,6 @@ export class ContainerPool {
     if (queue.idle && this.#queues.get(queue.key) === queue) this.#queues.delete(queue.key);
   }
 
-  /**
-   * What a request for `fn` that may wait `maxWaitS` may wait here: when the function has no
-   * ready container here, at least one cold start (it may always wait for the container
-   * started for it).
-   */
-  #waitLimit(fn: PoolFunction, maxWaitS: number): number {
-    if (this.#book.readyCount(fn) > 0) return maxWaitS;
-    return Math.max(maxWaitS, this.#forecast.coldStart(fn));
-  }
-
-  /** Why a new request for `fn` would be refused now, or `undefined` when it may wait. */
-  #refusal(
-    fn: PoolFunction,
-    queue: FunctionQueue | undefined,
-    maxWaitS: number,
-  ): Error | undefined {
-    const waiting = queue?.length ?? 0;
-    const { queueCapacity } = this.#options;
-    if (queueCapacity === 0) {
-      return this.#book.canMakeRoom(fn) || this.#freeSlotsAhead(fn, queue)
-        ? undefined
-        : this.#book.noRoomError(fn);
-    }
-    if (waiting >= queueCapacity) return queueFull(fn.name, waiting);
-    const wait = this.#forecast.expectedWait(fn, queue);
-    if (wait <= maxWaitS) return undefined;
-    return this.#forecast.waitsForMemory(fn, queue)
-      ? memoryTooLate(this.#book.noRoomError(fn).message, wait, maxWaitS)
-      : waitTooLong(fn.name, wait, maxWaitS);
-  }
-
-  /** With no waiting allowed: whether every waiting request has a starting slot of its own. */
-  #servedWithoutWaiting(fn: PoolFunction, queue: FunctionQueue): boolean {
-    return queue.length <= queue.starting * fn.maxConcurrency;
-  }
-
-  /** With no waiting allowed: whether the starting containers have a slot left for one more. */
-  #freeSlotsAhead(fn: PoolFunction, queue: FunctionQueue | undefined): boolean {
-    return !!queue && queue.length < queue.starting * fn.maxConcurrency;
-  }
-
   /** Refuses the requests whose wait ran out, and scales queues up as demand grows. */
   #armTick(): void {
     if (this.#tick !== undefined) return;
@@ -375,11 +334,10 @@ export class ContainerPool {
         for (const waiter of queue.expire(now, spared)) {
           waiter.refuse(waitedOut(waiter.fn.name, (now - waiter.arrivedAt) / 1000));
         }
+        if (queue.head) this.#scale(queue.head.fn, queue);
         this.#turnAwayLate(queue, now);
-        if (queue.head) {
-          this.#scale(queue.head.fn, queue);
-          waiting += queue.length;
-        } else if (queue.idle) this.#queues.delete(key);
+        if (queue.head) waiting += queue.length;
+        else if (queue.idle) this.#queues.delete(key);
       }
       if (waiting === 0) {
         clearInterval(tick);
@@ -413,10 +371,14 @@ export class ContainerPool {
 
   // --- Scaling ---
 
-  /** Starts containers for the queue as long as its demand asks for more and memory allows. */
+  /**
+   * Starts containers for the queue as long as its demand asks for more (the scale rule, or its
+   * newest request would miss its deadline without them) and memory allows.
+   */
   #scale(fn: PoolFunction, queue: FunctionQueue): void {
     while (!this.#book.closed && queue.length > 0) {
-      if (!wantsAnotherContainer(this.#forecast.figures(fn, queue))) return;
+      const figures = this.#forecast.figures(fn, queue);
+      if (!wantsAnotherContainer(figures) && !this.#forecast.tailLate(fn, queue, figures)) return;
       if (!this.#startFor(queue.head!.fn, queue)) return;
     }
   }

@@ -251,6 +251,26 @@ Deno.test("waiting requests that a longer run than expected would make late are 
   assert.equal((await first).warm, true);
 });
 
+Deno.test("requests that would wait too long on the slots there are get containers started", async () => {
+  const { pool, backend, tick } = setup(1000);
+  const f = definition("f");
+  const first = await pool.acquire(f);
+  first.workSeconds = 0.001; // the handler said 1 ms, but the request held its slot 1 s
+  tick(1000);
+  await pool.release(first);
+  const busy = await pool.acquire(f);
+  busy.workSeconds = 0.001;
+  // On one slot of 1 s the fifth would wait 5 s; it may wait 2.5 s: starts make it in time.
+  const waiting = [1, 2, 3, 4, 5].map(() =>
+    pool.acquire(f, { maxWaitS: 2.5 }).then((lease) => pool.release(lease))
+  );
+  await settle();
+  assert.ok(backend.started.length >= 2, "containers started for the deadlines");
+  await pool.release(busy);
+  const answers = await Promise.allSettled(waiting);
+  assert.deepEqual(answers.map((a) => a.status), Array(5).fill("fulfilled"), "none refused");
+});
+
 Deno.test("a request expected to wait longer than it may is refused at once", async () => {
   const { pool, tick } = setup(100);
   const f = definition("f");
