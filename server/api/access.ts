@@ -134,20 +134,18 @@ export function accessControl(
   gatekeeper: Gatekeeper,
   definitionOf: DefinitionOf,
 ): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     const { route, param } = routeOf(c.req.method, c.req.path);
-    if (route.need) {
-      const { functionOf } = route;
-      await gatekeeper.authorize(
-        {
-          authorization: c.req.header("authorization"),
-          clusterSecret: c.req.header(CLUSTER_SECRET_HEADER),
-          offloadedFrom: c.req.header(OFFLOADED_FROM_HEADER),
-        },
-        route.need,
-        functionOf && (() => functionOf(c, decodeParam(param), definitionOf)),
-      );
-    }
-    await next();
+    if (!route.need || gatekeeper.open) return next();
+    const { functionOf } = route;
+    return gatekeeper.authorize(
+      {
+        authorization: c.req.header("authorization"),
+        clusterSecret: c.req.header(CLUSTER_SECRET_HEADER),
+        offloadedFrom: c.req.header(OFFLOADED_FROM_HEADER),
+      },
+      route.need,
+      functionOf && (() => functionOf(c, decodeParam(param), definitionOf)),
+    ).then(next);
   };
 }

@@ -8,6 +8,7 @@ import { type AsyncAnswer, OFFLOADED_FROM_HEADER } from "../../protocol/invocati
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { newInvocation } from "../invoke/invocation.ts";
 import { parseInvocationRequest } from "../invoke/request.ts";
+import { jsonResponse } from "../http/response.ts";
 import { jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
 
@@ -24,10 +25,10 @@ export function invokeRoutes(services: NodeServices): Hono {
     const invocation = newInvocation(fn, request, arrival, c.req.header(OFFLOADED_FROM_HEADER));
     if (request.Async) {
       await asyncRequests.submit(invocation.id, name, () => dispatcher.dispatch(invocation));
-      return c.json<AsyncAnswer>({ ReqId: invocation.id });
+      return jsonResponse({ ReqId: invocation.id } satisfies AsyncAnswer, 200);
     }
     const report = await dispatcher.dispatch(invocation);
-    return c.json(report, report.Success ? 200 : 500);
+    return jsonResponse(report, report.Success ? 200 : 500);
   });
 
   app.get("/poll/:reqId", async (c) => c.json(await asyncRequests.poll(c.req.param("reqId"))));

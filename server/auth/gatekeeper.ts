@@ -72,6 +72,14 @@ export class Gatekeeper {
   }
 
   /**
+   * Whether every request is let through unchecked: the node has no tokens and no cluster
+   * credential, so {@linkcode authorize} would refuse nothing.
+   */
+  get open(): boolean {
+    return !this.#tokens && !this.#clusterSecret;
+  }
+
+  /**
    * Lets a request through, or throws: {@linkcode UnauthorizedError} (401) when a token is
    * needed and none or an unknown one was sent; {@linkcode ForbiddenError} (403) when the token's
    * role or pattern does not allow the request, the cluster credential is wrong, or a client

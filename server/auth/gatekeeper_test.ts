@@ -28,6 +28,7 @@ async function outcome(promise: Promise<void>): Promise<string> {
 
 Deno.test("Gatekeeper without tokens or cluster secret lets everything through", async () => {
   const gate = new Gatekeeper({ clusterSecret: "" });
+  assert.equal(gate.open, true);
   assert.equal(await outcome(gate.authorize({}, STATUS)), "ok");
   assert.equal(await outcome(gate.authorize({ offloadedFrom: "n1" }, INVOKE)), "ok");
 });
@@ -39,6 +40,7 @@ Deno.test("Gatekeeper: 401 without a valid token, 403 for the wrong role or patt
     clusterSecret: "",
   });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  assert.equal(gate.open, false);
   assert.equal(
     await outcome(gate.authorize({}, STATUS)),
     "401 This node requires a token: send Authorization: Bearer <token>; create one with " +
@@ -117,6 +119,7 @@ Deno.test("Gatekeeper: a node with tokens and no cluster secret takes no offload
 
 Deno.test("Gatekeeper with a cluster secret and no tokens: clients are served, not as nodes", async () => {
   const gate = new Gatekeeper({ clusterSecret: SECRET });
+  assert.equal(gate.open, false);
   assert.equal(await outcome(gate.authorize({}, INVOKE)), "ok");
   assert.match(await outcome(gate.authorize({ offloadedFrom: "x" }, INVOKE)), /^403 Only nodes/);
   assert.equal(

@@ -55,8 +55,34 @@ const REASONS: Record<number, string> = {
   503: "Service Unavailable",
 };
 
+/** The bytes of the answers made by {@linkcode jsonResponse}, written without reading them back. */
+const preparedBodies = new WeakMap<Response, Uint8Array>();
+
 let dateSecond = -1;
 let dateText = "";
+
+/**
+ * An `application/json` answer of `value`. The front writes its bytes as they were encoded
+ * here, rather than reading its body back as it does for any other `Response`; a handler or
+ * middleware may still change its status line and headers (its body must stay as it is).
+ *
+ * @example
+ * ```ts
+ * import { jsonResponse } from "./response.ts";
+ *
+ * const answer = jsonResponse({ Success: true }, 200);
+ * console.log(answer.headers.get("content-type"), await answer.text()); // application/json {"Success":true}
+ * ```
+ */
+export function jsonResponse(value: unknown, status: number): Response {
+  const body = encoder.encode(JSON.stringify(value));
+  const response = new Response(body, {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+  preparedBodies.set(response, body);
+  return response;
+}
 
 /**
  * Writes `response` to `wire`. Resolves whether the connection may carry another request
@@ -77,9 +103,9 @@ export async function writeResponse(
   }
   // Only an event stream is read as a stream: `response.body` would make a stream of any body.
   if (!isEventStream(response.headers)) {
-    const body = await response.bytes();
+    const body = preparedBodies.get(response) ?? await response.bytes();
     head += `content-length: ${body.length}\r\n\r\n`;
-    await wire.write(concatBytes([encoder.encode(head), body]), context.idleMs);
+    await wire.write(headAndBody(head, body), context.idleMs);
     return true;
   }
   const chunked = context.http11;
@@ -99,6 +125,20 @@ export async function writeResponse(
   } finally {
     if (!finished) await reader.cancel().catch(() => {});
   }
+}
+
+/**
+ * `head` (UTF-8 encoded, as ever) and `body` in one buffer, written in place when the head is
+ * ASCII (one byte per character), as heads nearly always are.
+ */
+function headAndBody(head: string, body: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(head.length + body.length);
+  const { read, written } = encoder.encodeInto(head, bytes);
+  if (read !== head.length || written !== head.length) {
+    return concatBytes([encoder.encode(head), body]);
+  }
+  bytes.set(body, written);
+  return bytes;
 }
 
 /** Whether an answer is an event stream, written as its events come rather than whole. */

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../errors.ts";
 import { sleep } from "../timing/sleep.ts";
+import { jsonResponse } from "./response.ts";
 import { type HttpHandler, type HttpServer, type HttpServerOptions, serveHttp } from "./server.ts";
 
 const encoder = new TextEncoder();
@@ -154,6 +155,34 @@ Deno.test("requests on one connection, pipelined too, are answered in order", as
     const last = await client.answer();
     assert.equal(last.headers.get("connection"), "close");
     assert.equal(await client.closedWithin(5000), true);
+  } finally {
+    client.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("a prepared JSON answer goes out whole, with the headers and status set after it", async () => {
+  const server = serve((request) => {
+    const answer = jsonResponse({ Result: "é ✓", path: new URL(request.url).pathname }, 500);
+    answer.headers.set("x-added", "later");
+    return answer;
+  });
+  const client = await Client.open(server);
+  try {
+    await client.send(
+      "GET /a HTTP/1.1\r\nHost: test\r\n\r\nHEAD /b HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    const got = await client.answer();
+    assert.equal(got.status, 500);
+    assert.equal(got.headers.get("content-type"), "application/json");
+    assert.equal(got.headers.get("x-added"), "later");
+    const expected = JSON.stringify({ Result: "é ✓", path: "/a" });
+    assert.equal(Number(got.headers.get("content-length")), encoder.encode(expected).length);
+    assert.equal(got.body, expected);
+    await client.send("GET /c HTTP/1.1\r\nHost: test\r\n\r\n");
+    const afterHead = await client.answer();
+    assert.equal(afterHead.body, "", "HEAD answers carry no body");
+    assert.equal(JSON.parse((await client.answer()).body).path, "/c");
   } finally {
     client.close();
     await server.shutdown();
