@@ -8,13 +8,14 @@
  */
 import type { FunctionOccupancy } from "../../protocol/status.ts";
 import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
-import { OverloadedError } from "../errors.ts";
+import type { OverloadedError } from "../errors.ts";
 import { ColdStartDemand } from "./blank_demand.ts";
 import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
 import { startContainer } from "./container_start.ts";
 import { evictionOrder } from "./eviction.ts";
 import type { PoolEstimates } from "./pool_estimates.ts";
 import type { PooledContainer, PoolFunction } from "./pool_function.ts";
+import { noRoom, shuttingDown, tooBig } from "./refusals.ts";
 import { StartGate } from "./start_gate.ts";
 
 /** Options of {@linkcode ContainerBook}. */
@@ -137,35 +138,26 @@ export class ContainerBook {
 
   /** Why `fn` can never run in this pool, or `undefined`. */
   capacityError(fn: PoolFunction): OverloadedError | undefined {
-    if (this.#closed) return new OverloadedError("Node is shutting down");
-    if (fn.memoryMB > this.#options.memoryMB) {
-      return new OverloadedError(
-        `Function "${fn.name}" needs ${fn.memoryMB} MB, more than this node's pool ` +
-          `(${this.#options.memoryMB} MB)`,
-      );
-    }
-    if (fn.cpus > this.#options.cpus + 1e-9) {
-      return new OverloadedError(
-        `Function "${fn.name}" needs ${fn.cpus} CPUs, more than this node's pool ` +
-          `(${this.#options.cpus})`,
-      );
-    }
+    const { cpus, memoryMB } = this.#options;
+    if (this.#closed) return shuttingDown();
+    if (fn.memoryMB > memoryMB) return tooBig(fn.name, `${fn.memoryMB} MB`, `${memoryMB} MB`);
+    if (fn.cpus > cpus + 1e-9) return tooBig(fn.name, `${fn.cpus} CPUs`, `${cpus}`);
     return undefined;
   }
 
   /** Says that `fn` finds no CPU or no memory now. */
   noRoomError(fn: PoolFunction): OverloadedError {
     const { cpus, memoryMB } = this.#options;
-    if (!this.cpuFree(fn)) {
-      return new OverloadedError(
-        `Node has no CPU for function "${fn.name}": it needs ${fn.cpus}, ` +
-          `${Math.round((cpus - this.#usedCpus) * 100) / 100} of ${cpus} are free`,
-      );
-    }
-    return new OverloadedError(
-      `Node has no memory for function "${fn.name}": it needs ${fn.memoryMB} MB, ` +
-        `${memoryMB - this.#usedMemoryMB} of ${memoryMB} MB are free`,
-    );
+    return this.cpuFree(fn)
+      ? noRoom(
+        "memory",
+        fn.name,
+        `${fn.memoryMB} MB`,
+        memoryMB - this.#usedMemoryMB,
+        memoryMB,
+        " MB",
+      )
+      : noRoom("CPU", fn.name, `${fn.cpus}`, cpus - this.#usedCpus, cpus, "");
   }
 
   /** How many new containers of `fn` would find memory, evicting what they may. */
@@ -231,7 +223,7 @@ export class ContainerBook {
     let handle: ContainerHandle;
     try {
       handle = await this.#gate.run("demand", async () => {
-        if (this.#closed) throw new OverloadedError("Node is shutting down");
+        if (this.#closed) throw shuttingDown();
         const began = this.#options.now();
         const started = await startContainer(this.#options, fn, blank);
         const seconds = (this.#options.now() - began) / 1000;

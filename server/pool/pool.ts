@@ -109,10 +109,10 @@ export class ContainerPool {
   /**
    * A slot for one invocation of `fn`: a free one at once, else the first that frees up or
    * starts within `maxWaitS` seconds (never less than one cold start when the function has no
-   * ready container here: a request may always wait for the container started for it). Throws `OverloadedError` when
-   * the function cannot fit this pool, its queue is full, the expected wait exceeds that limit
-   * or the wait runs out;
-   * a failed container start rejects the requests that had nothing else to wait for.
+   * ready container here: a request may always wait for the container started for it). Throws
+   * `OverloadedError` when the function cannot fit this pool, its queue is full, the expected
+   * wait exceeds that limit or the wait runs out; a failed container start rejects the requests
+   * that had nothing else to wait for.
    *
    * @param options.maxWaitS seconds the request may wait for a slot @default Infinity
    * @param options.fresh start a new container for this request even when a warm one is free
@@ -128,11 +128,12 @@ export class ContainerPool {
     const now = this.#now();
     this.#estimates.recordArrival(fn.name, now);
     if (options.fresh) return await this.#freshLease(fn, now);
-    const queue = this.#queueOf(fn);
-    if (queue.length === 0) {
+    const existing = this.#queues.get(queueKey(fn.name, fn.version));
+    if (!existing?.length) {
       const lease = this.#lease(fn, now);
       if (lease) return lease;
     }
+    const queue = existing ?? this.#queueOf(fn);
     const maxWaitS = this.#admission.waitLimit(fn, options.maxWaitS ?? Infinity);
     const refusal = this.#admission.refusal(fn, queue, maxWaitS);
     if (refusal) {

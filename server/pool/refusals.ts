@@ -49,6 +49,31 @@ export function changedWhileWaiting(name: string): UnavailableError {
   );
 }
 
+/** Function `name` needs `needs` (memory or CPUs), more than the whole pool has (`pool`). */
+export function tooBig(name: string, needs: string, pool: string): OverloadedError {
+  return new OverloadedError(
+    `Function "${name}" needs ${needs}, more than this node's pool (${pool})`,
+  );
+}
+
+/**
+ * Function `name` needs `needs` of `what` (memory or CPU); `free` of `total` (in `unit`) are
+ * free now.
+ */
+export function noRoom(
+  what: "memory" | "CPU",
+  name: string,
+  needs: string,
+  free: number,
+  total: number,
+  unit: string,
+): OverloadedError {
+  return new OverloadedError(
+    `Node has no ${what} for function "${name}": it needs ${needs}, ${round(free)} of ` +
+      `${total}${unit} are free`,
+  );
+}
+
 /** The node is shutting down. */
 export function shuttingDown(): OverloadedError {
   return new OverloadedError("Node is shutting down");
