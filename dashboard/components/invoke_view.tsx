@@ -19,14 +19,13 @@ import {
   buildInvokeBody,
   emptyInvokeForm,
   type InvokeFormState,
-  QOS_CLASSES,
-  switchMode,
   whereItRan,
 } from "../lib/invoke_form.ts";
 import { paramsToRows } from "../lib/params.ts";
 import { sleep } from "../../server/timing/sleep.ts";
 import { focusRing, mutedClass } from "../styles.ts";
-import { Badge, Button, Card, ErrorText, Field, Input, Select, TextArea } from "./ui.tsx";
+import { Check, ParamsEditor, QosFields } from "./invoke_fields.tsx";
+import { Badge, Button, Card, ErrorText, Field, Select } from "./ui.tsx";
 
 const POLL_INTERVAL_MS = 500;
 const POLL_LIMIT_MS = 10 * 60_000;
@@ -149,89 +148,12 @@ export function InvokeView(props: InvokeViewProps) {
               {props.functions.map((name) => <option key={name} value={name}>{name}</option>)}
             </Select>
           </Field>
-          <fieldset>
-            <div class="mb-2 flex items-center justify-between gap-2">
-              <legend class="text-sm font-medium">Parameters</legend>
-              <div class="inline-flex rounded-md border border-slate-300 p-0.5 text-xs dark:border-slate-600">
-                {(["rows", "json"] as const).map((mode) => (
-                  <button
-                    key={mode}
-                    type="button"
-                    aria-pressed={form.mode === mode}
-                    class={`rounded px-2 py-0.5 ${focusRing} ${
-                      form.mode === mode
-                        ? "bg-sky-600 text-white dark:bg-sky-500 dark:text-slate-900"
-                        : "hover:bg-slate-100 dark:hover:bg-slate-700"
-                    }`}
-                    onClick={() => {
-                      const next = switchMode(form, mode);
-                      setForm(next.form);
-                      setError(next.error);
-                    }}
-                  >
-                    {mode === "rows" ? "Key / value" : "JSON"}
-                  </button>
-                ))}
-              </div>
-            </div>
-            {form.mode === "rows"
-              ? (
-                <div class="space-y-2">
-                  {form.rows.map((row, i) => (
-                    <div key={i} class="flex gap-2">
-                      <Input
-                        aria-label={`Parameter ${i + 1} name`}
-                        placeholder="name"
-                        value={row.key}
-                        class="font-mono"
-                        onInput={(e) => {
-                          const rows = [...form.rows];
-                          rows[i] = { ...row, key: e.currentTarget.value };
-                          set({ rows });
-                        }}
-                      />
-                      <Input
-                        aria-label={`Parameter ${i + 1} value`}
-                        placeholder="value (text or JSON)"
-                        value={row.value}
-                        class="font-mono"
-                        onInput={(e) => {
-                          const rows = [...form.rows];
-                          rows[i] = { ...row, value: e.currentTarget.value };
-                          set({ rows });
-                        }}
-                      />
-                      <Button
-                        variant="ghost"
-                        aria-label={`Remove parameter ${i + 1}`}
-                        onClick={() => {
-                          const rows = form.rows.filter((_, j) => j !== i);
-                          set({ rows: rows.length > 0 ? rows : [{ key: "", value: "" }] });
-                        }}
-                      >
-                        ✕
-                      </Button>
-                    </div>
-                  ))}
-                  <Button onClick={() => set({ rows: [...form.rows, { key: "", value: "" }] })}>
-                    Add parameter
-                  </Button>
-                  <p class={`text-xs ${mutedClass}`}>
-                    Values that read as JSON (2, true, [1, 2], "quoted") are sent as such; anything
-                    else as text.
-                  </p>
-                </div>
-              )
-              : (
-                <TextArea
-                  id="inv-json"
-                  aria-label="Parameters as a JSON object"
-                  rows={6}
-                  value={form.json}
-                  onInput={(e) => set({ json: e.currentTarget.value })}
-                />
-              )}
-          </fieldset>
+          <ParamsEditor
+            form={form}
+            idPrefix="inv"
+            onChange={setForm}
+            onError={setError}
+          />
           <fieldset class="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <legend class="sr-only">Options</legend>
             <Check
@@ -253,28 +175,7 @@ export function InvokeView(props: InvokeViewProps) {
               onChange={(v) => set({ canDoOffloading: v })}
             />
           </fieldset>
-          <div class="grid grid-cols-1 gap-4 sm:grid-cols-2">
-            <Field label="QoS class" for="inv-qos">
-              <Select
-                id="inv-qos"
-                value={String(form.qosClass)}
-                onChange={(e) => set({ qosClass: Number(e.currentTarget.value) })}
-              >
-                {QOS_CLASSES.map((q) => <option key={q.value} value={q.value}>{q.label}</option>)}
-              </Select>
-            </Field>
-            <Field label="Max response time (s)" for="inv-maxrespt" hint="Empty = none">
-              <Input
-                id="inv-maxrespt"
-                type="number"
-                min={0}
-                step={0.1}
-                inputMode="decimal"
-                value={form.maxRespT}
-                onInput={(e) => set({ maxRespT: e.currentTarget.value })}
-              />
-            </Field>
-          </div>
+          <QosFields form={form} idPrefix="inv" onChange={set} />
           {error && <ErrorText>{error}</ErrorText>}
           <div class="flex flex-wrap items-center gap-2">
             <Button type="submit" variant="primary" disabled={!!running || noFunctions}>
@@ -311,21 +212,6 @@ export function InvokeView(props: InvokeViewProps) {
         />
       </div>
     </div>
-  );
-}
-
-function Check(props: { id: string; label: string; checked: boolean; onChange(v: boolean): void }) {
-  return (
-    <label for={props.id} class="flex cursor-pointer items-center gap-2 text-sm">
-      <input
-        id={props.id}
-        type="checkbox"
-        checked={props.checked}
-        onChange={(e) => props.onChange(e.currentTarget.checked)}
-        class={`h-4 w-4 rounded border-slate-300 accent-sky-600 ${focusRing}`}
-      />
-      {props.label}
-    </label>
   );
 }
 

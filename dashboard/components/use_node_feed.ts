@@ -9,6 +9,7 @@ import type { NodeApi } from "../lib/api.ts";
 import { connectLive, type LiveFeed, type LiveMode } from "../lib/live.ts";
 import { TrafficHistory } from "../lib/traffic.ts";
 import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
+import type { WorkflowStepEvent } from "../lib/workflow_run.ts";
 
 /** Recent requests kept for the activity list. */
 export const RECENT_EVENTS = 25;
@@ -31,6 +32,8 @@ export interface NodeFeed {
   version: number;
   /** Starts the feed over (after a token was given). */
   reconnect(): void;
+  /** Calls `listener` with every workflow step event until the answered function is called. */
+  onWorkflowStep(listener: (event: WorkflowStepEvent) => void): () => void;
 }
 
 /** Subscribes to the node's live feed for the life of the component. */
@@ -43,6 +46,7 @@ export function useNodeFeed(api: NodeApi): NodeFeed {
   const [version, setVersion] = useState(0);
   const traffic = useRef(new TrafficHistory()).current;
   const feed = useRef<LiveFeed | undefined>(undefined);
+  const stepListeners = useRef(new Set<(event: WorkflowStepEvent) => void>()).current;
 
   useEffect(() => {
     let functionCount: number | undefined;
@@ -63,6 +67,9 @@ export function useNodeFeed(api: NodeApi): NodeFeed {
       functions() {
         setFunctionsVersion((v) => v + 1);
       },
+      workflow(event) {
+        for (const listener of stepListeners) listener(event);
+      },
       mode(next, why) {
         setMode(next);
         setDetail(why);
@@ -80,5 +87,9 @@ export function useNodeFeed(api: NodeApi): NodeFeed {
     functionsVersion,
     version,
     reconnect: () => feed.current?.reconnect(),
+    onWorkflowStep(listener) {
+      stepListeners.add(listener);
+      return () => stepListeners.delete(listener);
+    },
   };
 }

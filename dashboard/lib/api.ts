@@ -21,6 +21,14 @@ import {
   isExecutionReport,
 } from "../../protocol/invocation.ts";
 import type { NodeStatus } from "../../protocol/status.ts";
+import { encodeBase64 } from "../../protocol/base64.ts";
+import type {
+  WorkflowCreateAnswer,
+  WorkflowDeleteAnswer,
+  WorkflowInvocationRequest,
+  WorkflowRecord,
+  WorkflowReport,
+} from "../../protocol/workflow.ts";
 
 /** Options of {@linkcode NodeApi}. */
 export interface NodeApiOptions {
@@ -105,22 +113,76 @@ export class NodeApi {
    * `POST /invoke/<name>`: the report, or `{ReqId}` when `body.Async`. A failed function
    * (HTTP 500 with a report) answers its report rather than throwing.
    */
-  async invoke(name: string, body: InvocationRequestBody): Promise<ExecutionReport | AsyncAnswer> {
+  invoke(name: string, body: InvocationRequestBody): Promise<ExecutionReport | AsyncAnswer> {
+    return this.#invoke(`/invoke/${encodeURIComponent(name)}`, body, isExecutionReport);
+  }
+
+  /** `GET /poll/<id>`: the report, or `undefined` while there is none yet (404). */
+  poll(reqId: string): Promise<ExecutionReport | undefined> {
+    return this.#poll(reqId, isExecutionReport);
+  }
+
+  /** `GET /workflow/list`, sorted by name. */
+  async workflows(): Promise<WorkflowRecord[]> {
+    const list = await this.#request<WorkflowRecord[]>("GET", "/workflow/list");
+    return [...list].sort((a, b) => a.Name.localeCompare(b.Name));
+  }
+
+  /** `POST /workflow/create` with `definition` (the ASL JSON text) base64-encoded. */
+  createWorkflow(
+    name: string,
+    definition: string,
+    overwrite = false,
+  ): Promise<WorkflowCreateAnswer> {
+    return this.#request("POST", "/workflow/create", {
+      Name: name,
+      ASLSrc: encodeBase64(new TextEncoder().encode(definition)),
+      OverwriteIfExists: overwrite,
+    });
+  }
+
+  /** `POST /workflow/delete`. */
+  deleteWorkflow(name: string): Promise<WorkflowDeleteAnswer> {
+    return this.#request("POST", "/workflow/delete", { Name: name });
+  }
+
+  /**
+   * `POST /workflow/invoke/<name>`: the workflow report, or `{ReqId}` when `body.Async`. A
+   * failed workflow (an error status with a report) answers its report rather than throwing.
+   */
+  invokeWorkflow(
+    name: string,
+    body: WorkflowInvocationRequest,
+  ): Promise<WorkflowReport | AsyncAnswer> {
+    return this.#invoke(`/workflow/invoke/${encodeURIComponent(name)}`, body, isWorkflowReport);
+  }
+
+  /** `GET /poll/<id>` of a workflow run: its report, or `undefined` while there is none yet. */
+  pollWorkflow(reqId: string): Promise<WorkflowReport | undefined> {
+    return this.#poll(reqId, isWorkflowReport);
+  }
+
+  /** Posts an invocation; a failure that still carries a report answers the report. */
+  async #invoke<T>(
+    path: string,
+    body: unknown,
+    isReport: (value: unknown) => value is T,
+  ): Promise<T | AsyncAnswer> {
     try {
-      return await this.#request("POST", `/invoke/${encodeURIComponent(name)}`, body);
+      return await this.#request<T | AsyncAnswer>("POST", path, body);
     } catch (error) {
-      if (error instanceof ApiError && isExecutionReport(error.body)) return error.body;
+      if (error instanceof ApiError && isReport(error.body)) return error.body;
       throw error;
     }
   }
 
-  /** `GET /poll/<id>`: the report, or `undefined` while there is none yet (404). */
-  async poll(reqId: string): Promise<ExecutionReport | undefined> {
+  /** Polls a request: its report, `undefined` while there is none yet (404). */
+  async #poll<T>(reqId: string, isReport: (value: unknown) => value is T): Promise<T | undefined> {
     try {
-      return await this.#request<ExecutionReport>("GET", `/poll/${encodeURIComponent(reqId)}`);
+      return await this.#request<T>("GET", `/poll/${encodeURIComponent(reqId)}`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return undefined;
-      if (error instanceof ApiError && isExecutionReport(error.body)) return error.body;
+      if (error instanceof ApiError && isReport(error.body)) return error.body;
       throw error;
     }
   }
@@ -149,4 +211,10 @@ export class NodeApi {
     }
     return parsed as T;
   }
+}
+
+/** Whether `value` is a workflow report (it has `Success` and `Reports`). */
+export function isWorkflowReport(value: unknown): value is WorkflowReport {
+  return typeof value === "object" && value !== null && "Success" in value &&
+    "Reports" in value;
 }

@@ -7,6 +7,7 @@
 import { QOS_CLASSES as NODE_QOS_CLASSES } from "../../protocol/qos.ts";
 import { type ParamRow, paramsToRows, parseParamsJson, rowsToParams } from "./params.ts";
 import type { ExecutionReport, InvocationRequest } from "../../protocol/invocation.ts";
+import type { WorkflowInvocationRequest } from "../../protocol/workflow.ts";
 
 /** Serverledge's QoS classes, by number. */
 export const QOS_CLASSES: readonly { value: number; label: string }[] = [
@@ -55,8 +56,10 @@ export function emptyInvokeForm(fn: string): InvokeFormState {
 /** The result of {@linkcode buildInvokeBody}. */
 export type InvokeBodyResult = { ok: true; body: InvocationRequest } | { ok: false; error: string };
 
-/** Checks the form and makes the invoke body. */
-export function buildInvokeBody(form: InvokeFormState): InvokeBodyResult {
+/** The form's parameters and maximum response time (-1: none), or what is wrong with them. */
+function readForm(
+  form: InvokeFormState,
+): { ok: true; params: Record<string, unknown>; maxRespT: number } | { ok: false; error: string } {
   const params = form.mode === "rows" ? rowsToParams(form.rows) : parseParamsJson(form.json);
   if (!params.ok) return params;
   let maxRespT = -1;
@@ -66,15 +69,39 @@ export function buildInvokeBody(form: InvokeFormState): InvokeBodyResult {
       return { ok: false, error: "Max response time: a number of seconds above 0, or empty" };
     }
   }
+  return { ok: true, params: params.params, maxRespT };
+}
+
+/** Checks the form and makes the invoke body. */
+export function buildInvokeBody(form: InvokeFormState): InvokeBodyResult {
+  const read = readForm(form);
+  if (!read.ok) return read;
   return {
     ok: true,
     body: {
-      Params: params.params,
+      Params: read.params,
       CanDoOffloading: form.canDoOffloading,
       Async: form.async,
       QoSClass: form.qosClass,
-      QoSMaxRespT: maxRespT,
+      QoSMaxRespT: read.maxRespT,
       ReturnOutput: form.returnOutput,
+    },
+  };
+}
+
+/** Checks the form and makes the body of `POST /workflow/invoke/<name>` (`fn` is the workflow). */
+export function buildWorkflowInvokeBody(
+  form: InvokeFormState,
+): { ok: true; body: Required<WorkflowInvocationRequest> } | { ok: false; error: string } {
+  const read = readForm(form);
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    body: {
+      Params: read.params,
+      QoS: { Class: form.qosClass, MaxRespT: Math.max(0, read.maxRespT) },
+      CanDoOffloading: form.canDoOffloading,
+      Async: form.async,
     },
   };
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { buildInvokeBody, emptyInvokeForm, switchMode, whereItRan } from "./invoke_form.ts";
+import {
+  buildInvokeBody,
+  buildWorkflowInvokeBody,
+  emptyInvokeForm,
+  switchMode,
+  whereItRan,
+} from "./invoke_form.ts";
 import type { ExecutionReport } from "../../protocol/invocation.ts";
 
 Deno.test("the invoke form makes Serverledge's body", () => {
@@ -25,6 +31,28 @@ Deno.test("the invoke form makes Serverledge's body", () => {
   assert.ok(json.ok && json.body.QoSMaxRespT === -1 && Array.isArray(json.body.Params.a));
   assert.equal(buildInvokeBody({ ...emptyInvokeForm("f"), maxRespT: "-2" }).ok, false);
   assert.equal(buildInvokeBody({ ...emptyInvokeForm("f"), mode: "json", json: "[]" }).ok, false);
+});
+
+Deno.test("the same form makes a workflow invocation's body, with QoS as an object", () => {
+  const form = {
+    ...emptyInvokeForm("pipeline"),
+    rows: [{ key: "n", value: "3" }],
+    canDoOffloading: false,
+    qosClass: 2,
+    maxRespT: "1.5",
+  };
+  assert.deepEqual(buildWorkflowInvokeBody(form), {
+    ok: true,
+    body: {
+      Params: { n: 3 },
+      QoS: { Class: 2, MaxRespT: 1.5 },
+      CanDoOffloading: false,
+      Async: false,
+    },
+  });
+  const none = buildWorkflowInvokeBody(emptyInvokeForm("p"));
+  assert.ok(none.ok && none.body.QoS.MaxRespT === 0);
+  assert.equal(buildWorkflowInvokeBody({ ...emptyInvokeForm("p"), maxRespT: "x" }).ok, false);
 });
 
 Deno.test("switching the parameter editor carries the parameters over", () => {

@@ -10,6 +10,7 @@ import type { NodeApi } from "./api.ts";
 import { SseParser } from "./sse.ts";
 import { sleep } from "../../server/timing/sleep.ts";
 import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
+import type { WorkflowStepEvent } from "./workflow_run.ts";
 
 /** How the dashboard is connected to the node. */
 export type LiveMode = "connecting" | "live" | "polling" | "offline" | "unauthorized";
@@ -22,6 +23,8 @@ export interface LiveHandlers {
   invocation?(event: InvocationEvent): void;
   /** The function list changed (names). */
   functions?(names: string[]): void;
+  /** A step of a workflow run was entered or exited. */
+  workflow?(event: WorkflowStepEvent): void;
   /** The connection changed; `detail` says why when it is not live. */
   mode(mode: LiveMode, detail?: string): void;
 }
@@ -128,6 +131,7 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions): LiveF
     if (event === "status") handlers.status(parsed as NodeStatus);
     else if (event === "invocation") handlers.invocation?.(parsed as InvocationEvent);
     else if (event === "functions") handlers.functions?.(parsed as string[]);
+    else if (event === "workflow") handlers.workflow?.(parsed as WorkflowStepEvent);
   };
 
   /** Polls `/status` for `durationMs`; answers false when the node wants a token. */

@@ -10,12 +10,15 @@ function recorder() {
   const statuses: NodeStatus[] = [];
   const invocations: unknown[] = [];
   const functions: string[][] = [];
+  const steps: unknown[] = [];
   return {
     modes,
     statuses,
     invocations,
     functions,
+    steps,
     handlers: {
+      workflow: (e: unknown) => steps.push(e),
       status: (s: NodeStatus) => statuses.push(s),
       invocation: (e: unknown) => invocations.push(e),
       functions: (names: string[]) => functions.push(names),
@@ -50,7 +53,7 @@ function feed(route: Route, r: ReturnType<typeof recorder>, token?: () => string
   return { live, calls };
 }
 
-Deno.test("the feed reads status, invocation and functions events from /events", async () => {
+Deno.test("the feed reads status, invocation, functions and workflow events from /events", async () => {
   const r = recorder();
   let sent = false;
   const { live, calls } = feed(
@@ -62,6 +65,7 @@ Deno.test("the feed reads status, invocation and functions events from /events",
         start(controller) {
           const text = 'event: status\ndata: {"Id":"n1"}\n\n' +
             'event: invocation\ndata: {"Function":"f","Success":true}\n\n' +
+            'event: workflow\ndata: {"Step":"A","Phase":"entered"}\n\n' +
             'event: functions\ndata: ["f","g"]\n\nevent: status\ndata: broken json\n\n';
           controller.enqueue(new TextEncoder().encode(text));
           init?.signal?.addEventListener("abort", () => controller.error(new Error("aborted")));
@@ -77,6 +81,7 @@ Deno.test("the feed reads status, invocation and functions events from /events",
   assert.deepEqual(r.statuses, [{ Id: "n1" }]);
   assert.deepEqual(r.invocations, [{ Function: "f", Success: true }]);
   assert.deepEqual(r.functions, [["f", "g"]]);
+  assert.deepEqual(r.steps, [{ Step: "A", Phase: "entered" }]);
   assert.deepEqual(r.modes.slice(0, 2), ["connecting", "live"]);
   assert.equal(calls[0].headers.authorization, "Bearer s3cret");
   assert.equal(calls[0].headers.accept, "text/event-stream");
