@@ -9,13 +9,14 @@ import { focusRing } from "../styles.ts";
 import { Badge, type Tone } from "./ui.tsx";
 
 /** The dashboard's views. */
-export type View = "overview" | "functions" | "invoke";
+export type View = "overview" | "functions" | "invoke" | "workflows";
 
 /** The views, in tab order. */
 export const VIEWS: readonly { id: View; label: string }[] = [
   { id: "overview", label: "Overview" },
   { id: "functions", label: "Functions" },
   { id: "invoke", label: "Invoke" },
+  { id: "workflows", label: "Workflows" },
 ];
 
 const MODES: Record<LiveMode, { tone: Tone; label: string }> = {
@@ -64,7 +65,7 @@ export function Header(props: {
           </Badge>
         </div>
         <nav aria-label="Views" class="order-last w-full sm:order-none sm:w-auto">
-          <ul class="flex gap-1">
+          <ul class="flex flex-wrap gap-1">
             {VIEWS.map((v) => (
               <li key={v.id}>
                 <a
@@ -98,7 +99,10 @@ function Logo() {
   );
 }
 
-/** The view a location hash names (`#/functions`), overview by default. */
+/**
+ * The view a location hash names (`#/functions`), overview by default, with the function or
+ * workflow it names (`#/invoke/<function>`, `#/workflows/<workflow>`).
+ */
 export function viewFromHash(hash: string): { view: View; fn?: string } {
   const [, view, fn] = hash.replace(/^#/, "").split("/");
   const known = VIEWS.find((v) => v.id === view);

@@ -22,13 +22,12 @@ import {
   whereItRan,
 } from "../lib/invoke_form.ts";
 import { paramsToRows } from "../lib/params.ts";
-import { sleep } from "../../server/timing/sleep.ts";
+import { pollForReport } from "../lib/poll.ts";
 import { focusRing, mutedClass } from "../styles.ts";
 import { Check, ParamsEditor, QosFields } from "./invoke_fields.tsx";
 import { Badge, Button, Card, ErrorText, Field, Select } from "./ui.tsx";
 
 const POLL_INTERVAL_MS = 500;
-const POLL_LIMIT_MS = 10 * 60_000;
 
 /** Props of {@linkcode InvokeView}. */
 export interface InvokeViewProps {
@@ -77,18 +76,15 @@ export function InvokeView(props: InvokeViewProps) {
   const poll = async (id: string, reqId: string) => {
     const controller = new AbortController();
     polling.current = controller;
-    const deadline = Date.now() + POLL_LIMIT_MS;
-    while (!controller.signal.aborted) {
-      try {
-        const report = await props.api.poll(reqId);
-        if (report) return record(id, { report });
-      } catch (e) {
-        return record(id, { error: (e as Error).message });
-      }
-      if (Date.now() > deadline) return record(id, { error: "No report after 10 minutes" });
-      await sleep(POLL_INTERVAL_MS);
+    try {
+      const report = await pollForReport(() => props.api.poll(reqId), {
+        signal: controller.signal,
+        intervalMs: POLL_INTERVAL_MS,
+      });
+      record(id, { report });
+    } catch (e) {
+      record(id, { error: (e as Error).message });
     }
-    record(id, { error: "Polling stopped" });
   };
 
   const submit = async (event?: Event) => {

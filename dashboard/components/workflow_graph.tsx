@@ -2,7 +2,8 @@
  * A workflow drawn as SVG from its {@linkcode GraphLayout}: states as boxes (Parallel and Map
  * states as groups with their lanes), transitions as arrows (Choice rules labelled, the Default
  * dashed, catchers red and dashed), and, for a run, each state marked as running, done or failed
- * with where and how long it ran. States are focusable; Enter or Space picks one.
+ * with where and how long it ran. When a state can be picked, states are focusable and Enter or
+ * Space picks one.
  *
  * @module
  */
@@ -205,15 +206,16 @@ function Terminal(props: { node: PlacedNode; reached: boolean }) {
 
 /** Keyboard and pointer handlers that pick `id`. */
 function picking(props: WorkflowGraphProps, id: string) {
+  if (!props.onSelect) return {};
   return {
     tabIndex: 0,
     role: "button" as const,
     "aria-pressed": props.selected === id,
-    onClick: () => props.onSelect?.(id),
+    onClick: () => props.onSelect!(id),
     onKeyDown: (e: KeyboardEvent) => {
       if (e.key === "Enter" || e.key === " ") {
         e.preventDefault();
-        props.onSelect?.(id);
+        props.onSelect!(id);
       }
     },
   };

@@ -50,6 +50,9 @@ export interface GraphInput {
   edges: readonly GraphEdgeInput[];
 }
 
+/** A definition read into its graph, or why it cannot be. */
+export type GraphResult = { ok: true; graph: GraphInput } | { ok: false; error: string };
+
 /** A point. */
 export type Point = readonly [x: number, y: number];
 
@@ -127,7 +130,7 @@ export const LAYOUT = {
   nodeHeight: 46,
   terminal: 22,
   layerGap: 54,
-  nodeGap: 28,
+  nodeGap: 24,
   laneGap: 14,
   lanePadding: 12,
   groupHeader: 30,
