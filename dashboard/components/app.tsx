@@ -1,6 +1,6 @@
 /**
  * The dashboard: the live feed, the function list and runtimes, the current view (from the
- * location hash), and the token prompt.
+ * location hash: overview, functions, invoke, workflows), and the token prompt.
  *
  * @module
  */
@@ -16,6 +16,8 @@ import { OverviewView } from "./overview_view.tsx";
 import { TokenDialog } from "./token_dialog.tsx";
 import { useDarkMode } from "./use_dark_mode.ts";
 import { useNodeFeed } from "./use_node_feed.ts";
+import { graphOfDefinition } from "../lib/workflow_definition.ts";
+import { WorkflowsView } from "./workflows_view.tsx";
 
 const TOKEN_KEY = "serverledge.dashboard.token";
 
@@ -145,6 +147,17 @@ export function App() {
             functions={(functions ?? []).map((f) => f.Name)}
             selected={route.fn}
             self={feed.status?.Id}
+          />
+        )}
+        {route.view === "workflows" && (
+          <WorkflowsView
+            api={api}
+            selected={route.fn}
+            self={feed.status?.Id}
+            toGraph={graphOfDefinition}
+            onWorkflowStep={feed.onWorkflowStep}
+            onSelect={(name) => go("workflows", name)}
+            guard={guard}
           />
         )}
         <footer class={`mt-8 text-center text-xs ${mutedClass}`}>

@@ -50,6 +50,8 @@ const EDGE_CLASS: Record<PlacedEdge["kind"] | "taken", string> = {
   choice: "stroke-slate-400 dark:stroke-slate-500",
   default: "stroke-slate-400 dark:stroke-slate-500",
   catch: "stroke-red-400 dark:stroke-red-400",
+  end: "stroke-slate-400 dark:stroke-slate-500",
+  fail: "stroke-red-400 dark:stroke-red-400",
   taken: "stroke-sky-600 dark:stroke-sky-400",
 };
 
@@ -94,7 +96,7 @@ export function WorkflowGraph(props: WorkflowGraphProps) {
   const ran = (id: string) => id === START_ID || runs?.has(id) === true;
   const taken = (e: PlacedEdge) =>
     runs !== undefined && runs.size > 0 && ran(e.from) &&
-    (e.to === END_ID ? runs.get(e.from)?.status === "done" : ran(e.to));
+    (e.to === END_ID ? (runs.get(e.from)?.status ?? "running") !== "running" : ran(e.to));
   return (
     <svg
       role="group"
@@ -145,7 +147,8 @@ export function WorkflowGraph(props: WorkflowGraphProps) {
 function Edge(props: { edge: PlacedEdge; taken: boolean }) {
   const { edge } = props;
   const kind = props.taken ? "taken" : edge.kind;
-  const marker = props.taken ? "taken" : edge.kind === "catch" ? "catch" : "plain";
+  const red = edge.kind === "catch" || edge.kind === "fail";
+  const marker = props.taken ? "taken" : red ? "catch" : "plain";
   const dashed = edge.kind === "catch" || edge.kind === "default";
   return (
     <g data-edge={edge.id} data-taken={props.taken ? "true" : undefined}>
@@ -162,9 +165,7 @@ function Edge(props: { edge: PlacedEdge; taken: boolean }) {
           x={edge.labelAt[0] + 4}
           y={edge.labelAt[1]}
           class={`text-[11px] stroke-white dark:stroke-slate-800 ${
-            edge.kind === "catch"
-              ? "fill-red-700 dark:fill-red-300"
-              : "fill-slate-600 dark:fill-slate-300"
+            red ? "fill-red-700 dark:fill-red-300" : "fill-slate-600 dark:fill-slate-300"
           }`}
           paint-order="stroke"
           stroke-width="3"

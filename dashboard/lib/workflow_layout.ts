@@ -10,48 +10,55 @@
  *
  * @module
  */
+import type { GraphEdge, GraphNode, StateGraph } from "../../asl/mod.ts";
 
 /** The kinds of transition the graph draws. */
-export type EdgeKind = "next" | "choice" | "default" | "catch";
+export type EdgeKind = GraphEdge["kind"];
 
-/** A state of a graph to lay out (the shape of `asl`'s `graphOf` nodes). */
-export interface GraphNodeInput {
-  /** The state's name. */
+/** A state of one scope as the layout sees it: a group when it has lanes. */
+interface ScopeNode {
   name: string;
-  /** Its type: `Task`, `Choice`, `Parallel`, `Map`, `Pass`, `Wait`, `Succeed`, `Fail`. */
   type: string;
-  /** A Task's function. */
   resource?: string;
-  /** Whether the state ends its machine (`End: true`, or `Succeed`/`Fail`). */
-  end?: boolean;
   /** A Parallel's branches, or a Map's processor (one). */
-  branches?: readonly GraphInput[];
+  lanes: readonly StateGraph[];
 }
 
-/** A transition of a graph to lay out. */
-export interface GraphEdgeInput {
-  /** The state it leaves. */
+/** A transition inside one scope (transitions to the end have `to` set to the End terminal). */
+interface ScopeEdge {
   from: string;
-  /** The state it enters. */
   to: string;
-  /** What makes it. */
   kind: EdgeKind;
-  /** A Choice rule in words, or the errors a catcher catches. */
   label?: string;
 }
 
-/** A graph to lay out (the shape of `asl`'s `graphOf`). */
-export interface GraphInput {
-  /** The first state. */
+/** One machine (the top level, a branch, a processor) as the layout sees it. */
+interface ScopeInput {
   startAt: string;
-  /** The states, in the order of the definition. */
-  nodes: readonly GraphNodeInput[];
-  /** The transitions. */
-  edges: readonly GraphEdgeInput[];
+  nodes: readonly ScopeNode[];
+  edges: readonly ScopeEdge[];
+}
+
+function scopeNode(node: GraphNode): ScopeNode {
+  return {
+    name: node.name,
+    type: node.type,
+    resource: node.resource,
+    lanes: node.branches ?? (node.processor ? [node.processor] : []),
+  };
+}
+
+/** A nested machine's states and its transitions between them (its ends are its group's). */
+function nestedScope(graph: StateGraph): ScopeInput {
+  return {
+    startAt: graph.startAt,
+    nodes: graph.nodes.map(scopeNode),
+    edges: graph.edges.filter((e): e is GraphEdge & { to: string } => e.to !== null),
+  };
 }
 
 /** A definition read into its graph, or why it cannot be. */
-export type GraphResult = { ok: true; graph: GraphInput } | { ok: false; error: string };
+export type GraphResult = { ok: true; graph: StateGraph } | { ok: false; error: string };
 
 /** A point. */
 export type Point = readonly [x: number, y: number];
@@ -149,21 +156,26 @@ export const START_ID = "(start)";
 /** The id of the End terminal. */
 export const END_ID = "(end)";
 
-/** Lays out `graph` with a Start terminal before its first state and an End one after its ends. */
-export function layoutGraph(graph: GraphInput): GraphLayout {
-  const enders = graph.nodes.filter((n) => n.end || n.type === "Succeed" || n.type === "Fail");
+/**
+ * Lays out `graph` with a Start terminal before its first state and an End one that its ends
+ * (an `End`, a Succeed, a Fail) lead to.
+ */
+export function layoutGraph(graph: StateGraph): GraphLayout {
+  const edges: ScopeEdge[] = graph.edges.map((e) => ({
+    from: e.from,
+    to: e.to ?? END_ID,
+    kind: e.kind,
+    label: e.label,
+  }));
+  const ends = edges.some((e) => e.to === END_ID);
   const scope = layoutScope({
     startAt: START_ID,
     nodes: [
-      { name: START_ID, type: "start" },
-      ...graph.nodes,
-      ...(enders.length > 0 ? [{ name: END_ID, type: "end" }] : []),
+      { name: START_ID, type: "start", lanes: [] },
+      ...graph.nodes.map(scopeNode),
+      ...(ends ? [{ name: END_ID, type: "end", lanes: [] }] : []),
     ],
-    edges: [
-      { from: START_ID, to: graph.startAt, kind: "next" },
-      ...graph.edges,
-      ...enders.map((n) => ({ from: n.name, to: END_ID, kind: "next" as const })),
-    ],
+    edges: [{ from: START_ID, to: graph.startAt, kind: "next" }, ...edges],
   }, "");
   const m = LAYOUT.margin;
   return {
@@ -182,7 +194,7 @@ interface ScopeLayout {
 }
 
 interface Sized {
-  input: GraphNodeInput;
+  input: ScopeNode;
   id: string;
   w: number;
   h: number;
@@ -190,16 +202,16 @@ interface Sized {
   inner: { lane: Lane; layout: ScopeLayout }[];
 }
 
-function sizeNode(input: GraphNodeInput, prefix: string): Sized {
+function sizeNode(input: ScopeNode, prefix: string): Sized {
   const id = nodeId(prefix, input.name);
   if (input.type === "start" || input.type === "end") {
     return { input, id, w: LAYOUT.terminal, h: LAYOUT.terminal, inner: [] };
   }
-  if (!input.branches || input.branches.length === 0) {
+  if (input.lanes.length === 0) {
     return { input, id, w: LAYOUT.nodeWidth, h: LAYOUT.nodeHeight, inner: [] };
   }
   const isMap = input.type === "Map";
-  const lanes = input.branches.map((branch, i) => layoutScope(branch, `${id}/${isMap ? 0 : i}/`));
+  const lanes = input.lanes.map((lane, i) => layoutScope(nestedScope(lane), `${id}/${i}/`));
   const { lanePadding: pad, laneGap, groupHeader, laneHeader } = LAYOUT;
   const laneHeight = Math.max(...lanes.map((l) => l.height)) + laneHeader + pad;
   let x = pad;
@@ -223,15 +235,15 @@ function sizeNode(input: GraphNodeInput, prefix: string): Sized {
 }
 
 /** Lays out one machine (the top level, a branch, a processor) with its top left at 0, 0. */
-function layoutScope(graph: GraphInput, prefix: string): ScopeLayout {
+function layoutScope(graph: ScopeInput, prefix: string): ScopeLayout {
   const sized = new Map(graph.nodes.map((n) => [n.name, sizeNode(n, prefix)]));
   const edges = graph.edges.filter((e) => sized.has(e.from) && sized.has(e.to));
-  const out = new Map<string, GraphEdgeInput[]>();
+  const out = new Map<string, ScopeEdge[]>();
   for (const e of edges) out.set(e.from, [...(out.get(e.from) ?? []), e]);
 
   // Depth-first from the start (then from any state not reached): back edges close a cycle.
   const order: string[] = [];
-  const back = new Set<GraphEdgeInput>();
+  const back = new Set<ScopeEdge>();
   const state = new Map<string, "open" | "done">();
   const visit = (name: string) => {
     state.set(name, "open");
@@ -354,7 +366,7 @@ function layoutScope(graph: GraphInput, prefix: string): ScopeLayout {
 
 function edge(
   prefix: string,
-  e: GraphEdgeInput,
+  e: ScopeEdge,
   back: boolean,
   points: Point[],
   labelAt: Point,

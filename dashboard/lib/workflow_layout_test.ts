@@ -93,7 +93,9 @@ Deno.test("layoutGraph: forward edges go down, the loop goes back up on the righ
   // Terminals: Start before the first state, End after Succeed, Fail and branch-less ends.
   assert.ok(layout.edges.some((e) => e.from === START_ID && e.to === "Fetch"));
   assert.ok(layout.edges.some((e) => e.from === "Done" && e.to === END_ID));
-  assert.ok(layout.edges.some((e) => e.from === "Failed" && e.to === END_ID));
+  const failed = layout.edges.find((e) => e.from === "Failed" && e.to === END_ID);
+  assert.equal(failed?.kind, "fail");
+  assert.equal(failed?.label, "Check.Failed");
   // Inside the branch, the edge is there with nested ids.
   assert.ok(layout.edges.some((e) => e.from === "Fan/0/Left" && e.to === "Fan/0/Left2"));
 });
@@ -101,8 +103,8 @@ Deno.test("layoutGraph: forward edges go down, the loop goes back up on the righ
 Deno.test("layoutGraph: a single state, and a drawing readable at 10 states", () => {
   const one = layoutGraph({
     startAt: "Only",
-    nodes: [{ name: "Only", type: "Pass", end: true }],
-    edges: [],
+    nodes: [{ name: "Only", type: "Pass" }],
+    edges: [{ from: "Only", to: null, kind: "end" }],
   });
   assert.equal(one.nodes.length, 3);
   const layout = layoutGraph(TEN_STATES);

@@ -1,65 +1,68 @@
 /**
- * A workflow graph of ten states for the layout's and the components' tests.
+ * A workflow of ten states for the layout's, the components' and the end-to-end tests: a task
+ * with a catcher, a choice with two rules and a default, a parallel of two branches (one of two
+ * states), a map, a wait that loops back, a pass, a choice to a succeed or a fail.
  *
  * @module
  */
-import type { GraphInput } from "../lib/workflow_layout.ts";
+import { graphOf, parseStateMachine, type StateGraph } from "../../asl/mod.ts";
 
-/** Ten states: a task, a choice with two rules and a default, a parallel of two branches
- * (one of two states), a map, a catcher, a loop back, a fail and a succeed. */
-export const TEN_STATES: GraphInput = {
-  startAt: "Fetch",
-  nodes: [
-    { name: "Fetch", type: "Task", resource: "fetch" },
-    { name: "Route", type: "Choice" },
-    {
-      name: "Fan",
-      type: "Parallel",
-      branches: [
-        {
-          startAt: "Left",
-          nodes: [{ name: "Left", type: "Task", resource: "l" }, {
-            name: "Left2",
-            type: "Pass",
-            end: true,
-          }],
-          edges: [{ from: "Left", to: "Left2", kind: "next" }],
-        },
-        {
-          startAt: "Right",
-          nodes: [{ name: "Right", type: "Task", resource: "r", end: true }],
-          edges: [],
-        },
+/** The definition, as a user writes it (Task resources are placeholders). */
+export const TEN_STATES_DEFINITION = {
+  Comment: "Ten states",
+  StartAt: "Fetch",
+  States: {
+    Fetch: {
+      Type: "Task",
+      Resource: "fetch",
+      Next: "Route",
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: "Recover" }],
+    },
+    Route: {
+      Type: "Choice",
+      Choices: [
+        { Variable: "$.kind", StringEquals: "fan", Next: "Fan" },
+        { Variable: "$.kind", StringEquals: "map", Next: "Each" },
       ],
+      Default: "Wait",
     },
-    {
-      name: "Each",
-      type: "Map",
-      branches: [{
-        startAt: "Square",
-        nodes: [{ name: "Square", type: "Task", resource: "sq", end: true }],
-        edges: [],
-      }],
+    Fan: {
+      Type: "Parallel",
+      Branches: [
+        {
+          StartAt: "Left",
+          States: {
+            Left: { Type: "Task", Resource: "l", Next: "Left2" },
+            Left2: { Type: "Pass", End: true },
+          },
+        },
+        { StartAt: "Right", States: { Right: { Type: "Task", Resource: "r", End: true } } },
+      ],
+      Next: "Merge",
     },
-    { name: "Wait", type: "Wait" },
-    { name: "Merge", type: "Pass" },
-    { name: "Check", type: "Choice" },
-    { name: "Recover", type: "Pass" },
-    { name: "Failed", type: "Fail" },
-    { name: "Done", type: "Succeed" },
-  ],
-  edges: [
-    { from: "Fetch", to: "Route", kind: "next" },
-    { from: "Fetch", to: "Recover", kind: "catch", label: "States.ALL" },
-    { from: "Route", to: "Fan", kind: "choice", label: '$.kind == "fan"' },
-    { from: "Route", to: "Each", kind: "choice", label: '$.kind == "map"' },
-    { from: "Route", to: "Wait", kind: "default" },
-    { from: "Fan", to: "Merge", kind: "next" },
-    { from: "Each", to: "Merge", kind: "next" },
-    { from: "Wait", to: "Fetch", kind: "next" },
-    { from: "Merge", to: "Check", kind: "next" },
-    { from: "Check", to: "Done", kind: "choice", label: "$.ok == true" },
-    { from: "Check", to: "Failed", kind: "default" },
-    { from: "Recover", to: "Failed", kind: "next" },
-  ],
+    Each: {
+      Type: "Map",
+      ItemsPath: "$.items",
+      ItemProcessor: {
+        StartAt: "Square",
+        States: { Square: { Type: "Task", Resource: "sq", End: true } },
+      },
+      Next: "Merge",
+    },
+    Wait: { Type: "Wait", Seconds: 1, Next: "Fetch" },
+    Merge: { Type: "Pass", Next: "Check" },
+    Check: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.ok", BooleanEquals: true, Next: "Done" }],
+      Default: "Failed",
+    },
+    Recover: { Type: "Pass", Next: "Failed" },
+    Failed: { Type: "Fail", Error: "Check.Failed" },
+    Done: { Type: "Succeed" },
+  },
 };
+
+/** Its graph, from `asl`. */
+export const TEN_STATES: StateGraph = graphOf(
+  parseStateMachine(JSON.stringify(TEN_STATES_DEFINITION)),
+);
