@@ -63,6 +63,9 @@ const MARKER_CLASS: Record<"plain" | "catch" | "taken", string> = {
 
 const NAME_CHARS = 20;
 
+/** The smallest scale the drawing shrinks to before its box scrolls instead. */
+export const MIN_SCALE = 0.6;
+
 function short(text: string, chars: number): string {
   return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
 }
@@ -102,9 +105,14 @@ export function WorkflowGraph(props: WorkflowGraphProps) {
       role="group"
       aria-label={props.label}
       viewBox={`0 0 ${layout.width} ${layout.height}`}
-      width={layout.width}
-      height={layout.height}
-      class="block max-w-none select-none text-[13px]"
+      // As wide as its box, down to MIN_SCALE of its size (then the box scrolls), never wider.
+      style={{
+        width: "100%",
+        maxWidth: `${layout.width}px`,
+        minWidth: `${Math.round(layout.width * MIN_SCALE)}px`,
+        height: "auto",
+      }}
+      class="mx-auto block select-none text-[13px]"
       data-testid="workflow-graph"
     >
       <defs>

@@ -76,8 +76,9 @@ export function WorkflowsView(props: WorkflowsViewProps) {
   };
 
   return (
-    <div class="grid grid-cols-1 gap-4 lg:grid-cols-4 lg:gap-6">
-      <div class="min-w-0 space-y-4 lg:space-y-6">
+    // On a phone: the list, then the workflow shown, then the create form.
+    <div class="grid grid-cols-1 gap-4 lg:grid-cols-4 lg:grid-rows-[auto_1fr] lg:gap-6">
+      <div class="min-w-0 lg:col-start-1 lg:row-start-1">
         <Card id="workflows-title" title="Workflows">
           <div
             role="status"
@@ -136,6 +137,17 @@ export function WorkflowsView(props: WorkflowsViewProps) {
             ))}
           </ul>
         </Card>
+      </div>
+      <div class="min-w-0 space-y-4 lg:col-span-3 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:space-y-6">
+        {shown
+          ? <WorkflowPanel key={shown.Name} {...props} workflow={shown} />
+          : (
+            <Card id="workflow-graph-title" title="Graph">
+              <p class={`text-sm ${mutedClass}`}>Create or pick a workflow to draw it here.</p>
+            </Card>
+          )}
+      </div>
+      <div class="min-w-0 self-start lg:col-start-1 lg:row-start-2">
         <WorkflowCreateForm
           api={props.api}
           toGraph={props.toGraph}
@@ -146,15 +158,6 @@ export function WorkflowsView(props: WorkflowsViewProps) {
             props.onSelect(name);
           }}
         />
-      </div>
-      <div class="min-w-0 space-y-4 lg:col-span-3 lg:space-y-6">
-        {shown
-          ? <WorkflowPanel key={shown.Name} {...props} workflow={shown} />
-          : (
-            <Card id="workflow-graph-title" title="Graph">
-              <p class={`text-sm ${mutedClass}`}>Create or pick a workflow to draw it here.</p>
-            </Card>
-          )}
       </div>
     </div>
   );
@@ -177,7 +180,13 @@ function WorkflowPanel(props: WorkflowsViewProps & { workflow: WorkflowRecord })
   const [selectedNode, setSelectedNode] = useState<string | undefined>(undefined);
   const polling = useRef<AbortController | undefined>(undefined);
   const listening = useRef(false);
+  const scroller = useRef<HTMLDivElement>(null);
 
+  // A drawing wider than its box starts scrolled to its middle, where the start is.
+  useEffect(() => {
+    const box = scroller.current;
+    if (box) box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
+  }, [layout]);
   useEffect(() => () => polling.current?.abort(), []);
   useEffect(() =>
     props.onWorkflowStep((event) => {
@@ -235,7 +244,11 @@ function WorkflowPanel(props: WorkflowsViewProps & { workflow: WorkflowRecord })
         {!read.ok && <ErrorText>{read.error}</ErrorText>}
         {layout && (
           <>
-            <div class="-mx-1 overflow-x-auto px-1 pb-1" data-testid="workflow-graph-scroll">
+            <div
+              ref={scroller}
+              class="-mx-1 overflow-x-auto px-1 pb-1"
+              data-testid="workflow-graph-scroll"
+            >
               <WorkflowGraph
                 layout={layout}
                 label={`States of ${workflow.Name}${run ? ", with the run shown" : ""}`}

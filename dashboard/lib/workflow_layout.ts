@@ -113,7 +113,7 @@ export interface PlacedEdge {
   label?: string;
   /** Whether it goes back up (drawn around the right side). */
   back: boolean;
-  /** A cubic Bézier (4 points) for forward edges, a polyline for back edges. */
+  /** A poly-Bézier (1 + 3n points) for forward edges, a polyline for back edges. */
   points: readonly Point[];
   /** Where its label goes. */
   labelAt: Point;
@@ -144,6 +144,7 @@ export const LAYOUT = {
   laneHeader: 18,
   margin: 16,
   backGap: 14,
+  passWidth: 12,
 } as const;
 
 /** The id of a state named `name` in the scope whose prefix is `prefix` (`""` at the top). */
@@ -273,15 +274,33 @@ function layoutScope(graph: ScopeInput, prefix: string): ScopeLayout {
       if (indegree.get(e.to) === 0) queue.push(e.to);
     }
   }
+  // An edge that spans several layers passes through a slot of its own in each layer between
+  // (a "dummy" of the layered layout), so that it runs beside the states, not through them.
+  const passes = new Map<ScopeEdge, string[]>();
+  for (const e of forward) {
+    const ids: string[] = [];
+    for (let depth = layer.get(e.from)! + 1; depth < layer.get(e.to)!; depth++) {
+      const id = `\u0001${passes.size}/${depth}`;
+      layer.set(id, depth);
+      ids.push(id);
+    }
+    if (ids.length > 0) passes.set(e, ids);
+  }
+  const links = forward.flatMap((e) => {
+    const chain = [e.from, ...(passes.get(e) ?? []), e.to];
+    return chain.slice(1).map((to, i) => ({ from: chain[i], to }));
+  });
   const layers: string[][] = [];
-  for (const name of order) (layers[layer.get(name)!] ??= []).push(name);
+  for (const name of [...order, ...[...passes.values()].flat()]) {
+    (layers[layer.get(name)!] ??= []).push(name);
+  }
 
   // One downward pass orders each layer by the mean position of its predecessors.
   const position = new Map<string, number>();
   layers.forEach((names, depth) => {
     if (depth > 0) {
       const rank = (name: string) => {
-        const from = forward.filter((e) => e.to === name).map((e) => position.get(e.from) ?? 0);
+        const from = links.filter((e) => e.to === name).map((e) => position.get(e.from) ?? 0);
         return from.length ? from.reduce((a, b) => a + b, 0) / from.length : 0;
       };
       const ranks = new Map(names.map((n) => [n, rank(n)]));
@@ -291,18 +310,26 @@ function layoutScope(graph: ScopeInput, prefix: string): ScopeLayout {
   });
 
   // Coordinates: layers stacked, each centred on the widest.
+  const sizeOf = (name: string) => sized.get(name) ?? { w: LAYOUT.passWidth, h: 0 };
   const widthOf = (names: string[]) =>
-    names.reduce((w, n) => w + sized.get(n)!.w, 0) + LAYOUT.nodeGap * (names.length - 1);
+    names.reduce((w, n) => w + sizeOf(n).w, 0) + LAYOUT.nodeGap * (names.length - 1);
   const width = Math.max(0, ...layers.map(widthOf));
   const placed = new Map<string, PlacedNode>();
+  /** Where each pass runs: its x and the layer band it crosses. */
+  const slots = new Map<string, { x: number; top: number; bottom: number }>();
   const nodes: PlacedNode[] = [];
   const innerEdges: PlacedEdge[] = [];
   let y = 0;
   for (const names of layers) {
-    const height = Math.max(...names.map((n) => sized.get(n)!.h));
+    const height = Math.max(...names.map((n) => sizeOf(n).h));
     let x = (width - widthOf(names)) / 2;
     for (const name of names) {
-      const s = sized.get(name)!;
+      const s = sized.get(name);
+      if (!s) {
+        slots.set(name, { x: x + LAYOUT.passWidth / 2, top: y, bottom: y + height });
+        x += LAYOUT.passWidth + LAYOUT.nodeGap;
+        continue;
+      }
       const top = y + (height - s.h) / 2;
       const node: PlacedNode = {
         id: s.id,
@@ -338,11 +365,16 @@ function layoutScope(graph: ScopeInput, prefix: string): ScopeLayout {
     const leaving = list.filter((e) => !back.has(e));
     leaving.forEach((e, i) => {
       const b = placed.get(e.to)!;
-      const p0: Point = [a.x + (a.w * (i + 1)) / (leaving.length + 1), a.y + a.h];
-      const p3: Point = [b.x + b.w / 2, b.y];
-      const bend = Math.max(LAYOUT.layerGap / 2, (p3[1] - p0[1]) / 2);
-      const points: Point[] = [p0, [p0[0], p0[1] + bend], [p3[0], p3[1] - bend], p3];
-      placedEdges.push(edge(prefix, e, false, points, bezierAt(points, 0.3)));
+      const through = (passes.get(e) ?? []).map((id) => slots.get(id)!);
+      const waypoints: Point[] = [
+        [a.x + (a.w * (i + 1)) / (leaving.length + 1), a.y + a.h],
+        ...through.flatMap(({ x, top, bottom }): Point[] => [[x, top], [x, bottom]]),
+        [b.x + b.w / 2, b.y],
+      ];
+      const points = smoothThrough(waypoints);
+      // Labels of sibling edges at staggered heights, so that they do not sit on each other.
+      const t = leaving.length > 1 ? 0.2 + (0.5 * i) / (leaving.length - 1) : 0.3;
+      placedEdges.push(edge(prefix, e, false, points, bezierAt(points.slice(0, 4), t)));
     });
     for (const e of list.filter((e) => back.has(e))) {
       const b = placed.get(e.to)!;
@@ -383,6 +415,21 @@ function edge(
     points,
     labelAt,
   };
+}
+
+/**
+ * A poly-Bézier (1 + 3n points) through `waypoints`, taken in pairs: from a bottom to the next
+ * top it bends vertically; across a layer (a pass's top to its bottom) it runs straight.
+ */
+function smoothThrough(waypoints: readonly Point[]): Point[] {
+  const points: Point[] = [waypoints[0]];
+  for (let i = 1; i < waypoints.length; i++) {
+    const [a, b] = [waypoints[i - 1], waypoints[i]];
+    const across = i % 2 === 0; // a pass's top → bottom
+    const bend = across ? 0 : (b[1] - a[1]) / 2;
+    points.push([a[0], a[1] + bend], [b[0], b[1] - bend], b);
+  }
+  return points;
 }
 
 /** The point at `t` (0–1) of the cubic Bézier `points`. */

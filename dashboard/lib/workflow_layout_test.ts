@@ -82,7 +82,8 @@ Deno.test("layoutGraph: forward edges go down, the loop goes back up on the righ
     const [from, to] = [byId.get(e.from)!, byId.get(e.to)!];
     assert.ok(to.y > from.y, `${e.id} goes down`);
     assert.deepEqual(e.points[0][1], from.y + from.h, `${e.id} leaves the bottom`);
-    assert.deepEqual(e.points[3], [to.x + to.w / 2, to.y], `${e.id} enters the top middle`);
+    assert.deepEqual(e.points.at(-1), [to.x + to.w / 2, to.y], `${e.id} enters the top middle`);
+    assert.equal((e.points.length - 1) % 3, 0);
     assert.match(edgePath(e), /^M[\d. ]+ C/);
   }
   // The choice's three edges leave from three distinct points, each with its label.
@@ -98,6 +99,25 @@ Deno.test("layoutGraph: forward edges go down, the loop goes back up on the righ
   assert.equal(failed?.label, "Check.Failed");
   // Inside the branch, the edge is there with nested ids.
   assert.ok(layout.edges.some((e) => e.from === "Fan/0/Left" && e.to === "Fan/0/Left2"));
+});
+
+Deno.test("layoutGraph: a forward edge runs beside the states it passes, not through them", () => {
+  const layout = layoutGraph(TEN_STATES);
+  const top = layout.nodes.filter((n) => !n.id.includes("/"));
+  const recover = layout.edges.find((e) => e.from === "Recover" && e.to === "Failed")!;
+  assert.ok(recover.points.length > 4, "it passes through the layers between");
+  for (const e of layout.edges.filter((e) => !e.back && !e.from.includes("/"))) {
+    for (let i = 0; i + 3 < e.points.length; i += 3) {
+      for (const t of [0.1, 0.3, 0.5, 0.7, 0.9]) {
+        const [x, y] = bezierAt(e.points.slice(i, i + 4), t);
+        for (const n of top) {
+          if (n.id === e.from || n.id === e.to) continue;
+          const inside = x > n.x && x < n.x + n.w && y > n.y && y < n.y + n.h;
+          assert.ok(!inside, `${e.id} crosses ${n.id} at ${x}, ${y}`);
+        }
+      }
+    }
+  }
 });
 
 Deno.test("layoutGraph: a single state, and a drawing readable at 10 states", () => {
