@@ -160,17 +160,18 @@ export function parseChoiceRule(raw: unknown, where: string, top: boolean): Choi
     return { kind: "test", operator: operator as Test, variable: path, expected: operand };
   }
   const { type, relation, byPath } = comparison;
+  const compare = (value: Json | JsonPath): ChoiceRule => ({
+    kind: "compare",
+    operator,
+    type,
+    relation,
+    variable: path,
+    value,
+    byPath,
+  });
   if (byPath) {
     if (typeof operand !== "string") throw new Error(`"${field}" must be a path`);
-    return {
-      kind: "compare",
-      operator,
-      type,
-      relation,
-      variable: path,
-      value: parsePath(operand, field),
-      byPath,
-    };
+    return compare(parsePath(operand, field));
   }
   const valid = type === "Numeric"
     ? typeof operand === "number"
@@ -188,15 +189,7 @@ export function parseChoiceRule(raw: unknown, where: string, top: boolean): Choi
     }[type];
     throw new Error(`"${field}" must be ${wanted}, not ${JSON.stringify(operand)}`);
   }
-  return {
-    kind: "compare",
-    operator,
-    type,
-    relation,
-    variable: path,
-    value: operand as Json,
-    byPath,
-  };
+  return compare(operand as Json);
 }
 
 function parsePath(source: string, field: string): JsonPath {

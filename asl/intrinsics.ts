@@ -103,7 +103,7 @@ function expect<T extends Json>(
   if (!ok) {
     fail(
       name,
-      `${what} must be ${type === "integer" ? "an" : "a"} ${type}, not ${jsonTypeOf(value)}`,
+      `${what} must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}, not ${jsonTypeOf(value)}`,
     );
   }
   return value as T;

@@ -168,7 +168,7 @@ function parseMachine(
     problems.push(`${where}: "StartAt" names no state ("${startAt}")`);
     return undefined;
   }
-  checkTransitions(states, scope, problems);
+  checkTransitions(states, new Set(Object.keys(rawStates)), scope, problems);
   checkReachable(startAt, states, scope, problems);
   return {
     startAt,
@@ -194,10 +194,16 @@ function label(name: string, scope: string): string {
   return `state "${scope === "" ? name : `${scope}/${name}`}"`;
 }
 
-function checkTransitions(states: ReadonlyMap<string, State>, scope: string, problems: string[]) {
+/** Checks that every transition names a state of the machine (`names`, valid or not). */
+function checkTransitions(
+  states: ReadonlyMap<string, State>,
+  names: ReadonlySet<string>,
+  scope: string,
+  problems: string[],
+) {
   for (const state of states.values()) {
     for (const [field, next] of successors(state)) {
-      if (!states.has(next)) {
+      if (!names.has(next)) {
         problems.push(`${label(state.name, scope)}: "${field}" names no state ("${next}")`);
       }
     }
