@@ -1,5 +1,5 @@
 /**
- * Sends one request on to a node and hands its answer back, both bodies streamed: the
+ * Sends one request on to a node and hands its answer back, large bodies streamed both ways: the
  * request's headers but the hop-by-hop ones (and `Host`, which names the node) plus
  * `X-Forwarded-For`; the answer's status, headers and body as the node sent them.
  *
@@ -21,6 +21,12 @@ const HOP_BY_HOP = new Set([
   "host",
   "content-length",
 ]);
+
+/**
+ * An answer that declares at most this many bytes is read whole and written in one piece (the
+ * common small JSON answer); a larger one, or one of unknown length, is streamed.
+ */
+export const WHOLE_ANSWER_BYTES = 64 * 1024;
 
 /** The request body as it is forwarded: held (can be sent again) or streamed (once). */
 export type ForwardBody = Uint8Array | ReadableStream<Uint8Array> | null;
@@ -60,6 +66,10 @@ export async function forward(
   // balancer whether an answer is small enough to read.
   for (const [name, value] of answer.headers) {
     if (!HOP_BY_HOP.has(name) || name === "content-length") headers.set(name, value);
+  }
+  const declared = Number(answer.headers.get("content-length") ?? NaN);
+  if (declared <= WHOLE_ANSWER_BYTES) {
+    return new Response(await answer.bytes(), { status: answer.status, headers });
   }
   return streamedResponse(answer.body, { status: answer.status, headers });
 }
