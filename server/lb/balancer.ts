@@ -27,6 +27,7 @@ export const REPLAYABLE_BYTES = 1024 * 1024;
 /** Async answers are read for their `ReqId` when they are at most this large. */
 const ASYNC_ANSWER_BYTES = 64 * 1024;
 const ASYNC_FIELD = /"async"\s*:\s*true/i;
+const decoder = new TextDecoder();
 
 /** Options of {@linkcode Balancer}. */
 export interface BalancerOptions {
@@ -210,14 +211,14 @@ export class Balancer {
   /** Remembers which node answered an async invocation with its `ReqId`. */
   async #learnAsync(out: Outgoing, answer: Response, target: Target): Promise<Response> {
     const held = out.body instanceof Uint8Array ? out.body : undefined;
-    if (!held || answer.status !== 200 || !ASYNC_FIELD.test(new TextDecoder().decode(held))) {
+    if (!held || answer.status !== 200 || !ASYNC_FIELD.test(decoder.decode(held))) {
       return answer;
     }
     const declared = Number(answer.headers.get("content-length") ?? NaN);
     if (!(declared <= ASYNC_ANSWER_BYTES)) return answer;
     const bytes = await answer.bytes();
     try {
-      const reqId = (JSON.parse(new TextDecoder().decode(bytes)) as { ReqId?: unknown }).ReqId;
+      const reqId = (JSON.parse(decoder.decode(bytes)) as { ReqId?: unknown }).ReqId;
       if (typeof reqId === "string") this.#asyncRoutes.remember(reqId, target.url, this.#now());
     } catch {
       // Not JSON: nothing to learn; the answer goes back as it came.
