@@ -195,7 +195,7 @@ export class Balancer {
     const started = performance.now();
     target.begin(fn);
     try {
-      const answer = await forward(out.request, target.url, out.body, out.client);
+      const answer = await forward(out.request, target, out.body, out.client);
       const ms = performance.now() - started;
       target.end(fn, ms);
       this.#metrics.answered(target, answer.status, ms);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { HttpClient } from "../http/client.ts";
 import { streamedResponse } from "../http/response.ts";
 
 /** Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and `Host`. */
@@ -43,33 +44,64 @@ export function forwardedHeaders(headers: Headers, clientAddress: string): Heade
   return out;
 }
 
+/** Where a request is sent: a node's base URL, and its keep-alive client for `http:` URLs. */
+export interface ForwardTarget {
+  /** Base URL of the node's API. */
+  readonly url: string;
+  /** The node's HTTP/1.1 client, when its URL is `http:`. */
+  readonly client?: HttpClient;
+}
+
 /**
- * Sends `request` (its method, path and query; `body` as read or streamed) to the node at
- * `baseUrl`. Rejects when the node cannot be reached or fails before its answer's head.
+ * Sends `request` (its method, path and query; `body` as held or streamed) to `node`. A held
+ * body goes through the node's own client (its answer read whole, as the node wrote it whole); a
+ * streamed one, or any to an `https:` node, through `fetch`, its answer streamed back when it is
+ * larger than {@linkcode WHOLE_ANSWER_BYTES} or of unknown length. Rejects when the node cannot
+ * be reached or fails before its answer.
  */
 export async function forward(
   request: Request,
-  baseUrl: string,
+  node: ForwardTarget,
   body: ForwardBody,
   clientAddress: string,
 ): Promise<Response> {
   const url = new URL(request.url);
-  const answer = await fetch(`${baseUrl}${url.pathname}${url.search}`, {
+  const path = `${url.pathname}${url.search}`;
+  const headers = forwardedHeaders(request.headers, clientAddress);
+  if (node.client && !(body instanceof ReadableStream)) {
+    const answer = await node.client.request({
+      method: request.method,
+      path,
+      body: body ?? undefined,
+      headers,
+    });
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: answerHeaders(answer.headers),
+    });
+  }
+  const answer = await fetch(`${node.url}${path}`, {
     method: request.method,
-    headers: forwardedHeaders(request.headers, clientAddress),
+    headers,
     body,
     redirect: "manual",
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
-  const headers = new Headers();
-  // `content-length` stays (the front frames the answer itself and ignores it): it tells the
-  // balancer whether an answer is small enough to read.
-  for (const [name, value] of answer.headers) {
-    if (!HOP_BY_HOP.has(name) || name === "content-length") headers.set(name, value);
-  }
   const declared = Number(answer.headers.get("content-length") ?? NaN);
-  if (declared <= WHOLE_ANSWER_BYTES) {
-    return new Response(await answer.bytes(), { status: answer.status, headers });
+  const init = { status: answer.status, headers: answerHeaders(answer.headers) };
+  if (declared <= WHOLE_ANSWER_BYTES) return new Response(await answer.bytes(), init);
+  return streamedResponse(answer.body, init);
+}
+
+/**
+ * A node's answer headers without the hop-by-hop ones; `content-length` stays (the front frames
+ * the answer itself and ignores it): it tells the balancer whether an answer is small enough to
+ * read.
+ */
+function answerHeaders(fields: Iterable<[string, string]>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of fields) {
+    if (!HOP_BY_HOP.has(name) || name === "content-length") headers.append(name, value);
   }
-  return streamedResponse(answer.body, { status: answer.status, headers });
+  return headers;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { HttpClient } from "../http/client.ts";
 import { forward, forwardedHeaders } from "./forward.ts";
 
 Deno.test("hop-by-hop headers stay behind; the caller's token and X-Forwarded-For go on", () => {
@@ -44,13 +45,47 @@ Deno.test("a large body streams to the node and its answer streams back", async 
   const request = new Request("http://lb.example/create?x=1", { method: "POST", body });
   const answer = await forward(
     request,
-    `http://127.0.0.1:${upstream.addr.port}`,
+    { url: `http://127.0.0.1:${upstream.addr.port}` },
     request.body,
     "127.0.0.1",
   );
   assert.equal(answer.headers.get("x-received"), String(size));
   assert.equal(answer.headers.get("x-path"), "/create?x=1");
   assert.equal((await answer.bytes()).length, size);
+});
+
+Deno.test("a held body goes through the node's own client with the caller's headers", async () => {
+  await using upstream = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (r) =>
+      Response.json({
+        body: await r.text(),
+        authorization: r.headers.get("authorization"),
+        forwarded: r.headers.get("x-forwarded-for"),
+      }, { headers: { "x-node": "a" } }),
+  );
+  using client = new HttpClient({
+    transport: "tcp",
+    hostname: "127.0.0.1",
+    port: upstream.addr.port,
+  });
+  const request = new Request("http://lb.example/invoke/f", {
+    method: "POST",
+    headers: { authorization: "Bearer t", "content-type": "application/json" },
+    body: "{}",
+  });
+  const answer = await forward(
+    request,
+    { url: `http://127.0.0.1:${upstream.addr.port}`, client },
+    new TextEncoder().encode("{}"),
+    "10.0.0.9",
+  );
+  assert.equal(answer.headers.get("x-node"), "a");
+  assert.deepEqual(await answer.json(), {
+    body: "{}",
+    authorization: "Bearer t",
+    forwarded: "10.0.0.9",
+  });
 });
 
 Deno.test("a node that cannot be reached makes forward reject", async () => {
@@ -60,7 +95,7 @@ Deno.test("a node that cannot be reached makes forward reject", async () => {
   await assert.rejects(
     forward(
       new Request("http://lb.example/function"),
-      `http://127.0.0.1:${port}`,
+      { url: `http://127.0.0.1:${port}` },
       null,
       "127.0.0.1",
     ),

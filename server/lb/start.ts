@@ -72,6 +72,7 @@ export async function startBalancer(
     const close = async () => {
       await server.shutdown();
       sources?.close();
+      targets.close();
       await registry?.close();
       access.close();
     };

@@ -7,7 +7,13 @@
  */
 import type { BalancerTarget } from "../../protocol/lb.ts";
 import type { LoadReport } from "../../protocol/status.ts";
+import { HttpClient } from "../http/client.ts";
 
+/**
+ * The largest answer read whole from a node, bytes: a node writes each answer whole, so this
+ * bounds what one answer may hold in the balancer as in the node.
+ */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 /** Weight of a new latency sample in the smoothed latency. */
 const SMOOTHING = 0.2;
 
@@ -17,6 +23,8 @@ export class Target {
   readonly url: string;
   /** Where the balancer learnt of it. */
   readonly source: "etcd" | "static";
+  /** Its keep-alive client, for an `http:` URL (an `https:` one is reached with `fetch`). */
+  readonly client?: HttpClient;
   /** The node's id (its URL until a registration or load report names it). */
   id: string;
   /** Whether it is out after a failure, until a load poll answers. */
@@ -40,6 +48,16 @@ export class Target {
     this.url = url;
     this.source = source;
     this.id = id;
+    const { protocol, hostname, port } = new URL(url);
+    if (protocol === "http:") {
+      const address = { transport: "tcp" as const, hostname, port: Number(port || 80) };
+      this.client = new HttpClient(address, { maxBodyBytes: MAX_ANSWER_BYTES });
+    }
+  }
+
+  /** Closes its connections (once it is no target any more). */
+  close(): void {
+    this.client?.close();
   }
 
   /** Whether it may be chosen. */
@@ -171,14 +189,24 @@ export class TargetSet {
   /** Removes the registered node `id` (static targets stay). */
   removeRegistered(id: string): void {
     for (const target of this.#targets.values()) {
-      if (target.source === "etcd" && target.id === id) this.#targets.delete(target.url);
+      if (target.source === "etcd" && target.id === id) this.#drop(target);
     }
   }
 
   /** Keeps of the registered targets only those whose URL is in `urls`. */
   keepRegistered(urls: ReadonlySet<string>): void {
     for (const target of this.#targets.values()) {
-      if (target.source === "etcd" && !urls.has(target.url)) this.#targets.delete(target.url);
+      if (target.source === "etcd" && !urls.has(target.url)) this.#drop(target);
     }
+  }
+
+  /** Closes every target's connections. */
+  close(): void {
+    for (const target of this.#targets.values()) target.close();
+  }
+
+  #drop(target: Target): void {
+    this.#targets.delete(target.url);
+    target.close();
   }
 }
