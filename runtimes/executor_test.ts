@@ -17,6 +17,7 @@ import sleepPy from "../examples/sleep.py" with { type: "text" };
 import sieveJs from "../examples/sieve.js" with { type: "text" };
 import asyncHelloJs from "../examples/async_hello.js" with { type: "text" };
 import helloTs from "../examples/hello.ts" with { type: "text" };
+import { starterCode } from "../dashboard/lib/code.ts";
 import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "../server/containers/docker.ts";
 import { addressOf, HttpClient } from "../server/http/client.ts";
@@ -627,6 +628,7 @@ export default (): Colour => (n === "not a number" ? Colour.Green : Colour.Red);
 
 testRuntime("deno2", "hello.ts", [
   file("hello.ts", helloTs),
+  file("starter.ts", starterCode("deno2")),
   file("lib/chatty.ts", CHATTY_TS),
   file("streams.ts", STREAMS_TS),
   file("probe.ts", PROBE_TS),
@@ -669,6 +671,9 @@ testRuntime("deno2", "hello.ts", [
     assert.equal(r.body.Output, "");
     r = await ex.invoke("named.mjs", { a: 1 }, false, { ReqId: "r1" });
     assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
+    r = await ex.invoke("starter.ts", { name: "editor" });
+    assert.equal(r.body.Result, '"Hello, editor!"', "the dashboard's starter code runs");
+    assert.equal(r.body.Output, "Saying hello to editor\n");
     r = await ex.invoke("untyped.ts");
     assert.equal(r.body.Success, true, r.body.Error);
     assert.equal(r.body.Result, '"green"');
