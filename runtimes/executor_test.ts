@@ -568,6 +568,8 @@ export default async () => {
     socket: await attempt(() =>
       Deno.connect({ transport: "unix", path: "/run/serverledge/executor.sock" })
     ),
+    // The container's own loopback: nothing is sent anywhere when the import is refused.
+    remoteImport: await attempt(() => import("http://127.0.0.1:9/mod.ts")),
     networkInterfaces: await attempt(() => Deno.networkInterfaces()),
     hostname: await attempt(() => Deno.hostname()),
     executorEnv: Object.keys(Deno.env.toObject()).filter((k) => k.startsWith("EXECUTOR_")),
@@ -638,6 +640,7 @@ testRuntime("deno2", "hello.ts", [
   file("throws.ts", 'export default () => { throw new Error("boom"); };\n'),
   file("rejects.js", 'export default async () => { throw new TypeError("nope"); };\n'),
   file("notfn.ts", "export default 42;\n"),
+  file("unvendored.ts", 'import x from "not-vendored";\nexport default () => x;\n'),
   file("named.mjs", "export const handler = (p, ctx) => ({ p, ctx });\n"),
   file(
     "values.mts",
@@ -714,6 +717,7 @@ testRuntime("deno2", "hello.ts", [
     assert.match(probe.run, /^NotCapable: Requires run access/);
     assert.match(probe.ffi, /^NotCapable: Requires ffi access/);
     assert.match(probe.socket, /^NotCapable: Requires (read|write) access/);
+    assert.match(probe.remoteImport, /^(NotCapable|TypeError): Requires import access/);
     assert.match(probe.networkInterfaces, /^NotCapable: Requires sys access/);
     assert.equal(probe.hostname, "allowed");
     assert.deepEqual(probe.executorEnv, [], "the executor's variables are not in the environment");
@@ -753,6 +757,9 @@ testRuntime("deno2", "hello.ts", [
     assert.equal(r.body.Error, 'Handler "nope.ts" not found: cannot find module "/app/nope.ts"');
     r = await ex.invoke("notfn.ts");
     assert.match(r.body.Error, /^Handler "notfn\.ts" is not a function/);
+    r = await ex.invoke("unvendored.ts");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /not-vendored/);
     r = await ex.invoke("../etc/passwd");
     assert.match(r.body.Error, /is invalid/);
     r = await ex.call("POST", "/invoke", { Handler: "hello.ts", Params: "x" });

@@ -1,6 +1,6 @@
 // The deno2 runtime through a real node: TypeScript functions created under the alias
 // `typescript`, cold and warm starts (from a blank container too), vendored npm packages,
-// concurrency, timeouts and Deno.exit.
+// concurrency, timeouts and process.exit.
 import assert from "node:assert/strict";
 import { encodeBase64 } from "../../protocol/base64.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
@@ -166,7 +166,9 @@ Deno.test(
 
     await node.post(
       "/create",
-      denoFunction("quitter", { "main.ts": "export default () => Deno.exit(7);\n" }),
+      denoFunction("quitter", {
+        "main.ts": 'import process from "node:process";\nexport default () => process.exit(7);\n',
+      }),
     );
     const quit = await node.post("/invoke/quitter", { Params: {} });
     assert.equal(quit.status, 500);
