@@ -107,6 +107,15 @@ export function defaultHandler(runtime: string): string {
   return "";
 }
 
+/** The body of the JavaScript and TypeScript starter functions. */
+const HELLO_BODY = [
+  '  const name = params.name ?? "World";',
+  "  console.log(`Saying hello to ${name}`);",
+  "  return `Hello, ${name}!`;",
+  "};",
+  "",
+];
+
 /** Starter code for the editor. */
 export function starterCode(runtime: string): string {
   switch (runtimeFamily(runtime)) {
@@ -119,22 +128,11 @@ export function starterCode(runtime: string): string {
         "",
       ].join("\n");
     case "node":
-      return [
-        "module.exports = async (params, context) => {",
-        '  const name = params.name ?? "World";',
-        "  console.log(`Saying hello to ${name}`);",
-        "  return `Hello, ${name}!`;",
-        "};",
-        "",
-      ].join("\n");
+      return ["module.exports = async (params, context) => {", ...HELLO_BODY].join("\n");
     case "deno":
       return [
         "export default async (params: { name?: string }, context: unknown) => {",
-        '  const name = params.name ?? "World";',
-        "  console.log(`Saying hello to ${name}`);",
-        "  return `Hello, ${name}!`;",
-        "};",
-        "",
+        ...HELLO_BODY,
       ].join("\n");
     default:
       return "";

@@ -75,6 +75,15 @@ Deno.test("a TypeScript function runs cold, then warm, with its output", opts, a
   assert.equal(cold.body.Output, "Saying hello to Deno\n");
   assert.equal(cold.body.IsWarmStart, false);
 
+  for (const Handler of ["hello.py", "missing.ts"]) {
+    const refused = await node.post(
+      "/create",
+      await exampleFunction("bad", "hello.ts", { Handler }),
+    );
+    assert.equal(refused.status, 400, `${Handler}: ${JSON.stringify(refused.body)}`);
+    assert.match(refused.body.Error as string, new RegExp(Handler.replace(".", "\\.")));
+  }
+
   const warm = await node.post("/invoke/hello", { Params: {} });
   assert.equal(warm.body.IsWarmStart, true);
   assert.equal(warm.body.Result, JSON.stringify("Hello, World!"));
@@ -136,7 +145,7 @@ Deno.test("one container serves concurrent invocations up to MaxConcurrency", op
   });
   const lastStart = Math.max(...spans.map((s) => s.start));
   assert.ok(lastStart < Math.min(...spans.map((s) => s.end)), JSON.stringify(spans));
-  assert.equal(Object.keys((await poolStatus(node)).Functions).length, 1);
+  assert.equal((await denoContainers(node)).length, 1, "all three on the one container");
 });
 
 Deno.test(
