@@ -26,11 +26,13 @@ export interface Part {
  * sit right above them, so they can use nothing else of the server; inside `server/`
  * dependencies point `api → invoke → scheduling → cluster → functions/metrics → pool/registry →
  * containers → runtimes/auth → config/http/validation/node_lock → errors`; the programs and
- * tools are on top.
+ * tools are on top. The executors of `runtimes/` run inside the runtime images and import
+ * nothing of the project.
  */
 export const LAYERS: readonly Part[] = [
   { path: "protocol/", layer: 0 },
   { path: "server/timing/", layer: 0 },
+  { path: "runtimes/", layer: 0 },
   { path: "cli/", layer: 1 },
   { path: "dashboard/", layer: 1 },
   { path: "server/errors.ts", layer: 1 },
