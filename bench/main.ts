@@ -9,6 +9,7 @@
 import { run as burst } from "./burst_bench.ts";
 import { run as footprint } from "./footprint.ts";
 import { run as invoke } from "./invoke_bench.ts";
+import { run as lb } from "./lb_bench.ts";
 import { run as load } from "./load_bench.ts";
 import { type BenchRun, formatTable, type Row } from "./table.ts";
 
@@ -16,7 +17,7 @@ import { type BenchRun, formatTable, type Row } from "./table.ts";
  * The modules in the order they run (the footprint first: it measures an idle node). A new
  * module exporting a `BenchRun` goes here.
  */
-const MODULES: Record<string, BenchRun> = { footprint, invoke, burst, load };
+const MODULES: Record<string, BenchRun> = { footprint, invoke, burst, load, lb };
 
 const only = Deno.env.get("BENCH_ONLY")?.split(",");
 const unknown = only?.filter((name) => !(name in MODULES)) ?? [];

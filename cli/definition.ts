@@ -17,14 +17,15 @@ export const DEFINITION_FLAGS: readonly FlagSpec[] = [
     name: "runtime",
     kind: "string",
     value: "runtime",
-    help: "runtime, e.g. python310, nodejs17 or custom",
+    help: "runtime, e.g. python310, nodejs17, typescript (deno2) or custom",
     required: true,
   },
   {
     name: "handler",
     kind: "string",
     value: "handler",
-    help: 'handler: "<module>.<function>" for Python, "<file>.js" for Node.js',
+    help:
+      'handler: "<module>.<function>" for Python, "<file>.js" for Node.js, "<file>.ts" for Deno',
   },
   {
     name: "memory",

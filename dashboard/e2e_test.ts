@@ -124,6 +124,15 @@ Deno.test(
     await page.getByRole("button", { name: "Create function" }).click();
     await text(page.getByTestId("functions-message"), /Created "typed-e2e"/);
     await text(page.getByTestId("function-list"), /typed-e2e/);
+    // The TypeScript starter code, once the Deno runtime is picked.
+    await page.getByLabel("Name").fill("typed-ts-e2e");
+    await page.locator("#fn-runtime").selectOption("deno2");
+    assert.equal(await page.locator("#fn-handler").inputValue(), "main.ts");
+    assert.match(await page.locator("#fn-code").inputValue(), /^export default async/);
+    await page.getByRole("button", { name: "Create function" }).click();
+    await text(page.getByTestId("functions-message"), /Created "typed-ts-e2e" \(deno2\)/);
+    const typedRun = await node.post("/invoke/typed-ts-e2e", { Params: { name: "TS" } });
+    assert.equal(typedRun.body.Result, '"Hello, TS!"', JSON.stringify(typedRun.body));
     // And a folder: its files relative to it, the handler proposed from them.
     const folder = await Deno.makeTempDir({ prefix: "dashboard-folder-" });
     await Deno.mkdir(`${folder}/app`);
@@ -232,7 +241,7 @@ Deno.test(
     await page.getByRole("button", { name: "Invoke", exact: true }).click();
     await text(page.getByTestId("invoke-result-value"), /"updated"/);
     await page.getByRole("link", { name: "Functions" }).click();
-    for (const name of ["folder-e2e", "hello-e2e", "typed-e2e"]) {
+    for (const name of ["folder-e2e", "hello-e2e", "typed-e2e", "typed-ts-e2e"]) {
       await page.getByRole("button", { name: `Delete ${name}` }).click();
       await page.getByRole("button", { name: `Confirm delete ${name}` }).click();
       await text(page.getByTestId("functions-message"), new RegExp(`Deleted "${name}"`));

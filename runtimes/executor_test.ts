@@ -16,6 +16,8 @@ import doublePy from "../examples/double.py" with { type: "text" };
 import sleepPy from "../examples/sleep.py" with { type: "text" };
 import sieveJs from "../examples/sieve.js" with { type: "text" };
 import asyncHelloJs from "../examples/async_hello.js" with { type: "text" };
+import helloTs from "../examples/hello.ts" with { type: "text" };
+import { starterCode } from "../dashboard/lib/code.ts";
 import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "../server/containers/docker.ts";
 import { addressOf, HttpClient } from "../server/http/client.ts";
@@ -508,4 +510,293 @@ testRuntime("nodejs18", "sieve.js", [
         "lib/chatty.js",
       ),
   );
+});
+
+const CHATTY_TS = `
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const encoder = new TextEncoder();
+export default async (params: { tag: string; lines: number }) => {
+  const start = Date.now();
+  for (let i = 0; i < params.lines; i++) {
+    console.log(params.tag + " out " + i);
+    await sleep(5);
+    await Deno.stderr.write(encoder.encode(params.tag + " err " + i + "\\n"));
+    await sleep(20);
+  }
+  return { tag: params.tag, start, end: Date.now() };
+};
+`;
+
+/** Every stream a function may print to, in order. */
+const STREAMS_TS = `
+import process from "node:process";
+export default () => {
+  console.log("log", { a: [1, 2] });
+  console.error("error %d", 7);
+  console.info("info");
+  console.warn("warn");
+  process.stdout.write("process out\\n");
+  process.stderr.write("process err\\n");
+  Deno.stdout.writeSync(new TextEncoder().encode("deno out\\n"));
+  return "printed";
+};
+`;
+
+/** Tries what function code must not do (and a few things it may), and says what happened. */
+const PROBE_TS = `
+async function attempt(what: () => unknown): Promise<string> {
+  try {
+    await what();
+    return "allowed";
+  } catch (e) {
+    return (e as Error).name + ": " + (e as Error).message;
+  }
+}
+
+export default async () => {
+  const tmp = await Deno.makeTempDir();
+  await Deno.writeTextFile(tmp + "/f", "scratch");
+  return {
+    readExecutor: await attempt(() => Deno.readTextFile("/executor/executor.ts")),
+    importExecutor: await attempt(() => import("../executor/executor.ts")),
+    readPasswd: await attempt(() => Deno.readTextFile("/etc/passwd")),
+    readEnviron: await attempt(() => Deno.readTextFile("/proc/self/environ")),
+    writeCode: await attempt(() => Deno.writeTextFile("/app/probe.ts", "x")),
+    writeVarTmp: await attempt(() => Deno.writeTextFile("/var/tmp/x", "x")),
+    run: await attempt(() => new Deno.Command("/bin/sh", { args: ["-c", "true"] }).output()),
+    ffi: await attempt(() => Deno.dlopen("libc.so.6", {})),
+    socket: await attempt(() =>
+      Deno.connect({ transport: "unix", path: "/run/serverledge/executor.sock" })
+    ),
+    // The container's own loopback: nothing is sent anywhere when the import is refused.
+    remoteImport: await attempt(() => import("http://127.0.0.1:9/mod.ts")),
+    networkInterfaces: await attempt(() => Deno.networkInterfaces()),
+    hostname: await attempt(() => Deno.hostname()),
+    executorEnv: Object.keys(Deno.env.toObject()).filter((k) => k.startsWith("EXECUTOR_")),
+    ownCode: (await Deno.readTextFile(new URL("./probe.ts", import.meta.url))).length > 0,
+    tmp: await Deno.readTextFile(tmp + "/f"),
+    requested: [
+      (await Deno.permissions.request({ name: "read", path: "/executor" })).state,
+      (await Deno.permissions.request({ name: "write", path: "/app" })).state,
+      (await Deno.permissions.request({ name: "run" })).state,
+    ],
+    permissions: Object.fromEntries(
+      await Promise.all(
+        (["net", "env", "run", "ffi", "import"] as const).map(async (name) =>
+          [name, (await Deno.permissions.query({ name })).state]
+        ),
+      ),
+    ),
+  };
+};
+`;
+
+/** A vendored CommonJS package and an ES-module package with a scope and an exports map. */
+const VENDORED_FILES = [
+  [
+    "node_modules/tiny-pad/package.json",
+    '{"name": "tiny-pad", "version": "1.0.0", "main": "pad.js"}',
+  ],
+  [
+    "node_modules/tiny-pad/pad.js",
+    'module.exports = (s, n) => String(s).padStart(n, "*");\n',
+  ],
+  [
+    "node_modules/@acme/greet/package.json",
+    '{"name": "@acme/greet", "version": "2.0.0", "type": "module", "exports": {".": "./lib/greet.js"}}',
+  ],
+  ["node_modules/@acme/greet/lib/greet.js", "export const greet = (n) => `hi ${n}`;\n"],
+];
+
+const USES_NPM_TS = `
+import pad from "tiny-pad";
+import { greet } from "@acme/greet";
+import padAgain from "npm:tiny-pad";
+import { basename } from "node:path";
+export default (params: { s: string }) => ({
+  padded: pad(params.s, 6),
+  greeting: greet(params.s),
+  same: pad === padAgain,
+  file: basename(import.meta.url),
+});
+`;
+
+/** TypeScript that a type check would refuse: the runtime strips types and does not check. */
+const UNTYPED_TS = `
+enum Colour { Red = "red", Green = "green" }
+const n: number = "not a number" as unknown as string as any;
+export default (): Colour => (n === "not a number" ? Colour.Green : Colour.Red);
+`;
+
+testRuntime("deno2", "hello.ts", [
+  file("hello.ts", helloTs),
+  file("starter.ts", starterCode("deno2")),
+  file("lib/chatty.ts", CHATTY_TS),
+  file("streams.ts", STREAMS_TS),
+  file("probe.ts", PROBE_TS),
+  file("uses_npm.ts", USES_NPM_TS),
+  file("untyped.ts", UNTYPED_TS),
+  ...VENDORED_FILES.map(([path, text]) => file(path, text)),
+  file("throws.ts", 'export default () => { throw new Error("boom"); };\n'),
+  file("rejects.js", 'export default async () => { throw new TypeError("nope"); };\n'),
+  file("notfn.ts", "export default 42;\n"),
+  file("unvendored.ts", 'import x from "not-vendored";\nexport default () => x;\n'),
+  file("named.mjs", "export const handler = (p, ctx) => ({ p, ctx });\n"),
+  file(
+    "values.mts",
+    "export default (p: { kind?: string }) => (p.kind === 'big' ? 10n : undefined);\n",
+  ),
+  file(
+    "stray.ts",
+    'export default () => { setTimeout(() => { throw new Error("late"); }, 5);' +
+      ' Promise.reject(new Error("unawaited")); return 1; };\n',
+  ),
+  file(
+    "spin.ts",
+    "export default (p: { ms: number }) => { const end = Date.now() + p.ms;" +
+      " while (Date.now() < end); return 'spun'; };\n",
+  ),
+  file("exits.ts", "export default (p: { code: number }) => Deno.exit(p.code);\n"),
+], async (ex, t) => {
+  await t.step("invoke awaits the default export and captures its output", async () => {
+    let r = await ex.invoke("hello.ts", { name: "Ann" });
+    assert.equal(r.status, 200);
+    const { Duration, ...reply } = r.body;
+    assert.deepEqual(reply, {
+      Success: true,
+      Result: '"Hello, Ann!"',
+      Output: "Saying hello to Ann\n",
+      Error: "",
+    });
+    assert.equal(typeof Duration, "number", "seconds the handler ran");
+    r = await ex.invoke("hello.ts", {}, false);
+    assert.equal(r.body.Result, '"Hello, World!"');
+    assert.equal(r.body.Output, "");
+    r = await ex.invoke("named.mjs", { a: 1 }, false, { ReqId: "r1" });
+    assert.deepEqual(JSON.parse(r.body.Result), { p: { a: 1 }, ctx: { ReqId: "r1" } });
+    r = await ex.invoke("starter.ts", { name: "editor" });
+    assert.equal(r.body.Result, '"Hello, editor!"', "the dashboard's starter code runs");
+    assert.equal(r.body.Output, "Saying hello to editor\n");
+    r = await ex.invoke("untyped.ts");
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.equal(r.body.Result, '"green"');
+  });
+
+  await t.step("the console and the standard streams all go to Output", async () => {
+    const r = await ex.invoke("streams.ts");
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.equal(
+      r.body.Output,
+      "log { a: [ 1, 2 ] }\nerror 7\ninfo\nwarn\nprocess out\nprocess err\ndeno out\n",
+    );
+  });
+
+  await t.step("npm packages vendored in node_modules of the code are imported", async () => {
+    const r = await ex.invoke("uses_npm.ts", { s: "ab" });
+    assert.equal(r.body.Success, true, r.body.Error);
+    assert.deepEqual(JSON.parse(r.body.Result), {
+      padded: "****ab",
+      greeting: "hi ab",
+      same: true,
+      file: "uses_npm.ts",
+    });
+  });
+
+  await t.step("function code has only its permissions", async () => {
+    const r = await ex.invoke("probe.ts");
+    assert.equal(r.body.Success, true, r.body.Error);
+    const probe = JSON.parse(r.body.Result);
+    const denied = (access: string, path: string) =>
+      new RegExp(`^(NotCapable|TypeError): Requires ${access} access to "${path}"`);
+    assert.match(probe.readExecutor, denied("read", "/executor/executor.ts"));
+    assert.match(probe.importExecutor, denied("read", "/executor/executor.ts"));
+    assert.match(probe.readPasswd, denied("read", "/etc/passwd"));
+    assert.match(probe.readEnviron, denied("read", "/proc/self/environ"));
+    assert.match(probe.writeCode, denied("write", "/app/probe.ts"));
+    assert.match(probe.writeVarTmp, denied("write", "/var/tmp/x"));
+    assert.match(probe.run, /^NotCapable: Requires run access/);
+    assert.match(probe.ffi, /^NotCapable: Requires ffi access/);
+    assert.match(probe.socket, /^NotCapable: Requires (read|write) access/);
+    assert.match(probe.remoteImport, /^(NotCapable|TypeError): Requires import access/);
+    assert.match(probe.networkInterfaces, /^NotCapable: Requires sys access/);
+    assert.equal(probe.hostname, "allowed");
+    assert.deepEqual(probe.executorEnv, [], "the executor's variables are not in the environment");
+    assert.equal(probe.ownCode, true, "the function reads its own code");
+    assert.equal(probe.tmp, "scratch", "and writes /tmp");
+    assert.deepEqual(probe.requested, ["denied", "denied", "denied"], "asking grants nothing");
+    assert.deepEqual(probe.permissions, {
+      net: "granted",
+      env: "granted",
+      run: "prompt", // not granted, and no prompt can grant it (as asked above)
+      ffi: "prompt",
+      import: "prompt",
+    });
+  });
+
+  await t.step("results: undefined and non-JSON values", async () => {
+    let r = await ex.invoke("values.mts");
+    assert.equal(r.body.Result, "null");
+    r = await ex.invoke("values.mts", { kind: "big" });
+    assert.equal(r.body.Result, '"10"');
+  });
+
+  await t.step("throws and rejections fail with the stack", async () => {
+    let r = await ex.invoke("throws.ts");
+    assert.equal(r.body.Success, false);
+    assert.equal(r.body.Result, "");
+    assert.match(r.body.Error, /^Error: boom\n\s+at /);
+    assert.match(r.body.Error, /throws\.ts/);
+    r = await ex.invoke("rejects.js");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
+  });
+
+  await t.step("missing or invalid handlers fail clearly", async () => {
+    let r = await ex.invoke("nope.ts");
+    assert.equal(r.body.Success, false);
+    assert.equal(r.body.Error, 'Handler "nope.ts" not found: cannot find module "/app/nope.ts"');
+    r = await ex.invoke("notfn.ts");
+    assert.match(r.body.Error, /^Handler "notfn\.ts" is not a function/);
+    r = await ex.invoke("unvendored.ts");
+    assert.equal(r.body.Success, false);
+    assert.match(r.body.Error, /not-vendored/);
+    r = await ex.invoke("../etc/passwd");
+    assert.match(r.body.Error, /is invalid/);
+    r = await ex.call("POST", "/invoke", { Handler: "hello.ts", Params: "x" });
+    assert.equal(r.status, 400);
+  });
+
+  await t.step("an error thrown later by function code does not kill the executor", async () => {
+    const r = await ex.invoke("stray.ts");
+    assert.equal(r.body.Result, "1");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await ex.invoke("hello.ts")).body.Success, true);
+  });
+
+  await t.step("the executor answers while function code is busy", async () => {
+    const spinning = ex.invoke("spin.ts", { ms: 1500 });
+    let spun = false;
+    spinning.then(() => spun = true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await ex.call("GET", "/health")).status, 200);
+    assert.equal(spun, false, "health answered before the busy invocation ended");
+    assert.equal((await spinning).body.Result, '"spun"');
+  });
+
+  await t.step(
+    "concurrent invocations each get only their own output",
+    () => checkConcurrentOutput(ex, "lib/chatty.ts"),
+  );
+
+  await t.step("Deno.exit in function code ends the container with its code", async () => {
+    await assert.rejects(ex.invoke("exits.ts", { code: 3 }));
+    const deadline = Date.now() + 10_000;
+    let state = "";
+    while (Date.now() < deadline) {
+      state = await docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", ex.id);
+      if (state.startsWith("exited")) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(state, "exited 3");
+  });
 });

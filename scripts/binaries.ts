@@ -1,7 +1,8 @@
 /**
- * The two programs this project ships, as `deno compile` (`deno task compile`) and
- * `deno install -g` (`deno task install`) build them: the node `serverledge` and the client
- * `serverledge-cli`, each with the permissions it runs with and the files it needs at run time.
+ * The three programs this project ships, as `deno compile` (`deno task compile`) and
+ * `deno install -g` (`deno task install`) build them: the node `serverledge`, the client
+ * `serverledge-cli` and the load balancer `serverledge-lb`, each with the permissions it runs
+ * with and the files it needs at run time.
  *
  * @module
  */
@@ -55,8 +56,20 @@ export const CLI_BINARY: Binary = {
   smoke: { args: ["help"], expect: "Usage: serverledge-cli" },
 };
 
-/** Both programs, node first. */
-export const BINARIES: readonly Binary[] = [NODE_BINARY, CLI_BINARY];
+/**
+ * The load balancer: `lb.ts` with the permissions of `deno task lb` (the network, its config,
+ * tokens and etcd TLS files, the config's environment variables, the host name).
+ */
+export const LB_BINARY: Binary = {
+  name: "serverledge-lb",
+  entry: "lb.ts",
+  runFlags: ["--allow-net", "--allow-read", "--allow-env", "--allow-sys"],
+  include: [],
+  smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start serverledge-lb" },
+};
+
+/** The three programs, node first. */
+export const BINARIES: readonly Binary[] = [NODE_BINARY, CLI_BINARY, LB_BINARY];
 
 /** The project root (where deno.json is). */
 export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the runtime images locally from Debian packages; no image registry is used.
+# Build the runtime images locally from Debian packages (and the npm tarballs a runtime pins); no
+# image registry is used.
 #
 #   scripts/build-runtimes.sh [--force]
 #
@@ -9,6 +10,10 @@
 # 2. serverledge-<name>:latest for every runtimes/<name>/Dockerfile, built FROM the base without
 #    network. Each image carries the label serverledge.source-hash: a hash of its folder's files
 #    and of the base image id. The image is rebuilt when that hash changes.
+#    A runtime folder may list npm packages in a file npm-tarballs ("<package>@<version>
+#    <integrity>" a line): each tarball is fetched from the npm registry (kept in
+#    .data/npm-tarballs/), checked against its pinned sha512 integrity, and unpacked into the
+#    build context as npm/<package>/ (how the deno2 image gets its Deno binary).
 #
 # Options:
 #   --force   rebuild the base and every runtime image
@@ -19,6 +24,7 @@
 #   DEBIAN_SECURITY_MIRROR   mirror for bookworm-security (default: the host's apt sources,
 #                            else http://deb.debian.org/debian-security)
 #   BOOTSTRAP_TOOL           mmdebstrap or debootstrap (default: mmdebstrap when installed)
+#   NPM_CONFIG_REGISTRY      npm registry the npm-tarballs come from (default: npm's own)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +32,8 @@ SUITE=bookworm
 BASE_IMAGE="serverledge-base:$SUITE"
 BASE_PACKAGES="python3,nodejs,ca-certificates"
 HASH_LABEL="serverledge.source-hash"
+NPM_REGISTRY="${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org}"
+NPM_REGISTRY="${NPM_REGISTRY%/}"
 
 FORCE=0
 for arg in "$@"; do
@@ -231,6 +239,66 @@ source_hash() { # $1 = runtime dir, $2 = base image id
   } | sha256sum | awk '{ print $1 }'
 }
 
+# Whether file $1 has the integrity $2 ("sha512-<base64>", as npm's metadata gives it).
+integrity_ok() {
+  local expected actual
+  case "$2" in
+    sha512-*) ;;
+    *) fail "integrity \"$2\" is not sha512-<base64>" ;;
+  esac
+  expected="$(printf '%s' "${2#sha512-}" | base64 -d 2>/dev/null | od -An -tx1 -v | tr -d ' \n')"
+  actual="$(sha512sum "$1" | awk '{ print $1 }')"
+  [ -n "$expected" ] && [ "$expected" = "$actual" ]
+}
+
+# Fetches the tarball of npm package $1 ("<package>@<version>") unless the cache holds it and
+# checks it against integrity $2; sets NPM_TARBALL to its path.
+npm_tarball() {
+  local spec="$1" integrity="$2" package version url cache file t
+  package="${spec%@*}"
+  version="${spec##*@}"
+  [ -n "$package" ] && [ -n "$version" ] && [ "$package" != "$spec" ] ||
+    fail "npm package \"$spec\" is not <package>@<version>"
+  url="$NPM_REGISTRY/$package/-/${package##*/}-$version.tgz"
+  cache="$ROOT/.data/npm-tarballs"
+  file="$cache/${package//\//+}-$version.tgz"
+  mkdir -p "$cache"
+  NPM_TARBALL="$file"
+  if [ -f "$file" ] && integrity_ok "$file" "$integrity"; then return; fi
+  command -v curl >/dev/null 2>&1 || fail "curl is not installed: apt-get install -y curl"
+  log "npm $spec: fetching $url ..."
+  t=$(now)
+  curl -fsSL --retry 3 -o "$file.partial" "$url" || fail "could not fetch $url"
+  if ! integrity_ok "$file.partial" "$integrity"; then
+    rm -f "$file.partial"
+    fail "npm $spec: the tarball from $url does not match its pinned integrity $integrity"
+  fi
+  mv "$file.partial" "$file"
+  log "npm $spec: fetched in $(since "$t") ($(($(stat -c %s "$file") / 1000000)) MB, integrity checked)"
+}
+
+# Sets CONTEXT to the folder docker builds runtime $1 from: the runtime folder itself, or a copy
+# of it with the packages of its npm-tarballs unpacked under npm/<package>/.
+build_context() {
+  local dir="$1" context spec integrity rest
+  CONTEXT="$dir"
+  [ -f "$dir/npm-tarballs" ] || return 0
+  make_work_dir
+  context="$WORK/context-$(basename "$dir")"
+  rm -rf "$context"
+  cp -a "$dir/." "$context"
+  while read -r spec integrity rest; do
+    case "$spec" in '' | '#'*) continue ;; esac
+    [ -n "$integrity" ] && [ -z "$rest" ] ||
+      fail "$dir/npm-tarballs: expected \"<package>@<version> <integrity>\", got \"$spec $integrity $rest\""
+    npm_tarball "$spec" "$integrity"
+    mkdir -p "$context/npm/${spec%@*}"
+    tar -xzf "$NPM_TARBALL" -C "$context/npm/${spec%@*}" --strip-components=1 --no-same-owner ||
+      fail "could not unpack $NPM_TARBALL"
+  done <"$dir/npm-tarballs"
+  CONTEXT="$context"
+}
+
 build_runtime() { # $1 = runtime dir
   local dir="$1" name image hash current old_id t
   name="$(basename "$dir")"
@@ -251,7 +319,8 @@ build_runtime() { # $1 = runtime dir
   log "runtime $image: building from runtimes/$name ($why) ..."
   make_work_dir
   t=$(now)
-  if ! docker build --network none --label "$HASH_LABEL=$hash" -t "$image" "$dir" \
+  build_context "$dir"
+  if ! docker build --network none --label "$HASH_LABEL=$hash" -t "$image" "$CONTEXT" \
     >"$WORK/build-$name.log" 2>&1; then
     tail -n 30 "$WORK/build-$name.log" >&2 || true
     fail "docker build of $image failed (output above)"

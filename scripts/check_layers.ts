@@ -27,12 +27,14 @@ export interface Part {
  * else of the server; inside `server/`
  * dependencies point `api → invoke → scheduling → cluster → functions/metrics → pool/registry →
  * containers → runtimes/auth → config/http/validation/node_lock → errors`; the programs and
- * tools are on top.
+ * tools are on top. The executors of `runtimes/` run inside the runtime images and import
+ * nothing of the project.
  */
 export const LAYERS: readonly Part[] = [
   { path: "protocol/", layer: 0 },
   { path: "asl/", layer: 0 },
   { path: "server/timing/", layer: 0 },
+  { path: "runtimes/", layer: 0 },
   { path: "cli/", layer: 1 },
   { path: "dashboard/", layer: 1 },
   { path: "server/errors.ts", layer: 1 },
@@ -52,8 +54,10 @@ export const LAYERS: readonly Part[] = [
   { path: "server/invoke/", layer: 9 },
   { path: "server/api/", layer: 10 },
   { path: "server/app.ts", layer: 11 },
+  { path: "server/lb/", layer: 11 },
   { path: "server/node.ts", layer: 12 },
   { path: "main.ts", layer: 13 },
+  { path: "lb.ts", layer: 13 },
   { path: "scripts/", layer: 13 },
   { path: "server/testing/", layer: 14 },
   { path: "bench/", layer: 15 },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLI_BINARY, NODE_BINARY, PROJECT_ROOT } from "./binaries.ts";
+import { CLI_BINARY, LB_BINARY, NODE_BINARY, PROJECT_ROOT } from "./binaries.ts";
 import { checkDenortBin, compileArgs, existingIncludes, explainFailure } from "./compile.ts";
 
 // What `deno compile` 2.9.6 prints (NO_COLOR) when it cannot download its runtime base.
@@ -61,6 +61,14 @@ Deno.test("compileArgs embeds the existing run-time folders without their tests"
     "--output",
     "bin/serverledge-cli",
     "cli/main.ts",
+  ]);
+  assert.deepEqual(compileArgs(LB_BINARY, await existingIncludes(LB_BINARY, PROJECT_ROOT)), [
+    "compile",
+    "--exclude-unused-npm",
+    ...LB_BINARY.runFlags,
+    "--output",
+    "bin/serverledge-lb",
+    "lb.ts",
   ]);
 });
 

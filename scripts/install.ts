@@ -1,6 +1,6 @@
 /**
- * `deno task install`: installs `serverledge` (the node) and `serverledge-cli` as commands with
- * `deno install -g`, in Deno's install root (`$DENO_INSTALL_ROOT/bin`, else `~/.deno/bin`). The
+ * `deno task install`: installs `serverledge` (the node), `serverledge-cli` and `serverledge-lb`
+ * as commands with `deno install -g`, in Deno's install root (`$DENO_INSTALL_ROOT/bin`, else `~/.deno/bin`). The
  * installed commands run this checkout's sources with the project's deno.json.
  *
  * @module

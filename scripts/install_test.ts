@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BINARIES, CLI_BINARY, NODE_BINARY, PROJECT_ROOT } from "./binaries.ts";
+import { BINARIES, CLI_BINARY, LB_BINARY, NODE_BINARY, PROJECT_ROOT } from "./binaries.ts";
 import { installArgs } from "./install.ts";
 
 const decoder = new TextDecoder();
@@ -18,7 +18,7 @@ Deno.test("installArgs installs each command with the project's config and its p
   ]);
 });
 
-Deno.test("deno task install installs serverledge and serverledge-cli that run", async () => {
+Deno.test("deno task install installs serverledge, serverledge-cli and serverledge-lb that run", async () => {
   const root = await Deno.makeTempDir({ prefix: "serverledge-install-" });
   try {
     const install = await new Deno.Command(Deno.execPath(), {
@@ -44,6 +44,10 @@ Deno.test("deno task install installs serverledge and serverledge-cli that run",
     assert.match(
       await run(NODE_BINARY.name, ["/nonexistent/serverledge-conf.yaml"]),
       /Cannot start the node: Config file "\/nonexistent\/serverledge-conf.yaml" does not exist/,
+    );
+    assert.match(
+      await run(LB_BINARY.name, ["/nonexistent/serverledge-conf.yaml"]),
+      /Cannot start serverledge-lb: Config file "\/nonexistent\/serverledge-conf.yaml" does not exist/,
     );
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -148,6 +148,14 @@ export class HeadTooLargeError extends HttpError {
   }
 }
 
+/** 502: a node behind the load balancer failed before it answered. */
+export class BadGatewayError extends HttpError {
+  /** @param message which node failed and how */
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(502, message, options);
+  }
+}
+
 /**
  * 503: a backing service (Docker, the registry) is unavailable, or the node cannot take the
  * request right now (then with a `retry-after` header).

@@ -6,18 +6,17 @@
  */
 import type { Hono } from "hono";
 import { CLUSTER_SECRET_HEADER } from "../protocol/auth.ts";
-import { nodeHostNames } from "./api/host_check.ts";
+import { configuredHosts, serveConfigured } from "./api/listen.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
-import { machineHostname } from "./config/machine.ts";
 import type { Config } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
 import { DEFAULT_MAX_ENTRIES } from "./functions/code_archive.ts";
 import { lockNode, type NodeLock } from "./node_lock.ts";
-import { type HttpServer, serveHttp } from "./http/server.ts";
+import type { HttpServer } from "./http/server.ts";
 import { CodeChecker } from "./functions/code_checker.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
@@ -245,13 +244,7 @@ async function assembleNode(
     app: createApp(services, {
       metricsEnabled: config.metricsEnabled,
       gatekeeper: access.gatekeeper,
-      hosts: nodeHostNames({
-        apiIp: config.api.ip,
-        url,
-        hostname: machineHostname({ machine: {}, warnings: [] }),
-        interfaceAddresses: machineAddresses(config.api.ip),
-        extra: config.http.hosts,
-      }),
+      hosts: configuredHosts(config, url),
       corsOrigins: config.http.corsOrigins,
     }),
     services,
@@ -268,33 +261,7 @@ async function assembleNode(
  * @throws {UnavailableError} when the address is in use
  */
 export function serveNode(node: Node, config: Config): HttpServer {
-  try {
-    return listen(node, config);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
-    throw new UnavailableError(
-      `${config.api.ip}:${config.api.port} is in use: stop what listens there, or set api.port`,
-      { cause: error },
-    );
-  }
-}
-
-function listen(node: Node, config: Config): HttpServer {
-  return serveHttp({
-    hostname: config.api.ip,
-    port: config.api.port,
-    limitBytes: config.limits.bodyBytes,
-    budgetBytes: config.http.bodyBudgetBytes,
-    headerTimeoutMs: config.http.headerTimeout * 1000,
-    idleTimeoutMs: config.http.idleTimeout * 1000,
-    bodyTimeoutMs: config.http.bodyTimeout * 1000,
-  }, node.app.fetch);
-}
-
-/** The machine's interface addresses when the API listens on all of them (`api.ip` wildcard). */
-function machineAddresses(apiIp: string): string[] {
-  if (apiIp !== "0.0.0.0" && apiIp !== "::") return [];
-  return Deno.networkInterfaces().map((i) => i.address);
+  return serveConfigured(config, node.app.fetch);
 }
 
 async function checkImages(backend: ContainerBackend): Promise<void> {

@@ -17,14 +17,18 @@ export interface CodeFile {
 }
 
 /** The language family of a runtime, which decides the handler convention. */
-export type RuntimeFamily = "python" | "node" | "custom";
+export type RuntimeFamily = "python" | "node" | "deno" | "custom";
 
 /** The family of a runtime name (canonical or alias), e.g. `python310` → `python`. */
 export function runtimeFamily(runtime: string): RuntimeFamily {
   if (/^python/i.test(runtime)) return "python";
   if (/^node/i.test(runtime)) return "node";
+  if (/^(deno|typescript)/i.test(runtime)) return "deno";
   return "custom";
 }
+
+/** A Deno handler: a TypeScript or JavaScript module of the code. */
+const DENO_MODULE = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.(ts|tsx|mts|js|jsx|mjs)$/;
 
 /**
  * Paths of a picked folder without the folder's own name (`app/hello.py` → `hello.py`), as
@@ -47,7 +51,9 @@ export function packCode(files: readonly CodeFile[]): string {
 /**
  * A handler for code made of `paths`: Python `<module>.handler` of the top-level `.py` file
  * (preferring `handler.py`, `main.py`, `function.py`, `app.py`); Node.js the top-level `.js`
- * file (preferring `index.js`, `handler.js`, `main.js`). Answers `""` when nothing fits.
+ * file (preferring `index.js`, `handler.js`, `main.js`); Deno the top-level TypeScript or
+ * JavaScript module (preferring `main`, `index`, `handler`, `mod`). Answers `""` when nothing
+ * fits.
  */
 export function suggestHandler(runtime: string, paths: readonly string[]): string {
   const family = runtimeFamily(runtime);
@@ -59,6 +65,9 @@ export function suggestHandler(runtime: string, paths: readonly string[]): strin
   if (family === "node") {
     const js = top.filter((p) => /\.c?js$/.test(p));
     return pick(js, ["index", "handler", "main"]) ?? "";
+  }
+  if (family === "deno") {
+    return pick(top.filter((p) => DENO_MODULE.test(p)), ["main", "index", "handler", "mod"]) ?? "";
   }
   return "";
 }
@@ -73,8 +82,8 @@ function pick(files: string[], preferred: string[]): string | undefined {
 
 /**
  * The file the editor's code is saved as for `handler`: `hello.handler` → `hello.py`,
- * `pkg.mod.handler` → `pkg/mod.py`, `sieve.js` → `sieve.js`; a default when the handler does
- * not say (`main.py`, `index.js`, `function`).
+ * `pkg.mod.handler` → `pkg/mod.py`, `sieve.js` → `sieve.js`, `hello.ts` → `hello.ts`; a default
+ * when the handler does not say (`main.py`, `index.js`, `main.ts`, `function`).
  */
 export function editorFileName(runtime: string, handler: string): string {
   const family = runtimeFamily(runtime);
@@ -85,6 +94,7 @@ export function editorFileName(runtime: string, handler: string): string {
     return ok ? `${parts.slice(0, -1).join("/")}.py` : "main.py";
   }
   if (family === "node") return /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.c?js$/.test(h) ? h : "index.js";
+  if (family === "deno") return DENO_MODULE.test(h) && !h.split("/").includes("..") ? h : "main.ts";
   return "function";
 }
 
@@ -93,8 +103,18 @@ export function defaultHandler(runtime: string): string {
   const family = runtimeFamily(runtime);
   if (family === "python") return "main.handler";
   if (family === "node") return "index.js";
+  if (family === "deno") return "main.ts";
   return "";
 }
+
+/** The body of the JavaScript and TypeScript starter functions. */
+const HELLO_BODY = [
+  '  const name = params.name ?? "World";',
+  "  console.log(`Saying hello to ${name}`);",
+  "  return `Hello, ${name}!`;",
+  "};",
+  "",
+];
 
 /** Starter code for the editor. */
 export function starterCode(runtime: string): string {
@@ -108,13 +128,11 @@ export function starterCode(runtime: string): string {
         "",
       ].join("\n");
     case "node":
+      return ["module.exports = async (params, context) => {", ...HELLO_BODY].join("\n");
+    case "deno":
       return [
-        "module.exports = async (params, context) => {",
-        '  const name = params.name ?? "World";',
-        "  console.log(`Saying hello to ${name}`);",
-        "  return `Hello, ${name}!`;",
-        "};",
-        "",
+        "export default async (params: { name?: string }, context: unknown) => {",
+        ...HELLO_BODY,
       ].join("\n");
     default:
       return "";

@@ -14,6 +14,7 @@ Deno.test("runtimeFamily knows canonical names and aliases", () => {
   assert.equal(runtimeFamily("python310"), "python");
   assert.equal(runtimeFamily("nodejs17"), "node");
   assert.equal(runtimeFamily("custom"), "custom");
+  for (const name of ["deno2", "deno", "typescript"]) assert.equal(runtimeFamily(name), "deno");
 });
 
 Deno.test("stripTopFolder removes a picked folder's own name only when all share it", () => {
@@ -36,6 +37,10 @@ Deno.test("suggestHandler follows each runtime's convention", () => {
   assert.equal(suggestHandler("nodejs18", ["sieve.js", "README.md"]), "sieve.js");
   assert.equal(suggestHandler("python311", ["README.md"]), "");
   assert.equal(suggestHandler("custom", ["x.py"]), "");
+  assert.equal(suggestHandler("deno2", ["util.ts", "main.ts", "lib/handler.ts"]), "main.ts");
+  assert.equal(suggestHandler("typescript", ["hello.ts", "README.md"]), "hello.ts");
+  assert.equal(suggestHandler("deno2", ["app.mjs", "x.py"]), "app.mjs");
+  assert.equal(suggestHandler("deno2", ["hello.py"]), "");
 });
 
 Deno.test("editorFileName derives the file from the handler", () => {
@@ -48,6 +53,12 @@ Deno.test("editorFileName derives the file from the handler", () => {
   assert.equal(editorFileName("custom", "anything"), "function");
   assert.match(starterCode("python311"), /^def handler\(params, context\):/);
   assert.match(starterCode("nodejs18"), /module\.exports/);
+  assert.equal(editorFileName("deno2", "hello.ts"), "hello.ts");
+  assert.equal(editorFileName("deno2", "lib/f.tsx"), "lib/f.tsx");
+  assert.equal(editorFileName("deno2", "lib/../../x.ts"), "main.ts");
+  assert.equal(editorFileName("typescript", "hello.py"), "main.ts");
+  assert.equal(editorFileName("deno2", defaultHandler("deno2")), "main.ts");
+  assert.match(starterCode("deno2"), /^export default async \(params/);
 });
 
 Deno.test("packCode makes a tar the node accepts", async () => {

@@ -87,6 +87,6 @@ Deno.test("/metrics answers 404 when disabled; /runtimes lists the catalog", opt
   assert.equal(metrics.status, 404);
   assert.match((metrics.body as { Error: string }).Error, /metrics.enabled/);
   const runtimes = (await node.get("/runtimes")).body as { Name: string; Aliases: string[] }[];
-  assert.deepEqual(runtimes.map((r) => r.Name), ["python311", "nodejs18", "custom"]);
+  assert.deepEqual(runtimes.map((r) => r.Name), ["python311", "nodejs18", "deno2", "custom"]);
   assert.ok(runtimes[0].Aliases.includes("python310"));
 });

@@ -118,6 +118,20 @@ export class Gatekeeper {
     }
   }
 
+  /**
+   * Lets a request through when it carries a known token (of any role) or no tokens are
+   * configured; else throws {@linkcode UnauthorizedError} (401). For a front that passes
+   * requests on to nodes which check the role themselves (`serverledge-lb`).
+   */
+  authenticate(credentials: Credentials): void {
+    if (this.#tokens && !this.#tokens.find(bearerToken(credentials.authorization))) {
+      throw new UnauthorizedError(
+        "The token is not valid here: send Authorization: Bearer <token> with a token of the " +
+          `tokens file; ${CREATE_ONE}`,
+      );
+    }
+  }
+
   /** Whether the request comes from a node of the deployment (it sent the cluster credential). */
   #fromNode(credentials: Credentials): boolean {
     const secret = this.#clusterSecret;

@@ -37,6 +37,8 @@ export interface ClientRequest {
   body?: Uint8Array;
   /** `Content-Type` of the body. */
   contentType?: string;
+  /** More header fields (not `Host`, `Content-Length` or `Content-Type`, which are set above). */
+  headers?: Iterable<[string, string]>;
   /** Aborting it closes the connection; the request then fails with `aborted`. */
   signal?: AbortSignal;
 }
@@ -160,9 +162,10 @@ export class HttpClient {
   }
 
   /** Request line, headers and body, as one buffer. */
-  #encode({ method, path, body, contentType }: ClientRequest): Uint8Array {
+  #encode({ method, path, body, contentType, headers }: ClientRequest): Uint8Array {
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.#host}\r\n`;
     if (contentType !== undefined) head += `Content-Type: ${contentType}\r\n`;
+    if (headers) { for (const [name, value] of headers) head += `${name}: ${value}\r\n`; }
     if (body !== undefined) head += `Content-Length: ${body.length}\r\n`;
     const headBytes = encoder.encode(`${head}\r\n`);
     if (body === undefined || body.length === 0) return headBytes;

@@ -1,8 +1,9 @@
 /**
  * Writes a `Response` to a connection as HTTP/1.1. An answer is read whole and goes out with
  * `Content-Length` in one write together with its head, except an event stream
- * (`text/event-stream`, the `/events` route), which goes out chunked as its events come, or, to
- * an HTTP/1.0 client, delimited by closing the connection. Every write must make progress
+ * (`text/event-stream`, the `/events` route) and an answer made by {@linkcode streamedResponse}
+ * (the load balancer's), which go out chunked as their bytes come, or, to an HTTP/1.0 client,
+ * delimited by closing the connection. Every write must make progress
  * within the idle timeout, or the connection is closed (and the stream cancelled).
  *
  * @module
@@ -52,11 +53,14 @@ const REASONS: Record<number, string> = {
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
+  502: "Bad Gateway",
   503: "Service Unavailable",
 };
 
 /** The bytes of the answers made by {@linkcode jsonResponse}, written without reading them back. */
 const preparedBodies = new WeakMap<Response, Uint8Array>();
+/** The answers made by {@linkcode streamedResponse}, written as their body's bytes come. */
+const streamedAnswers = new WeakSet<Response>();
 
 let dateSecond = -1;
 let dateText = "";
@@ -85,6 +89,19 @@ export function jsonResponse(value: unknown, status: number): Response {
 }
 
 /**
+ * An answer whose body the front writes as its bytes come rather than whole (chunked), as it
+ * writes an event stream: for bodies of any size relayed from elsewhere.
+ */
+export function streamedResponse(
+  body: ReadableStream<Uint8Array> | null,
+  init: ResponseInit,
+): Response {
+  const response = new Response(body, init);
+  streamedAnswers.add(response);
+  return response;
+}
+
+/**
  * Writes `response` to `wire`. Resolves whether the connection may carry another request
  * (false when the body had to be delimited by closing it).
  */
@@ -101,8 +118,9 @@ export async function writeResponse(
     await wire.write(encoder.encode(head + "\r\n"), context.idleMs);
     return true;
   }
-  // Only an event stream is read as a stream: `response.body` would make a stream of any body.
-  if (!isEventStream(response.headers)) {
+  // Only event streams and streamed answers are read as streams: `response.body` would make a
+  // stream of any body.
+  if (!isEventStream(response.headers) && !(streamedAnswers.has(response) && response.body)) {
     const body = preparedBodies.get(response) ?? await response.bytes();
     head += `content-length: ${body.length}\r\n\r\n`;
     await wire.write(headAndBody(head, body), context.idleMs);

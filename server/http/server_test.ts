@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../errors.ts";
 import { sleep } from "../timing/sleep.ts";
-import { jsonResponse } from "./response.ts";
+import { jsonResponse, streamedResponse } from "./response.ts";
 import { type HttpHandler, type HttpServer, type HttpServerOptions, serveHttp } from "./server.ts";
 
 const encoder = new TextEncoder();
@@ -458,6 +458,37 @@ Deno.test("event streams are written chunked as they come; shutdown waits for th
   } finally {
     client.close();
     idle.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("a streamed answer goes out chunked as its bytes come, whatever its type", async () => {
+  const relay = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = relay.writable.getWriter();
+  const server = serve(() =>
+    streamedResponse(relay.readable, {
+      headers: { "content-type": "application/json", "content-length": "99" },
+    })
+  );
+  const client = await Client.open(server);
+  try {
+    await client.send("GET /relayed HTTP/1.1\r\nHost: a\r\n\r\n");
+    await writer.write(encoder.encode('{"first":'));
+    const buffer = new Uint8Array(4096);
+    let seen = "";
+    while (!seen.includes('{"first":')) {
+      seen += decoder.decode(buffer.subarray(0, (await client.conn.read(buffer)) ?? 0));
+    }
+    assert.match(seen, /transfer-encoding: chunked/);
+    assert.doesNotMatch(seen, /content-length/, "the relayed length is not the framing");
+    await writer.write(encoder.encode("1}"));
+    await writer.close();
+    while (!seen.includes("0\r\n\r\n")) {
+      seen += decoder.decode(buffer.subarray(0, (await client.conn.read(buffer)) ?? 0));
+    }
+    assert.match(seen, /2\r\n1}\r\n0\r\n\r\n$/);
+  } finally {
+    client.close();
     await server.shutdown();
   }
 });

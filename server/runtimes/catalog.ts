@@ -25,6 +25,17 @@ export interface Runtime {
 
 const PYTHON_HANDLER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 const NODE_HANDLER = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.(js|cjs)$/;
+const DENO_HANDLER = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.(ts|tsx|mts|js|jsx|mjs)$/;
+
+/** Checks a handler that names its code file (relative, matching `pattern`); returns the file. */
+function fileHandler(runtime: Runtime, language: string, pattern: RegExp, handler: string) {
+  if (!pattern.test(handler) || handler.split("/").includes("..")) {
+    throw new TypeError(
+      `${language} handler "${handler}" must be written as ${runtime.handlerFormat}`,
+    );
+  }
+  return handler;
+}
 
 /** Python 3.11 (Debian 12), also accepted as Serverledge's `python310`. */
 const python: Runtime = {
@@ -51,10 +62,23 @@ const node: Runtime = {
   concurrent: true,
   handlerFormat: "<file>.js, e.g. sieve.js",
   handlerFile(handler) {
-    if (!NODE_HANDLER.test(handler) || handler.split("/").includes("..")) {
-      throw new TypeError(`Node.js handler "${handler}" must be written as ${this.handlerFormat}`);
-    }
-    return handler;
+    return fileHandler(this, "Node.js", NODE_HANDLER, handler);
+  },
+};
+
+/**
+ * Deno 2: TypeScript and JavaScript ES modules whose default export is the function (see
+ * `runtimes/deno2/`), also accepted as `typescript` and `deno`.
+ */
+const deno: Runtime = {
+  name: "deno2",
+  image: "serverledge-deno2",
+  aliases: ["typescript", "deno"],
+  language: "Deno 2 (TypeScript, JavaScript)",
+  concurrent: true,
+  handlerFormat: "<file>.ts (or .tsx, .mts, .js, .jsx, .mjs), e.g. hello.ts",
+  handlerFile(handler) {
+    return fileHandler(this, "Deno", DENO_HANDLER, handler);
   },
 };
 
@@ -72,7 +96,7 @@ const custom: Runtime = {
 };
 
 /** Every runtime of the catalog, canonical names first. */
-export const RUNTIMES: readonly Runtime[] = [python, node, custom];
+export const RUNTIMES: readonly Runtime[] = [python, node, deno, custom];
 
 /** The runtime named `name` (canonical or alias), or `undefined`. */
 export function findRuntime(name: string): Runtime | undefined {

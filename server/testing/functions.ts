@@ -8,6 +8,13 @@ import { writeTar } from "../../protocol/tar_writer.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
 
+/** The runtime of an example file, as a create body names it (an alias) and as it is stored. */
+function exampleRuntime(file: string): { alias: string; canonical: string } {
+  if (file.endsWith(".py")) return { alias: "python310", canonical: "python311" };
+  if (file.endsWith(".ts")) return { alias: "typescript", canonical: "deno2" };
+  return { alias: "nodejs17", canonical: "nodejs18" };
+}
+
 /** Base64 tar holding `examples/<file>` under its own name (as Serverledge's CLI packs a file). */
 export async function exampleCode(file: string): Promise<string> {
   const data = await Deno.readFile(new URL(file, EXAMPLES));
@@ -23,7 +30,7 @@ export async function exampleFunction(
   const python = file.endsWith(".py");
   return {
     Name: name,
-    Runtime: python ? "python310" : "nodejs17",
+    Runtime: exampleRuntime(file).alias,
     MemoryMB: 128,
     Handler: python ? `${file.slice(0, -3)}.handler` : file,
     TarFunctionCode: await exampleCode(file),
@@ -43,7 +50,7 @@ export async function storedExample(
   const created = await exampleFunction(name, file);
   return {
     ...created,
-    Runtime: file.endsWith(".py") ? "python311" : "nodejs18",
+    Runtime: exampleRuntime(file).canonical,
     CPUDemand: 0,
     CustomImage: "",
     MaxConcurrency: 1,
