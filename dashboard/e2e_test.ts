@@ -4,7 +4,7 @@
 // land in test-artifacts/dashboard/.
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { newToken, tokenHash, tokenLine } from "../protocol/auth.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
@@ -12,31 +12,10 @@ import { startNodeProcess } from "../server/testing/node_process.ts";
 import { postJson } from "../server/testing/post_json.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { openBrowser } from "./testing/browser.ts";
+import { text, until } from "./testing/wait.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const HELLO = new URL("../examples/hello.py", import.meta.url);
-
-/** Waits until `locator`'s text matches `pattern`; answers the text. */
-async function text(locator: Locator, pattern: RegExp, ms = 20_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => "")) ?? "";
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${pattern} (last text: ${JSON.stringify(last)})`);
-}
-
-/** Waits until `probe` answers true. */
-async function until(probe: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 /**
  * Classes on the page that no stylesheet rule names: a class twind does not know (a typo, or a

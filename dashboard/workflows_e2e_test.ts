@@ -4,10 +4,11 @@
 // see its path marked live, delete it. Screenshots (light, dark, phone) land in
 // test-artifacts/dashboard/.
 import assert from "node:assert/strict";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { openBrowser } from "./testing/browser.ts";
+import { text, until } from "./testing/wait.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -65,17 +66,6 @@ const PIPELINE = {
   },
 };
 
-async function text(locator: Locator, pattern: RegExp, ms = 60_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => "")) ?? "";
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${pattern} (last text: ${JSON.stringify(last)})`);
-}
-
 /** The run status a drawn state shows (`idle`, `running`, `done`, `failed`). */
 async function statusOf(page: Page, id: string): Promise<string | null> {
   return await page.locator(`[data-testid="workflow-graph"] [data-node="${id}"]`).first()
@@ -83,14 +73,7 @@ async function statusOf(page: Page, id: string): Promise<string | null> {
 }
 
 async function untilStatus(page: Page, id: string, status: string, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = await statusOf(page, id);
-    if (last === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Timed out waiting for ${id} to be ${status} (last: ${last})`);
+  await until(async () => await statusOf(page, id) === status, `${id} to be ${status}`, ms);
 }
 
 Deno.test(

@@ -232,6 +232,56 @@ function picking(props: WorkflowGraphProps, id: string) {
 
 const FOCUS = "outline-none cursor-pointer";
 
+/** A state's box, coloured by what it did, with the ring that shows keyboard focus. */
+function Box(props: {
+  node: PlacedNode;
+  run: NodeRun | undefined;
+  selected: boolean;
+  rx: number;
+  fillOpacity?: number;
+}) {
+  const { node } = props;
+  return (
+    <>
+      <rect
+        x={node.x}
+        y={node.y}
+        width={node.w}
+        height={node.h}
+        rx={props.rx}
+        class={STATUS_CLASS[props.run?.status ?? "idle"]}
+        fill-opacity={props.fillOpacity}
+        stroke-width={props.selected ? 3 : 1.5}
+      />
+      <rect
+        x={node.x - 4}
+        y={node.y - 4}
+        width={node.w + 8}
+        height={node.h + 8}
+        rx={props.rx + 4}
+        fill="none"
+        class="stroke-sky-500 opacity-0 group-focus-visible:opacity-100"
+        stroke-width={2}
+      />
+    </>
+  );
+}
+
+/** A state's name (shortened; the whole name as its tooltip). */
+function Name(props: { node: PlacedNode; x: number; anchor: "start" | "middle" }) {
+  return (
+    <text
+      x={props.x}
+      y={props.node.y + 19}
+      text-anchor={props.anchor}
+      class="font-semibold fill-slate-900 dark:fill-slate-100"
+    >
+      <title>{props.node.name}</title>
+      {short(props.node.name, NAME_CHARS)}
+    </text>
+  );
+}
+
 function State(props: WorkflowGraphProps & { node: PlacedNode; run: NodeRun | undefined }) {
   const { node, run } = props;
   const selected = props.selected === node.id;
@@ -248,34 +298,8 @@ function State(props: WorkflowGraphProps & { node: PlacedNode; run: NodeRun | un
       data-status={run?.status ?? "idle"}
       class={`group ${FOCUS}`}
     >
-      <rect
-        x={node.x}
-        y={node.y}
-        width={node.w}
-        height={node.h}
-        rx={rounded}
-        class={STATUS_CLASS[run?.status ?? "idle"]}
-        stroke-width={selected ? 3 : 1.5}
-      />
-      <rect
-        x={node.x - 4}
-        y={node.y - 4}
-        width={node.w + 8}
-        height={node.h + 8}
-        rx={rounded + 4}
-        fill="none"
-        class="stroke-sky-500 opacity-0 group-focus-visible:opacity-100"
-        stroke-width={2}
-      />
-      <text
-        x={node.x + node.w / 2}
-        y={node.y + 19}
-        text-anchor="middle"
-        class="font-semibold fill-slate-900 dark:fill-slate-100"
-      >
-        <title>{node.name}</title>
-        {short(node.name, NAME_CHARS)}
-      </text>
+      <Box node={node} run={run} selected={selected} rx={rounded} />
+      <Name node={node} x={node.x + node.w / 2} anchor="middle" />
       <text
         x={node.x + node.w / 2}
         y={node.y + 36}
@@ -298,34 +322,8 @@ function Group(props: WorkflowGraphProps & { node: PlacedNode; run: NodeRun | un
         aria-label={nodeDescription(node, run)}
         class={`group ${FOCUS}`}
       >
-        <rect
-          x={node.x}
-          y={node.y}
-          width={node.w}
-          height={node.h}
-          rx={10}
-          class={STATUS_CLASS[run?.status ?? "idle"]}
-          fill-opacity={0.55}
-          stroke-width={selected ? 3 : 1.5}
-        />
-        <rect
-          x={node.x - 4}
-          y={node.y - 4}
-          width={node.w + 8}
-          height={node.h + 8}
-          rx={14}
-          fill="none"
-          class="stroke-sky-500 opacity-0 group-focus-visible:opacity-100"
-          stroke-width={2}
-        />
-        <text
-          x={node.x + 10}
-          y={node.y + 19}
-          class="font-semibold fill-slate-900 dark:fill-slate-100"
-        >
-          <title>{node.name}</title>
-          {short(node.name, NAME_CHARS)}
-        </text>
+        <Box node={node} run={run} selected={selected} rx={10} fillOpacity={0.55} />
+        <Name node={node} x={node.x + 10} anchor="start" />
         <text
           x={node.x + node.w - 10}
           y={node.y + 19}
