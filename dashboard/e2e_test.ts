@@ -12,34 +12,11 @@ import { startNodeProcess } from "../server/testing/node_process.ts";
 import { postJson } from "../server/testing/post_json.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { openBrowser } from "./testing/browser.ts";
+import { unstyledClasses } from "./testing/unstyled.ts";
 import { text, until } from "./testing/wait.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const HELLO = new URL("../examples/hello.py", import.meta.url);
-
-/**
- * Classes on the page that no stylesheet rule names: a class twind does not know (a typo, or a
- * Tailwind class newer than twind's preset) leaves its element unstyled without any error.
- */
-async function unstyledClasses(page: Page): Promise<string[]> {
-  return await page.evaluate(`(() => {
-    const selectors = [];
-    const walk = (rules) => {
-      for (const rule of rules) {
-        if (rule.selectorText) selectors.push(rule.selectorText.replace(/\\\\/g, ""));
-        if (rule.cssRules) walk(rule.cssRules);
-      }
-    };
-    for (const sheet of document.styleSheets) walk(sheet.cssRules);
-    const all = selectors.join(" ");
-    const used = new Set();
-    for (const el of document.querySelectorAll("[class]")) {
-      for (const c of el.classList) used.add(c);
-    }
-    // uPlot's own classes are styled by its stylesheet or used as hooks only.
-    return [...used].filter((c) => !/^(u-|uplot)/.test(c) && !all.includes("." + c));
-  })()`);
-}
 
 async function attribute(page: Page, selector: string, name: string): Promise<string | null> {
   return await page.locator(selector).first().getAttribute(name, { timeout: 1000 }).catch(() =>

@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { openBrowser } from "./testing/browser.ts";
+import { unstyledClasses } from "./testing/unstyled.ts";
 import { text, until } from "./testing/wait.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -191,11 +192,13 @@ Deno.test(
       true,
     );
     await browser.screenshot("workflows-run");
+    const unstyled = new Set(await unstyledClasses(page));
 
     // Dark mode and a phone.
     await page.emulateMedia({ colorScheme: "dark" });
     await page.waitForTimeout(300);
     await browser.screenshot("workflows-dark");
+    for (const c of await unstyledClasses(page)) unstyled.add(c);
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
@@ -207,6 +210,7 @@ Deno.test(
     await page.getByRole("button", { name: "Confirm delete pipeline" }).click();
     await text(page.getByTestId("workflows-message"), /Deleted "pipeline"/);
     await text(page.getByTestId("workflow-list").locator("xpath=.."), /No workflow yet/);
+    assert.deepEqual([...unstyled].sort(), [], "classes without a style");
     assert.deepEqual(browser.errors, []);
   },
 );
