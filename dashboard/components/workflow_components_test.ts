@@ -67,7 +67,7 @@ Deno.test("WorkflowGraph draws every state, labelled, and marks a run's path", (
   assert.match(html, /data-node="Wait" data-status="idle"/);
   assert.match(html, /aria-label="Fetch, Task fetch: done in 12 ms on edge-1"/);
   assert.match(html, /aria-label="Wait, Wait: not run"/);
-  assert.match(html, /tabIndex="0" role="button" aria-pressed="false"/i);
+  assert.match(html, /tabindex="0" role="button" aria-pressed="false"/);
   // The taken edges: Start → Fetch → Route → Fan; not Route → Wait.
   assert.match(html, /data-edge="\(start\)->Fetch:next:" data-taken="true"/);
   assert.match(html, /data-edge="Route->Fan:choice:[^"]*" data-taken="true"/);

@@ -128,6 +128,7 @@ export function WorkflowCreateForm(props: WorkflowCreateFormProps) {
               <WorkflowGraph
                 layout={layoutGraph(preview.graph)}
                 label="Preview of the definition"
+                testId="workflow-preview"
               />
             </div>
           )}

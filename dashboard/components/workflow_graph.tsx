@@ -30,6 +30,8 @@ export interface WorkflowGraphProps {
   selected?: string;
   /** Called with a state's id when it is picked. */
   onSelect?(id: string): void;
+  /** Test hook. @default "workflow-graph" */
+  testId?: string;
 }
 
 const STATUS_CLASS: Record<NodeRun["status"] | "idle", string> = {
@@ -113,7 +115,7 @@ export function WorkflowGraph(props: WorkflowGraphProps) {
         height: "auto",
       }}
       class="mx-auto block select-none text-[13px]"
-      data-testid="workflow-graph"
+      data-testid={props.testId ?? "workflow-graph"}
     >
       <defs>
         {(["plain", "catch", "taken"] as const).map((kind) => (
@@ -217,7 +219,8 @@ function Terminal(props: { node: PlacedNode; reached: boolean }) {
 function picking(props: WorkflowGraphProps, id: string) {
   if (!props.onSelect) return {};
   return {
-    tabIndex: 0,
+    // Lower case: on SVG elements Preact sets attributes, and SVG keeps their case.
+    tabindex: 0,
     role: "button" as const,
     "aria-pressed": props.selected === id,
     onClick: () => props.onSelect!(id),
