@@ -16,10 +16,11 @@ import {
 import { pollForReport } from "../lib/poll.ts";
 import { type GraphResult, layoutGraph } from "../lib/workflow_layout.ts";
 import {
-  applyStepEvent,
+  type FollowedRuns,
+  followedTrace,
+  followEvent,
   nodeIdOfStep,
   nodeRuns,
-  type RunTrace,
   traceWithReport,
   type WorkflowStepEvent,
 } from "../lib/workflow_run.ts";
@@ -175,8 +176,7 @@ function WorkflowPanel(props: WorkflowsViewProps & { workflow: WorkflowRecord })
   const [form, setForm] = useState<InvokeFormState>(() => emptyInvokeForm(workflow.Name));
   const [formError, setFormError] = useState<string | undefined>(undefined);
   const [run, setRun] = useState<WorkflowRunView | undefined>(undefined);
-  const [traces, setTraces] = useState<ReadonlyMap<string, RunTrace>>(new Map());
-  const [followed, setFollowed] = useState<string | undefined>(undefined);
+  const [followed, setFollowed] = useState<FollowedRuns>({ traces: new Map() });
   const [selectedNode, setSelectedNode] = useState<string | undefined>(undefined);
   const polling = useRef<AbortController | undefined>(undefined);
   const listening = useRef(false);
@@ -190,19 +190,12 @@ function WorkflowPanel(props: WorkflowsViewProps & { workflow: WorkflowRecord })
   useEffect(() => () => polling.current?.abort(), []);
   useEffect(() =>
     props.onWorkflowStep((event) => {
-      if (!listening.current || event.Workflow !== workflow.Name) return;
-      setTraces((all) =>
-        new Map(all).set(event.ReqId, applyStepEvent(all.get(event.ReqId) ?? [], event))
-      );
-      // A sync run has no id until it ends: follow the first run seen entering the start.
-      if (read.ok && event.Phase === "entered" && event.Step === read.graph.startAt) {
-        setFollowed((id) => id ?? event.ReqId);
-      }
+      if (!listening.current || event.Workflow !== workflow.Name || !read.ok) return;
+      setFollowed((runs) => followEvent(runs, event, read.graph.startAt));
     }), [workflow.Name, read]);
 
-  const reqId = run?.reqId ?? followed;
-  const trace = traceWithReport(reqId ? traces.get(reqId) ?? [] : [], run?.report);
-  const runs = useMemo(() => nodeRuns(trace, maps, run?.report?.Reports), [trace, maps, run]);
+  const trace = traceWithReport(followedTrace(followed, run?.reqId), run?.report);
+  const runs = nodeRuns(trace, maps, run?.report?.Reports);
   const running = run !== undefined && !run.report && !run.error;
 
   const submit = async (event?: Event) => {
@@ -211,8 +204,7 @@ function WorkflowPanel(props: WorkflowsViewProps & { workflow: WorkflowRecord })
     const built = buildWorkflowInvokeBody(form);
     if (!built.ok) return setFormError(built.error);
     setFormError(undefined);
-    setTraces(new Map());
-    setFollowed(undefined);
+    setFollowed({ traces: new Map() });
     listening.current = true;
     const started: WorkflowRunView = { workflow: workflow.Name, async: built.body.Async };
     setRun(started);

@@ -166,3 +166,33 @@ export function traceWithReport(trace: RunTrace, report: WorkflowReport | undefi
     }),
   ];
 }
+
+/**
+ * The runs of one workflow seen since the page invoked it, by request id, and the first run
+ * seen entering the start state: the page's own when it does not know its id yet (a
+ * synchronous invocation is answered only at its end).
+ */
+export interface FollowedRuns {
+  /** The steps of each run seen, by request id. */
+  traces: ReadonlyMap<string, RunTrace>;
+  /** The first run seen entering the start state. */
+  first?: string;
+}
+
+/** Adds `event` (of the workflow followed, whose start state is `startAt`) to `runs`. */
+export function followEvent(
+  runs: FollowedRuns,
+  event: WorkflowStepEvent,
+  startAt: string,
+): FollowedRuns {
+  const traces = new Map(runs.traces);
+  traces.set(event.ReqId, applyStepEvent(traces.get(event.ReqId) ?? [], event));
+  const starts = event.Phase === "entered" && event.Step === startAt;
+  return { traces, first: runs.first ?? (starts ? event.ReqId : undefined) };
+}
+
+/** The steps of the page's run: `reqId`'s once known, else the first run that started. */
+export function followedTrace(runs: FollowedRuns, reqId: string | undefined): RunTrace {
+  const id = reqId ?? runs.first;
+  return id === undefined ? [] : runs.traces.get(id) ?? [];
+}

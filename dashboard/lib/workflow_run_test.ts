@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import type { ExecutionReport } from "../../protocol/invocation.ts";
 import {
   applyStepEvent,
+  type FollowedRuns,
+  followedTrace,
+  followEvent,
   nodeIdOfStep,
   nodeRuns,
   type RunTrace,
@@ -122,4 +125,25 @@ Deno.test("traceWithReport closes open steps and adds the tasks the events misse
     executedOn: "n2",
   });
   assert.equal(traceWithReport(trace, undefined), trace);
+});
+
+Deno.test("followEvent follows the first run to start, or the one whose id is known", () => {
+  const of = (ReqId: string, Step: string, Phase: "entered" | "exited") => ({
+    ...event(Step, Phase, 0),
+    ReqId,
+  });
+  let runs: FollowedRuns = { traces: new Map() };
+  // An older run still going shows up first, inside its flow: not the page's.
+  runs = followEvent(runs, of("old", "B", "entered"), "A");
+  assert.equal(runs.first, undefined);
+  assert.deepEqual(followedTrace(runs, undefined), []);
+  runs = followEvent(runs, of("mine", "A", "entered"), "A");
+  runs = followEvent(runs, of("other", "A", "entered"), "A");
+  runs = followEvent(runs, of("mine", "A", "exited"), "A");
+  assert.equal(runs.first, "mine");
+  assert.deepEqual(followedTrace(runs, undefined).map((s) => s.exitedAt), [0]);
+  // Once the id is known (async), it wins.
+  assert.deepEqual(followedTrace(runs, "other").map((s) => s.step), ["A"]);
+  assert.equal(followedTrace(runs, "other")[0].exitedAt, undefined);
+  assert.deepEqual(followedTrace(runs, "unknown"), []);
 });
