@@ -87,7 +87,8 @@ export async function runCli(
 }
 
 function help(args: string[], environment: CliEnvironment): number {
-  const name = args.find((arg) => !arg.startsWith("-"));
+  // Global options may come before and after `help`: `-P 1323 help invoke`.
+  const name = findCommand(args, ALL_FLAGS).name;
   const command = name === undefined ? undefined : findCommandByName(name);
   if (name !== undefined && !command) {
     environment.stderr(`Unknown command "${name}"\n\n${generalUsage()}\n`);

@@ -37,7 +37,15 @@ Deno.test("help is printed on stdout with exit code 0, for every command and for
   for (
     const name of ["create", "update", "delete", "list", "invoke", "poll", "prewarm", "status"]
   ) {
-    for (const args of [[name, "-h"], ["-cmd", name, "--help"], ["help", name]]) {
+    for (
+      const args of [
+        [name, "-h"],
+        ["-cmd", name, "--help"],
+        ["help", name],
+        ["-P", "1323", "help", name],
+        ["-vH", "127.0.0.1", name, "-h"],
+      ]
+    ) {
       const { code, stdout } = await run(args);
       assert.equal(code, 0, args.join(" "));
       assert.match(stdout, new RegExp(`^Usage: serverledge-cli ${name} `));
