@@ -71,6 +71,8 @@ Deno.test("a wrong command line prints the message and the usage on stderr, exit
     [["poll"], /^Option "-request" is required\n\nUsage: serverledge-cli poll /],
     [["prewarm", "-f", "x", "-c", "many"], /^Option "-c" must be an integer, got "many"\n/],
     [["invoke", "-f", "x", "-p", "a"], /^Parameter "a" must be written name:value\n\nUsage: /],
+    [["invoke", "-f", "x", "-param_json", "n:Edge"], /^Parameter "n:Edge" of -param_json must /],
+    [["invoke", "-f", "x", "-p", "n:1", "-param_json", "n:1"], /^Parameter "n" is given by both/],
     [["invoke", "-f", "x", "-qosclass", "urgent"], /^QoS class "urgent" is unknown/],
     [["status", "-port", "http"], /^Option "-port" must be a port number from 1 to 65535/],
     [["poll", "-request", "x", "-timeout", "5"], /^Option "-timeout" needs -wait and a number/],
