@@ -267,6 +267,7 @@ Deno.test(
         stderr: (text: string) => void (output.stderr += text),
         interactive: true,
         env: () => undefined,
+        cwd: ROOT,
       };
       assert.equal(await runCli(["prewarm", "-f", "func", "-c", "1", ...at], terminal), 0);
       assert.ok(

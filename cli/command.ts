@@ -15,6 +15,8 @@ export interface CommandContext {
   client: NodeClient;
   /** Where to print. */
   output: Output;
+  /** The directory relative paths (`-src`, `-params_file`) are read from. */
+  cwd: string;
 }
 
 /** One `serverledge-cli` command. */

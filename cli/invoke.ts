@@ -68,12 +68,12 @@ export const invokeCommand: Command = {
       help: "return the function's printed output in the report",
     },
   ],
-  async run({ flags, client, output }) {
+  async run({ flags, client, output, cwd }) {
     const name = flags.string("function")!;
     const file = flags.string("params_file");
     const qos = parseQosClass(flags.string("qosclass"));
     const params = {
-      ...(file === undefined ? {} : await readParamsFile(file)),
+      ...(file === undefined ? {} : await readParamsFile(file, cwd)),
       ...commandLineParams(flags.list("param"), flags.list("param_json")),
     };
     const body: InvocationRequestBody = {

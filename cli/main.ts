@@ -20,6 +20,8 @@ import { commandUsage, generalUsage } from "./usage.ts";
 export interface CliEnvironment extends Terminal {
   /** Reads an environment variable (`SERVERLEDGE_HOST`, `_PORT`, `_TOKEN`). */
   env(name: string): string | undefined;
+  /** The directory the user ran the command in: relative paths are read from it. */
+  cwd: string;
 }
 
 const ALL_FLAGS: readonly FlagSpec[] = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
@@ -70,6 +72,7 @@ export async function runCli(
       flags,
       client: new NodeClient(address, { log, token }),
       output: new Output(environment, { json: flags.boolean("json") }),
+      cwd: environment.cwd,
     });
     return 0;
   } catch (error) {
@@ -98,7 +101,12 @@ function help(args: string[], environment: CliEnvironment): number {
   return 0;
 }
 
-/** The real process: standard output and error, and the environment variables it may read. */
+/**
+ * The real process: standard output and error, the environment variables it may read, and the
+ * user's directory. `deno task cli` runs in the project root, so there the user's directory is
+ * `INIT_CWD`, which Deno sets for tasks and only that task is allowed to read; the compiled and
+ * installed programs are not allowed to, and use their own working directory.
+ */
 export function denoEnvironment(): CliEnvironment {
   const encoder = new TextEncoder();
   const write = (file: typeof Deno.stdout, text: string) => {
@@ -107,14 +115,16 @@ export function denoEnvironment(): CliEnvironment {
       written += file.writeSync(bytes.subarray(written));
     }
   };
+  const env = (name: string) => {
+    const permission = Deno.permissions.querySync({ name: "env", variable: name });
+    return permission.state === "granted" ? Deno.env.get(name) : undefined;
+  };
   return {
     stdout: (text) => write(Deno.stdout, text),
     stderr: (text) => write(Deno.stderr, text),
     interactive: Deno.stderr.isTerminal(),
-    env(name) {
-      const permission = Deno.permissions.querySync({ name: "env", variable: name });
-      return permission.state === "granted" ? Deno.env.get(name) : undefined;
-    },
+    env,
+    cwd: env("INIT_CWD") || Deno.cwd(),
   };
 }
 

@@ -14,6 +14,7 @@ async function run(args: string[], vars: Record<string, string> = {}): Promise<R
     stderr: (text) => void (result.stderr += text),
     interactive: false,
     env: (name) => vars[name],
+    cwd: Deno.cwd(),
   };
   return { code: await runCli(args, environment), ...result };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { CliError, UsageError } from "./errors.ts";
 import { describeFsError } from "./fs_error.ts";
 import { QOS_CLASS_NAMES } from "../protocol/qos.ts";
@@ -85,11 +86,14 @@ function isPair(piece: string): boolean {
   return /^[^:\s][^:]*:/.test(piece);
 }
 
-/** Reads a `-params_file`: a JSON object of parameters. */
-export async function readParamsFile(path: string): Promise<Record<string, unknown>> {
+/** Reads a `-params_file` (a relative path from `cwd`): a JSON object of parameters. */
+export async function readParamsFile(
+  path: string,
+  cwd: string = Deno.cwd(),
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await Deno.readTextFile(resolve(cwd, path));
   } catch (error) {
     throw new CliError(`Cannot read parameters file "${path}": ${describeFsError(error)}`, {
       cause: error,

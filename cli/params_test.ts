@@ -110,6 +110,8 @@ Deno.test("readParamsFile reads a JSON object and explains what else it finds", 
     );
     const broken = await write("broken.json", "{a:");
     await assert.rejects(readParamsFile(broken), /is not valid JSON/);
+    // A relative path is read from the given directory.
+    assert.deepEqual(await readParamsFile("ok.json", dir), { a: 2, s: "x" });
     await assert.rejects(
       readParamsFile(`${dir}/missing.json`),
       new CliError(`Cannot read parameters file "${dir}/missing.json": no such file or directory`),
