@@ -123,6 +123,7 @@ export function denoEnvironment(): CliEnvironment {
     stdout: (text) => write(Deno.stdout, text),
     stderr: (text) => write(Deno.stderr, text),
     interactive: Deno.stderr.isTerminal(),
+    stdoutTerminal: Deno.stdout.isTerminal(),
     env,
     cwd: env("INIT_CWD") || Deno.cwd(),
   };
