@@ -28,6 +28,8 @@ export interface FlagSpec {
   required?: boolean;
   /** Value used when the option is absent. */
   default?: string | number | boolean;
+  /** What shell completion offers as its value: file names, or these words. */
+  complete?: "files" | readonly string[];
 }
 
 /** A parsed option value. */

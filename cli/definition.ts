@@ -45,6 +45,7 @@ export const DEFINITION_FLAGS: readonly FlagSpec[] = [
     kind: "string",
     value: "path",
     help: "code: a file, a folder or a .tar (not needed for runtime custom)",
+    complete: "files",
   },
   {
     name: "custom_image",

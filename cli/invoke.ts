@@ -12,6 +12,7 @@ import type {
 import { apiError } from "./client.ts";
 import { type Command, FUNCTION_FLAG } from "./command.ts";
 import { CliError } from "./errors.ts";
+import { QOS_CLASS_NAMES } from "../protocol/qos.ts";
 import { commandLineParams, parseQosClass, readParamsFile } from "./params.ts";
 
 /** The `invoke` command. */
@@ -40,6 +41,7 @@ export const invokeCommand: Command = {
       kind: "string",
       value: "file.json",
       help: "a JSON object of parameters (-param and -param_json values override it)",
+      complete: "files",
     },
     {
       name: "qosclass",
@@ -47,6 +49,7 @@ export const invokeCommand: Command = {
       kind: "string",
       value: "class",
       help: "QoS class: low (0), performance (1), availability or batch (2), a number, or async",
+      complete: [...Object.keys(QOS_CLASS_NAMES), "async"],
     },
     {
       name: "qosrespt",

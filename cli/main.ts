@@ -54,12 +54,15 @@ export async function runCli(
     }
     command = findCommandByName(found.name);
     if (!command) throw new UsageError(`Unknown command "${found.name}"`);
-    const flags = parseFlags(found.args, [...GLOBAL_FLAGS, ...command.flags]);
+    const flags = parseFlags(found.args, [...GLOBAL_FLAGS, ...command.flags], {
+      positionals: command.argument ? 1 : 0,
+    });
     if (flags.boolean("help")) {
       environment.stdout(commandUsage(command) + "\n");
       return 0;
     }
     checkRequired(flags, command.flags);
+    checkArgument(flags.positionals[0], command);
     const address = resolveAddress(
       { host: flags.string("host"), port: flags.string("port") },
       environment.env,
@@ -73,6 +76,7 @@ export async function runCli(
       client: new NodeClient(address, { log, token }),
       output: new Output(environment, { json: flags.boolean("json") }),
       cwd: environment.cwd,
+      commands: COMMANDS,
     });
     return 0;
   } catch (error) {
@@ -87,6 +91,17 @@ export async function runCli(
     }
     throw error;
   }
+}
+
+function checkArgument(word: string | undefined, command: Command): void {
+  const argument = command.argument;
+  if (!argument || (word !== undefined && argument.choices.includes(word))) return;
+  const choices = argument.choices.join(", ");
+  throw new UsageError(
+    word === undefined
+      ? `Give the ${argument.value}: one of ${choices}`
+      : `The ${argument.value} must be one of ${choices}, got "${word}"`,
+  );
 }
 
 function help(args: string[], environment: CliEnvironment): number {
