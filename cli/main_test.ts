@@ -36,7 +36,17 @@ Deno.test("help is printed on stdout with exit code 0, for every command and for
     assert.equal(stderr, "");
   }
   for (
-    const name of ["create", "update", "delete", "list", "invoke", "poll", "prewarm", "status"]
+    const name of [
+      "create",
+      "update",
+      "delete",
+      "list",
+      "invoke",
+      "poll",
+      "prewarm",
+      "status",
+      "completion",
+    ]
   ) {
     for (
       const args of [
