@@ -1,8 +1,9 @@
 /**
  * Command-line options as Serverledge users type them: Go-style single-dash long options
- * (`-function f`, the seed README's form), double-dash ones (`--function f`, `--function=f`,
- * today's Serverledge CLI) and the short letters of today's CLI (`-f f`). `node:util`'s
- * `parseArgs` cannot read single-dash long options, hence this small parser.
+ * (`-function f`, the seed README's form), and what today's Serverledge CLI (cobra/pflag) reads:
+ * double-dash ones (`--function f`, `--function=f`), short letters (`-f f`, `-f=f`), a value
+ * glued to its letter (`-fhello`) and grouped boolean letters (`-ao`). `node:util`'s `parseArgs`
+ * cannot read single-dash long options, hence this small parser.
  *
  * @module
  */
@@ -27,6 +28,8 @@ export interface FlagSpec {
   required?: boolean;
   /** Value used when the option is absent. */
   default?: string | number | boolean;
+  /** What shell completion offers as its value: file names, or these words. */
+  complete?: "files" | readonly string[];
 }
 
 /** A parsed option value. */
@@ -36,16 +39,24 @@ export type FlagValue = string | number | boolean | string[];
 export class Flags {
   readonly #specs: Map<string, FlagSpec>;
   readonly #values: Map<string, FlagValue>;
+  /** The bare words given besides the options (`bash` in `completion bash`), in order. */
+  readonly positionals: readonly string[];
 
   /**
    * Wraps parsed values; use {@linkcode parseFlags} to make one.
    *
    * @param specs the options the command accepts
    * @param values given values by canonical name
+   * @param positionals the bare words given
    */
-  constructor(specs: readonly FlagSpec[], values: Map<string, FlagValue>) {
+  constructor(
+    specs: readonly FlagSpec[],
+    values: Map<string, FlagValue>,
+    positionals: readonly string[] = [],
+  ) {
     this.#specs = new Map(specs.map((spec) => [spec.name, spec]));
     this.#values = values;
+    this.positionals = positionals;
   }
 
   /** Whether the option was given. */
@@ -96,9 +107,11 @@ export function flagLabel(spec: FlagSpec): string {
 
 /**
  * Reads `args` against `specs`. Options may be written with one dash or two, with the value as
- * the next argument or after `=`; a repeated non-list option keeps its last value. Throws a
- * {@linkcode UsageError} for unknown options, missing or malformed values and any positional
- * argument.
+ * the next argument or after `=`; one-letter names also as pflag reads them: the value glued
+ * (`-fhello`) and boolean letters grouped (`-ao`; the last letter may take a value: `-af x`). A
+ * repeated non-list option keeps its last value. Up to `options.positionals` bare words are
+ * kept (see {@linkcode Flags.positionals}). Throws a {@linkcode UsageError} for unknown options,
+ * missing or malformed values and any further bare word.
  *
  * @example
  * ```ts
@@ -106,36 +119,46 @@ export function flagLabel(spec: FlagSpec): string {
  *   { name: "function", aliases: ["f"], kind: "string", help: "Function name" },
  *   { name: "memory", kind: "integer", help: "Memory in MB" },
  * ];
- * const flags = parseFlags(["-f", "hello", "--memory=256"], specs);
+ * const flags = parseFlags(["-fhello", "--memory=256"], specs);
  * flags.string("function"); // "hello"
  * ```
  */
-export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]): Flags {
+export function parseFlags(
+  args: readonly string[],
+  specs: readonly FlagSpec[],
+  options: { positionals?: number } = {},
+): Flags {
   const index = indexSpecs(specs);
   const values = new Map<string, FlagValue>();
+  const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const token = args[i];
-    const flag = splitFlag(token);
-    if (!flag) throw new UsageError(`Unexpected argument "${token}"`);
-    const label = token.split("=")[0];
-    const spec = index.get(flag.name);
-    if (!spec) throw new UsageError(`Unknown option "${label}"`);
-    if (spec.kind === "boolean") {
-      values.set(spec.name, flag.inline === undefined ? true : parseBoolean(label, flag.inline));
+    const uses = readOption(token, index);
+    if (!uses) {
+      if (positionals.length >= (options.positionals ?? 0)) {
+        throw new UsageError(`Unexpected argument "${token}"`);
+      }
+      positionals.push(token);
       continue;
     }
-    let text = flag.inline;
-    if (text === undefined) {
-      if (i + 1 >= args.length) throw new UsageError(`Option "${label}" needs a value`);
-      text = args[++i];
-    }
-    if (spec.kind === "list") {
-      values.set(spec.name, [...((values.get(spec.name) as string[]) ?? []), text]);
-    } else {
-      values.set(spec.name, parseValue(spec, label, text));
+    for (const { spec, label, inline } of uses) {
+      if (spec.kind === "boolean") {
+        values.set(spec.name, inline === undefined ? true : parseBoolean(label, inline));
+        continue;
+      }
+      let text = inline;
+      if (text === undefined) {
+        if (i + 1 >= args.length) throw new UsageError(`Option "${label}" needs a value`);
+        text = args[++i];
+      }
+      if (spec.kind === "list") {
+        values.set(spec.name, [...((values.get(spec.name) as string[]) ?? []), text]);
+      } else {
+        values.set(spec.name, parseValue(spec, label, text));
+      }
     }
   }
-  return new Flags(specs, values);
+  return new Flags(specs, values, positionals);
 }
 
 /** Throws a {@linkcode UsageError} naming the first required option of `specs` not given. */
@@ -171,18 +194,21 @@ export function findCommand(args: readonly string[], specs: readonly FlagSpec[])
   let fromWord: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const token = args[i];
-    const flag = splitFlag(token);
-    if (flag?.name === "cmd") {
-      const value = flag.inline ?? args[++i];
+    const command = /^--?cmd(?:=([\s\S]*))?$/.exec(token);
+    if (command) {
+      const value = command[1] ?? args[++i];
       if (value === undefined) throw new UsageError(`Option "${token}" needs a value`);
       fromFlag = value;
-    } else if (flag) {
+      continue;
+    }
+    const uses = readKnownOption(token, index);
+    if (uses) {
       rest.push(token);
-      const spec = index.get(flag.name);
-      if (flag.inline === undefined && spec && spec.kind !== "boolean" && i + 1 < args.length) {
+      const last = uses[uses.length - 1];
+      if (last.inline === undefined && last.spec.kind !== "boolean" && i + 1 < args.length) {
         rest.push(args[++i]);
       }
-    } else if (fromWord === undefined) {
+    } else if (fromWord === undefined && !token.startsWith("-")) {
       fromWord = token;
     } else {
       rest.push(token);
@@ -212,9 +238,61 @@ function indexSpecs(
   return index;
 }
 
-function splitFlag(token: string): { name: string; inline?: string } | undefined {
-  const match = /^--?([A-Za-z][\w-]*)(?:=([\s\S]*))?$/.exec(token);
-  return match ? { name: match[1], inline: match[2] } : undefined;
+/** One option read from a token: `-ao` gives two. */
+interface OptionUse {
+  spec: FlagSpec;
+  /** The option as typed, for messages: `--function`, `-f`. */
+  label: string;
+  /** The value written in the token itself (`--f=x`, `-fx`), if any. */
+  inline?: string;
+}
+
+/**
+ * Reads one command-line token as options, or answers undefined for a bare word (one that does
+ * not start with a dash and a letter). A name known as a whole wins (`-function`, `--cpus=1`);
+ * else a single-dash token is read as pflag reads one-letter names: booleans may be grouped,
+ * and the first letter that takes a value takes the rest of the token (after an optional `=`)
+ * or, when nothing is left, the next argument. Throws a {@linkcode UsageError} for an unknown
+ * option.
+ */
+function readOption(token: string, index: Map<string, FlagSpec>): OptionUse[] | undefined {
+  const whole = /^(--?)([A-Za-z][\w-]*)(?:=([\s\S]*))?$/.exec(token);
+  const known = whole && index.get(whole[2]);
+  if (whole && known) return [{ spec: known, label: whole[1] + whole[2], inline: whole[3] }];
+  if (!/^--?[A-Za-z]/.test(token)) return undefined;
+  if (token.startsWith("--") || !isLetter(token[1], index)) {
+    throw new UsageError(`Unknown option "${token.split("=")[0]}"`);
+  }
+  const uses: OptionUse[] = [];
+  for (let at = 1; at < token.length; at++) {
+    const letter = token[at];
+    if (!isLetter(letter, index)) {
+      throw new UsageError(`Unknown option "-${letter}" in "${token}"`);
+    }
+    const spec = index.get(letter)!;
+    const rest = token.slice(at + 1);
+    if (spec.kind !== "boolean" || rest.startsWith("=")) {
+      const inline = rest.startsWith("=") ? rest.slice(1) : rest || undefined;
+      uses.push({ spec, label: `-${letter}`, inline });
+      break;
+    }
+    uses.push({ spec, label: `-${letter}` });
+  }
+  return uses;
+}
+
+/** {@linkcode readOption}, answering undefined for an unknown option too. */
+function readKnownOption(token: string, index: Map<string, FlagSpec>): OptionUse[] | undefined {
+  try {
+    return readOption(token, index);
+  } catch (error) {
+    if (error instanceof UsageError) return undefined;
+    throw error;
+  }
+}
+
+function isLetter(letter: string, index: Map<string, FlagSpec>): boolean {
+  return /^[A-Za-z]$/.test(letter) && index.has(letter);
 }
 
 function parseValue(spec: FlagSpec, label: string, text: string): FlagValue {

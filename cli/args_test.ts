@@ -10,6 +10,7 @@ const SPECS: FlagSpec[] = [
   { name: "memory", kind: "integer", help: "", default: 128 },
   { name: "cpu", aliases: ["cpus"], kind: "number", help: "" },
   { name: "async", aliases: ["a"], kind: "boolean", help: "" },
+  { name: "return_output", aliases: ["o"], kind: "boolean", help: "" },
 ];
 
 Deno.test("parseFlags reads single-dash, double-dash, '=' and short spellings alike", () => {
@@ -27,6 +28,34 @@ Deno.test("parseFlags reads single-dash, double-dash, '=' and short spellings al
     assert.equal(flags.number("cpu"), 0.5);
     assert.equal(flags.boolean("async"), true);
   }
+});
+
+Deno.test("parseFlags reads one-letter options as pflag does: glued values, grouped booleans", () => {
+  const glued = parseFlags(["-fhello", "-p=a:1", "-pb:2", "-f/tmp/x=y"], SPECS);
+  assert.equal(glued.string("function"), "/tmp/x=y");
+  assert.deepEqual(glued.list("param"), ["a:1", "b:2"]);
+  const grouped = parseFlags(["-ao"], SPECS);
+  assert.equal(grouped.boolean("async"), true);
+  assert.equal(grouped.boolean("return_output"), true);
+  // The last letter of a group may take a value, glued or as the next argument.
+  const last = parseFlags(["-oaf", "x", "-ap", "c:3"], SPECS);
+  assert.equal(last.string("function"), "x");
+  assert.deepEqual(last.list("param"), ["c:3"]);
+  assert.equal(parseFlags(["-ofy"], SPECS).string("function"), "y");
+  assert.equal(parseFlags(["-oa=false"], SPECS).boolean("async"), false);
+  // A long name known as a whole is never split into letters.
+  const whole: FlagSpec[] = [...SPECS, { name: "fast", kind: "boolean", help: "" }];
+  assert.equal(parseFlags(["-fast"], whole).boolean("fast"), true);
+  assert.equal(parseFlags(["-fast"], SPECS).string("function"), "ast");
+});
+
+Deno.test("parseFlags keeps up to the allowed number of bare words", () => {
+  assert.deepEqual(parseFlags(["bash", "-a"], SPECS, { positionals: 1 }).positionals, ["bash"]);
+  assert.deepEqual(parseFlags(["-a"], SPECS, { positionals: 1 }).positionals, []);
+  assert.throws(
+    () => parseFlags(["bash", "zsh"], SPECS, { positionals: 1 }),
+    new UsageError('Unexpected argument "zsh"'),
+  );
 });
 
 Deno.test("parseFlags keeps list values in order and the last value of other options", () => {
@@ -65,6 +94,11 @@ Deno.test("parseFlags refuses what it cannot read, naming the option as typed", 
     [["-cpu", "fast"], 'Option "-cpu" must be a number, got "fast"'],
     [["-async=maybe"], 'Option "-async" must be true or false, got "maybe"'],
     [["stray"], 'Unexpected argument "stray"'],
+    [["-az"], 'Unknown option "-z" in "-az"'],
+    [["-aof"], 'Option "-f" needs a value'],
+    [["--fhello"], 'Unknown option "--fhello"'],
+    [["-xyz"], 'Unknown option "-xyz"'],
+    [["-pq", "-memoryx"], 'Unknown option "-memoryx"'],
     [["-f", "x", "-1"], 'Unexpected argument "-1"'],
   ];
   for (const [args, message] of cases) {
@@ -104,6 +138,17 @@ Deno.test("findCommand takes -cmd anywhere, else the first bare word", () => {
     args: ["-H", "status", "-a", "-f", "list"],
   });
   assert.deepEqual(findCommand(["-host", "h"], all), { name: undefined, args: ["-host", "h"] });
+  // Global options before the command, in pflag's forms too.
+  assert.deepEqual(findCommand(["-P", "1323", "help", "invoke"], all), {
+    name: "help",
+    args: ["-P", "1323", "invoke"],
+  });
+  assert.deepEqual(findCommand(["-vH", "h", "-P1323", "status", "-ao"], all), {
+    name: "status",
+    args: ["-vH", "h", "-P1323", "-ao"],
+  });
+  // An unknown option takes no value: the next word may be the command.
+  assert.deepEqual(findCommand(["--bogus", "list"], all), { name: "list", args: ["--bogus"] });
 });
 
 Deno.test("findCommand leaves a bare word given besides -cmd for the command to refuse", () => {

@@ -122,7 +122,7 @@ Deno.test(
     });
 
     await t.step(
-      "today's flags: invoke -f -p -j -o --resptime -c, values read as JSON",
+      "today's flags: invoke -f -p -j -o --resptime -c",
       async () => {
         await Deno.writeTextFile(`${dir}/params.json`, JSON.stringify({ a: 5, b: 7 }));
         const report = await cliJson([
@@ -141,10 +141,80 @@ Deno.test(
           ...at,
         ]);
         assert.equal(report.Success, true);
-        // -p overrides the file; numbers arrive as numbers.
+        // -p overrides the file (the function reads numbers from either).
         assert.deepEqual(JSON.parse(report.Result), { a: 2, b: 7, product: 14 });
       },
     );
+
+    await t.step("deno task cli reads -src from the user's directory (INIT_CWD)", async () => {
+      await Deno.writeTextFile(
+        `${dir}/echo.py`,
+        "def handler(params, context):\n    return params\n",
+      );
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "--config", `${ROOT}/deno.json`, "cli", "--", "create", "-f", "echo"]
+          .concat([
+            "-runtime",
+            "python310",
+            "-handler",
+            "echo.handler",
+            "-src",
+            "./echo.py",
+            ...at,
+          ]),
+        cwd: dir,
+        env: { NO_COLOR: "1", SERVERLEDGE_TOKEN: "" },
+        stdin: "null",
+      }).output();
+      const stdout = new TextDecoder().decode(output.stdout);
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      assert.deepEqual(JSON.parse(stdout), { Created: "echo", Runtime: "python311" });
+    });
+
+    await t.step("the program reads -src from its own directory, not INIT_CWD", async () => {
+      const args = ["update", "-f", "echo", "-runtime", "python310", "-handler", "echo.handler"];
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", ...CLI_BINARY.runFlags, `${ROOT}/${CLI_BINARY.entry}`, ...args]
+          .concat(["-src", "./echo.py", ...at]),
+        cwd: dir,
+        env: { NO_COLOR: "1", SERVERLEDGE_TOKEN: "", INIT_CWD: ROOT },
+        stdin: "null",
+      }).output();
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    });
+
+    await t.step("-p sends strings as Serverledge's CLI does; -param_json typed", async () => {
+      const report = await cliJson([
+        "invoke",
+        "-f",
+        "echo",
+        "-p",
+        "n:17",
+        "-p",
+        "s:a,t:b",
+        "-param_json",
+        "m:17",
+        "-param_json",
+        'o:{"x":[1,2]}',
+        ...at,
+      ]);
+      assert.deepEqual(JSON.parse(report.Result), {
+        n: "17",
+        s: "a",
+        t: "b",
+        m: 17,
+        o: { x: [1, 2] },
+      });
+    });
+
+    await t.step("pflag spellings: -fecho -pn:1 -ao -P<port>", async () => {
+      const { ReqId } = await cliJson(["invoke", "-fecho", "-pn:1", "-ao", `-P${port}`]);
+      const report = await cliJson(["-P", port, "poll", "--request", ReqId, "-wait"]);
+      assert.deepEqual(JSON.parse(report.Result), { n: "1" });
+      const help = await cli(["-P", port, "help", "invoke"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: serverledge-cli invoke /);
+    });
 
     await t.step("--name=value spelling, -params_file and -return_output", async () => {
       const report = await cliJson([
@@ -221,26 +291,43 @@ Deno.test(
       assert.deepEqual(JSON.parse(done.Result), { slept: 1.5 });
     });
 
-    await t.step("status from SERVERLEDGE_HOST/SERVERLEDGE_PORT, readable and -json", async () => {
-      const run = await cli(["status"], env);
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, new RegExp(`^Node +test-\\S+ at http://127\\.0\\.0\\.1:${port} `));
-      assert.match(run.stdout, /\nFUNCTION +WARM +BUSY +STARTING +MEMORY\n/);
-      assert.match(run.stdout, /\nfunc +1 +0 +0 +600 MB\n/);
-      const status = await cliJson(["status", "-json"], env);
-      assert.equal(status.Id, node.node.services.identity.id);
-      assert.equal(run.stderr, "");
+    await t.step("status: JSON when piped (as Serverledge's) or with -json", async () => {
+      const piped = await cli(["status"], env);
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.equal(piped.stderr, "");
+      // Tab-indented, as Serverledge's CLI prints it.
+      assert.match(piped.stdout, /^\{\n\t"/);
+      assert.equal(JSON.parse(piped.stdout).Id, node.node.services.identity.id);
+      const line = await cli(["status", "-json"], env);
+      assert.equal(line.stdout.trimEnd().includes("\n"), false, "one line");
+      assert.equal(JSON.parse(line.stdout).Id, node.node.services.identity.id);
+    });
+
+    await t.step("status on a terminal: the readable summary", async () => {
+      // `script` runs the CLI with a real pseudo-terminal as its standard output.
+      const command = [Deno.execPath(), "run", ...CLI_BINARY.runFlags, CLI_BINARY.entry, "status"]
+        .map((word) => `'${word}'`).join(" ");
+      const output = await new Deno.Command("script", {
+        args: ["-q", "-e", "-c", command, "/dev/null"],
+        cwd: ROOT,
+        env: { ...env, NO_COLOR: "1", SERVERLEDGE_TOKEN: "" },
+        stdin: "null",
+      }).output();
+      const text = new TextDecoder().decode(output.stdout).replaceAll("\r\n", "\n");
+      assert.equal(output.code, 0, text);
+      assert.match(text, new RegExp(`^Node +test-\\S+ at http://127\\.0\\.0\\.1:${port} `));
+      assert.match(text, /\nFUNCTION +WARM +BUSY +STARTING +MEMORY\n/);
+      assert.match(text, /\nfunc +1 +0 +0 +600 MB\n/);
     });
 
     await t.step("seed README: status with -host/-port after the command", async () => {
-      const run = await cli(["status", ...at], { SERVERLEDGE_PORT: "1" });
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^Node /);
+      const status = await cliJson(["status", ...at], { SERVERLEDGE_PORT: "1" });
+      assert.equal(status.Id, node.node.services.identity.id);
     });
 
     await t.step("list, list -details, and -H/-P", async () => {
       const names = await cliJson(["list", "-H", "127.0.0.1", "-P", port]);
-      assert.deepEqual([...names].sort(), ["double", "func", "sleep"]);
+      assert.deepEqual([...names].sort(), ["double", "echo", "func", "sleep"]);
       const details = await cliJson(["list", "-details", "-json"], env);
       const func = details.find((d: { Name: string }) => d.Name === "func");
       assert.equal(func.MemoryMB, 600);
@@ -266,7 +353,9 @@ Deno.test(
         stdout: (text: string) => void (output.stdout += text),
         stderr: (text: string) => void (output.stderr += text),
         interactive: true,
+        stdoutTerminal: true,
         env: () => undefined,
+        cwd: ROOT,
       };
       assert.equal(await runCli(["prewarm", "-f", "func", "-c", "1", ...at], terminal), 0);
       assert.ok(

@@ -15,6 +15,18 @@ export interface CommandContext {
   client: NodeClient;
   /** Where to print. */
   output: Output;
+  /** Every command of the CLI (for `completion`). */
+  commands: readonly Command[];
+  /** The directory relative paths (`-src`, `-params_file`) are read from. */
+  cwd: string;
+}
+
+/** A bare word a command takes, required when declared. */
+export interface ArgumentSpec {
+  /** Its placeholder in messages, e.g. `shell`. */
+  value: string;
+  /** The words it may be. */
+  choices: readonly string[];
 }
 
 /** One `serverledge-cli` command. */
@@ -27,6 +39,8 @@ export interface Command {
   usage: string;
   /** Options of its own (the global ones are added). */
   flags: readonly FlagSpec[];
+  /** The one bare word it takes after its name, if any (`bash` in `completion bash`). */
+  argument?: ArgumentSpec;
   /** Does the work; throws a `UsageError` or a `CliError` on failure. */
   run(context: CommandContext): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
+import { completionCommand } from "./completion.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { invokeCommand } from "./invoke.ts";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   prewarmCommand,
   statusCommand,
   tokenCommand,
+  completionCommand,
 ];
 
 /** The command named `name`, if there is one. */

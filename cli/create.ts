@@ -12,7 +12,7 @@ export const createCommand: Command = {
   summary: "Registers a new function",
   usage: "-function <name> -runtime <runtime> -handler <handler> -src <path> [options]",
   flags: DEFINITION_FLAGS,
-  async run({ flags, client, output }) {
-    output.answer(await client.post("/create", await definitionBody(flags)));
+  async run({ flags, client, output, cwd }) {
+    output.answer(await client.post("/create", await definitionBody(flags, cwd)));
   },
 };

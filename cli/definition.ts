@@ -46,6 +46,7 @@ export const DEFINITION_FLAGS: readonly FlagSpec[] = [
     kind: "string",
     value: "path",
     help: "code: a file, a folder or a .tar (not needed for runtime custom)",
+    complete: "files",
   },
   {
     name: "custom_image",
@@ -55,8 +56,11 @@ export const DEFINITION_FLAGS: readonly FlagSpec[] = [
   },
 ];
 
-/** The definition body for `POST /create` and `POST /update`, with the code packed from `-src`. */
-export async function definitionBody(flags: Flags): Promise<FunctionDefinitionBody> {
+/**
+ * The definition body for `POST /create` and `POST /update`, with the code packed from `-src`
+ * (a relative path read from `cwd`).
+ */
+export async function definitionBody(flags: Flags, cwd: string): Promise<FunctionDefinitionBody> {
   const runtime = flags.string("runtime")!;
   const src = flags.string("src");
   if (src === undefined && runtime !== "custom") {
@@ -67,7 +71,7 @@ export async function definitionBody(flags: Flags): Promise<FunctionDefinitionBo
     Runtime: runtime,
     MemoryMB: flags.number("memory")!,
     Handler: flags.string("handler") ?? "",
-    TarFunctionCode: src === undefined ? "" : await packSource(src),
+    TarFunctionCode: src === undefined ? "" : await packSource(src, cwd),
   };
   if (flags.has("cpu")) body.CPUDemand = flags.number("cpu");
   if (flags.has("custom_image")) body.CustomImage = flags.string("custom_image");

@@ -12,7 +12,8 @@ import type {
 import { apiError } from "./client.ts";
 import { type Command, FUNCTION_FLAG } from "./command.ts";
 import { CliError } from "./errors.ts";
-import { parseParams, parseQosClass, readParamsFile } from "./params.ts";
+import { QOS_CLASS_NAMES } from "../protocol/qos.ts";
+import { commandLineParams, parseQosClass, readParamsFile } from "./params.ts";
 
 /** The `invoke` command. */
 export const invokeCommand: Command = {
@@ -26,14 +27,21 @@ export const invokeCommand: Command = {
       aliases: ["p"],
       kind: "list",
       value: "name:value",
-      help: "a parameter; its value is read as JSON when it parses, else as text",
+      help: "a parameter, its value sent as a string (name:a,name2:b gives two)",
+    },
+    {
+      name: "param_json",
+      kind: "list",
+      value: "name:json",
+      help: "a parameter whose value is JSON: n:17 sends the number 17",
     },
     {
       name: "params_file",
       aliases: ["j"],
       kind: "string",
       value: "file.json",
-      help: "a JSON object of parameters (-param values override it)",
+      help: "a JSON object of parameters (-param and -param_json values override it)",
+      complete: "files",
     },
     {
       name: "qosclass",
@@ -41,6 +49,7 @@ export const invokeCommand: Command = {
       kind: "string",
       value: "class",
       help: "QoS class: low (0), performance (1), availability or batch (2), a number, or async",
+      complete: [...Object.keys(QOS_CLASS_NAMES), "async"],
     },
     {
       name: "qosrespt",
@@ -62,13 +71,13 @@ export const invokeCommand: Command = {
       help: "return the function's printed output in the report",
     },
   ],
-  async run({ flags, client, output }) {
+  async run({ flags, client, output, cwd }) {
     const name = flags.string("function")!;
     const file = flags.string("params_file");
     const qos = parseQosClass(flags.string("qosclass"));
     const params = {
-      ...(file === undefined ? {} : await readParamsFile(file)),
-      ...parseParams(flags.list("param")),
+      ...(file === undefined ? {} : await readParamsFile(file, cwd)),
+      ...commandLineParams(flags.list("param"), flags.list("param_json")),
     };
     const body: InvocationRequestBody = {
       Params: params,

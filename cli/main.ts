@@ -20,6 +20,8 @@ import { commandUsage, generalUsage } from "./usage.ts";
 export interface CliEnvironment extends Terminal {
   /** Reads an environment variable (`SERVERLEDGE_HOST`, `_PORT`, `_TOKEN`). */
   env(name: string): string | undefined;
+  /** The directory the user ran the command in: relative paths are read from it. */
+  cwd: string;
 }
 
 const ALL_FLAGS: readonly FlagSpec[] = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
@@ -52,12 +54,15 @@ export async function runCli(
     }
     command = findCommandByName(found.name);
     if (!command) throw new UsageError(`Unknown command "${found.name}"`);
-    const flags = parseFlags(found.args, [...GLOBAL_FLAGS, ...command.flags]);
+    const flags = parseFlags(found.args, [...GLOBAL_FLAGS, ...command.flags], {
+      positionals: command.argument ? 1 : 0,
+    });
     if (flags.boolean("help")) {
       environment.stdout(commandUsage(command) + "\n");
       return 0;
     }
     checkRequired(flags, command.flags);
+    checkArgument(flags.positionals[0], command);
     const address = resolveAddress(
       { host: flags.string("host"), port: flags.string("port") },
       environment.env,
@@ -70,6 +75,8 @@ export async function runCli(
       flags,
       client: new NodeClient(address, { log, token }),
       output: new Output(environment, { json: flags.boolean("json") }),
+      cwd: environment.cwd,
+      commands: COMMANDS,
     });
     return 0;
   } catch (error) {
@@ -86,8 +93,20 @@ export async function runCli(
   }
 }
 
+function checkArgument(word: string | undefined, command: Command): void {
+  const argument = command.argument;
+  if (!argument || (word !== undefined && argument.choices.includes(word))) return;
+  const choices = argument.choices.join(", ");
+  throw new UsageError(
+    word === undefined
+      ? `Give the ${argument.value}: one of ${choices}`
+      : `The ${argument.value} must be one of ${choices}, got "${word}"`,
+  );
+}
+
 function help(args: string[], environment: CliEnvironment): number {
-  const name = args.find((arg) => !arg.startsWith("-"));
+  // Global options may come before and after `help`: `-P 1323 help invoke`.
+  const name = findCommand(args, ALL_FLAGS).name;
   const command = name === undefined ? undefined : findCommandByName(name);
   if (name !== undefined && !command) {
     environment.stderr(`Unknown command "${name}"\n\n${generalUsage()}\n`);
@@ -97,7 +116,12 @@ function help(args: string[], environment: CliEnvironment): number {
   return 0;
 }
 
-/** The real process: standard output and error, and the environment variables it may read. */
+/**
+ * The real process: standard output and error, the environment variables it may read, and the
+ * user's directory. `deno task cli` runs in the project root, so there the user's directory is
+ * `INIT_CWD`, which Deno sets for tasks and only that task is allowed to read; the compiled and
+ * installed programs are not allowed to, and use their own working directory.
+ */
 export function denoEnvironment(): CliEnvironment {
   const encoder = new TextEncoder();
   const write = (file: typeof Deno.stdout, text: string) => {
@@ -106,14 +130,17 @@ export function denoEnvironment(): CliEnvironment {
       written += file.writeSync(bytes.subarray(written));
     }
   };
+  const env = (name: string) => {
+    const permission = Deno.permissions.querySync({ name: "env", variable: name });
+    return permission.state === "granted" ? Deno.env.get(name) : undefined;
+  };
   return {
     stdout: (text) => write(Deno.stdout, text),
     stderr: (text) => write(Deno.stderr, text),
     interactive: Deno.stderr.isTerminal(),
-    env(name) {
-      const permission = Deno.permissions.querySync({ name: "env", variable: name });
-      return permission.state === "granted" ? Deno.env.get(name) : undefined;
-    },
+    stdoutTerminal: Deno.stdout.isTerminal(),
+    env,
+    cwd: env("INIT_CWD") || Deno.cwd(),
   };
 }
 

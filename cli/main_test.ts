@@ -14,6 +14,7 @@ async function run(args: string[], vars: Record<string, string> = {}): Promise<R
     stderr: (text) => void (result.stderr += text),
     interactive: false,
     env: (name) => vars[name],
+    cwd: Deno.cwd(),
   };
   return { code: await runCli(args, environment), ...result };
 }
@@ -35,9 +36,27 @@ Deno.test("help is printed on stdout with exit code 0, for every command and for
     assert.equal(stderr, "");
   }
   for (
-    const name of ["create", "update", "delete", "list", "invoke", "poll", "prewarm", "status"]
+    const name of [
+      "create",
+      "update",
+      "delete",
+      "list",
+      "invoke",
+      "poll",
+      "prewarm",
+      "status",
+      "completion",
+    ]
   ) {
-    for (const args of [[name, "-h"], ["-cmd", name, "--help"], ["help", name]]) {
+    for (
+      const args of [
+        [name, "-h"],
+        ["-cmd", name, "--help"],
+        ["help", name],
+        ["-P", "1323", "help", name],
+        ["-vH", "127.0.0.1", name, "-h"],
+      ]
+    ) {
       const { code, stdout } = await run(args);
       assert.equal(code, 0, args.join(" "));
       assert.match(stdout, new RegExp(`^Usage: serverledge-cli ${name} `));
@@ -63,6 +82,8 @@ Deno.test("a wrong command line prints the message and the usage on stderr, exit
     [["poll"], /^Option "-request" is required\n\nUsage: serverledge-cli poll /],
     [["prewarm", "-f", "x", "-c", "many"], /^Option "-c" must be an integer, got "many"\n/],
     [["invoke", "-f", "x", "-p", "a"], /^Parameter "a" must be written name:value\n\nUsage: /],
+    [["invoke", "-f", "x", "-param_json", "n:Edge"], /^Parameter "n:Edge" of -param_json must /],
+    [["invoke", "-f", "x", "-p", "n:1", "-param_json", "n:1"], /^Parameter "n" is given by both/],
     [["invoke", "-f", "x", "-qosclass", "urgent"], /^QoS class "urgent" is unknown/],
     [["status", "-port", "http"], /^Option "-port" must be a port number from 1 to 65535/],
     [["poll", "-request", "x", "-timeout", "5"], /^Option "-timeout" needs -wait and a number/],

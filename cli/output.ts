@@ -14,6 +14,8 @@ export interface Terminal {
   stderr(text: string): void;
   /** Whether standard error is a terminal: progress and hints are shown only then. */
   interactive: boolean;
+  /** Whether standard output is a terminal: `status` prints its summary only then. */
+  stdoutTerminal?: boolean;
 }
 
 /** Options of {@linkcode Output}. */
@@ -43,6 +45,11 @@ export class Output {
   /** Whether standard error is a terminal (progress and hints are shown). */
   get interactive(): boolean {
     return this.#terminal.interactive;
+  }
+
+  /** Whether standard output is a terminal (for a person to read, not a program). */
+  get stdoutTerminal(): boolean {
+    return this.#terminal.stdoutTerminal ?? false;
   }
 
   /** Prints a node's answer: tab-indented JSON, or one compact line with `-json`. */

@@ -1,62 +1,99 @@
 /**
- * Invocation inputs from the command line: `-param name:value` pairs, a `-params_file` of JSON
- * and the `-qosclass` name or number.
+ * Invocation inputs from the command line: `-param name:value` pairs (string values, as
+ * Serverledge's CLI sends them), `-param_json name:value` pairs (JSON values), a `-params_file`
+ * of JSON and the `-qosclass` name or number.
  *
  * @module
  */
+import { resolve } from "node:path";
 import { CliError, UsageError } from "./errors.ts";
 import { describeFsError } from "./fs_error.ts";
 import { QOS_CLASS_NAMES } from "../protocol/qos.ts";
 
 /**
- * A `-param` value: JSON where it parses as JSON (numbers, `true`/`false`, `null`, arrays,
- * objects, double-quoted strings), otherwise the text itself. `-param n:2` gives the number 2,
- * `-param n:'"2"'` the string "2", `-param name:Edge` the string "Edge".
- */
-export function parseParamValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * Reads `-param` options into parameters. Each is `name:value`, split at the first colon; one
- * option may also carry several pairs separated by commas (`-p a:1,b:2`, as today's Serverledge
- * CLI reads it) when every comma-separated piece is itself a `name:value` pair, so a value like
- * `list:[1,2]` stays whole.
+ * Reads `-param` options into parameters, every value a string as Serverledge's CLI sends it
+ * (`n:17` gives "17"). Each is `name:value`, split at the first colon; one option may also carry
+ * several pairs separated by commas (`-p a:1,b:2`, as Serverledge's CLI reads it) when every
+ * comma-separated piece is itself a `name:value` pair, so a value like `hello, world` stays
+ * whole.
  *
  * @example
  * ```ts
- * parseParams(["a:2", "b:x"]); // {a: 2, b: "x"}
+ * parseParams(["a:2", "b:x,c:y"]); // {a: "2", b: "x", c: "y"}
  * ```
  */
-export function parseParams(options: readonly string[]): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
+export function parseParams(options: readonly string[]): Record<string, string> {
+  const params = new Map<string, string>();
   for (const option of options) {
     const pieces = option.split(",");
     const pairs = pieces.length > 1 && pieces.every(isPair) ? pieces : [option];
-    for (const pair of pairs) {
-      const colon = pair.indexOf(":");
-      if (colon <= 0) {
-        throw new UsageError(`Parameter "${option}" must be written name:value`);
-      }
-      params[pair.slice(0, colon)] = parseParamValue(pair.slice(colon + 1));
+    for (const pair of pairs) params.set(...splitPair(pair, option));
+  }
+  // fromEntries makes every name an own property, `__proto__` too.
+  return Object.fromEntries(params);
+}
+
+/**
+ * Reads `-param_json` options, the opt-in to typed values: each is one `name:value` whose value
+ * must be JSON (`n:17` gives the number 17, `on:true` a boolean, `xs:[1,2]` an array,
+ * `s:"x"` a string). Commas belong to the value.
+ *
+ * @example
+ * ```ts
+ * parseJsonParams(["n:17", 'o:{"a":1,"b":2}']); // {n: 17, o: {a: 1, b: 2}}
+ * ```
+ */
+export function parseJsonParams(options: readonly string[]): Record<string, unknown> {
+  const params = new Map<string, unknown>();
+  for (const option of options) {
+    const [name, text] = splitPair(option, option);
+    try {
+      params.set(name, JSON.parse(text));
+    } catch {
+      throw new UsageError(
+        `Parameter "${option}" of -param_json must have a JSON value ` +
+          `(a number, true, false, null, "text", [..] or {..}); use -param for text`,
+      );
     }
   }
-  return params;
+  return Object.fromEntries(params);
+}
+
+/**
+ * The parameters given on the command line: `-param` ones as strings, `-param_json` ones typed.
+ * Throws a {@linkcode UsageError} when both name the same parameter.
+ */
+export function commandLineParams(
+  textOptions: readonly string[],
+  jsonOptions: readonly string[],
+): Record<string, unknown> {
+  const text = parseParams(textOptions);
+  const typed = parseJsonParams(jsonOptions);
+  const both = Object.keys(typed).find((name) => Object.hasOwn(text, name));
+  if (both !== undefined) {
+    throw new UsageError(`Parameter "${both}" is given by both -param and -param_json`);
+  }
+  return { ...text, ...typed };
+}
+
+function splitPair(pair: string, option: string): [string, string] {
+  const colon = pair.indexOf(":");
+  if (colon <= 0) throw new UsageError(`Parameter "${option}" must be written name:value`);
+  return [pair.slice(0, colon), pair.slice(colon + 1)];
 }
 
 function isPair(piece: string): boolean {
   return /^[^:\s][^:]*:/.test(piece);
 }
 
-/** Reads a `-params_file`: a JSON object of parameters. */
-export async function readParamsFile(path: string): Promise<Record<string, unknown>> {
+/** Reads a `-params_file` (a relative path from `cwd`): a JSON object of parameters. */
+export async function readParamsFile(
+  path: string,
+  cwd: string = Deno.cwd(),
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await Deno.readTextFile(resolve(cwd, path));
   } catch (error) {
     throw new CliError(`Cannot read parameters file "${path}": ${describeFsError(error)}`, {
       cause: error,

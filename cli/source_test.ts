@@ -72,3 +72,18 @@ Deno.test("packSource refuses missing paths, empty folders and links to folders"
     await assert.rejects(packSource(dir), /Cannot pack ".*link": only files, folders and links/);
   });
 });
+
+Deno.test("packSource reads a relative path from the given directory, naming it as given", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/code`);
+    await Deno.writeTextFile(`${dir}/code/x.py`, "X = 1\n");
+    const files = await readCodeArchive(await packSource("./code/x.py", dir), LIMITS);
+    assert.deepEqual(files.map((f) => [f.path, decoder.decode(f.data)]), [["x.py", "X = 1\n"]]);
+    const folder = await readCodeArchive(await packSource("code", dir), LIMITS);
+    assert.deepEqual(folder.map((f) => f.path), ["x.py"]);
+    await assert.rejects(
+      packSource("./code/y.py", dir),
+      new CliError('Cannot read source "./code/y.py": no such file or directory'),
+    );
+  });
+});

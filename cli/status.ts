@@ -1,6 +1,7 @@
 /**
- * `serverledge-cli status`: the node's status (`GET /status`) as a readable summary, or the
- * raw answer with `-json`.
+ * `serverledge-cli status`: the node's status (`GET /status`) as a readable summary on a
+ * terminal; as JSON when standard output is not a terminal (tab-indented, as Serverledge's CLI
+ * prints it, for scripts that read it) or with `-json` (one line).
  *
  * @module
  */
@@ -15,7 +16,7 @@ export const statusCommand: Command = {
   flags: [],
   async run({ client, output }) {
     const status = await client.get("/status");
-    if (output.json) output.answer(status);
+    if (output.json || !output.stdoutTerminal) output.answer(status);
     else output.text(formatStatus(status as StatusAnswer));
   },
 };

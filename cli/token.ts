@@ -36,6 +36,7 @@ export const tokenCommand: Command = {
       kind: "string",
       value: "role",
       help: `what the token may do: ${ROLES.join(", ")}`,
+      complete: ROLES,
       required: true,
     },
     {

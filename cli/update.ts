@@ -13,7 +13,7 @@ export const updateCommand: Command = {
   summary: "Replaces a function's code and settings",
   usage: "-function <name> -runtime <runtime> -handler <handler> -src <path> [options]",
   flags: DEFINITION_FLAGS,
-  async run({ flags, client, output }) {
-    output.answer(await client.post("/update", await definitionBody(flags)));
+  async run({ flags, client, output, cwd }) {
+    output.answer(await client.post("/update", await definitionBody(flags, cwd)));
   },
 };

@@ -11,7 +11,8 @@ import { COMMANDS } from "./commands.ts";
 /** The program's name, as the help shows it. */
 export const PROGRAM = "serverledge-cli";
 
-const SPELLING = "Options take one dash or two: -function f, --function f, --function=f.";
+const SPELLING = "Options take one dash or two: -function f, --function f, --function=f; " +
+  "letters as -f f, -fhello, and grouped, -ao.";
 
 /** The overview: usage line, every command with its summary, how to get a command's help. */
 export function generalUsage(): string {

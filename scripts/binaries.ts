@@ -16,6 +16,8 @@ export interface Binary {
   entry: string;
   /** Deno flags it runs with (permissions, unstable features). */
   runFlags: readonly string[];
+  /** Deno flags of its `deno task`, where they differ from `runFlags`. */
+  taskFlags?: readonly string[];
   /**
    * Folders and files embedded in the compiled binary when they exist (the folders' `*_test.ts`
    * left out): what is read at run time, and modules loaded other than by `import` (workers).
@@ -43,7 +45,11 @@ export const NODE_BINARY: Binary = {
   smoke: { args: ["/nonexistent/serverledge-conf.yaml"], expect: "Cannot start the node" },
 };
 
-/** The client: `cli/main.ts`, reading files (`-src`, `-params_file`) and three variables. */
+/**
+ * The client: `cli/main.ts`, reading files (`-src`, `-params_file`) and three variables. Its
+ * task may read `INIT_CWD` too, the directory the user ran `deno task cli` in (the task runs in
+ * the project root); the programs run where they are started and do not read it.
+ */
 export const CLI_BINARY: Binary = {
   name: "serverledge-cli",
   entry: "cli/main.ts",
@@ -51,6 +57,11 @@ export const CLI_BINARY: Binary = {
     "--allow-net",
     "--allow-read",
     "--allow-env=SERVERLEDGE_HOST,SERVERLEDGE_PORT,SERVERLEDGE_TOKEN",
+  ],
+  taskFlags: [
+    "--allow-net",
+    "--allow-read",
+    "--allow-env=SERVERLEDGE_HOST,SERVERLEDGE_PORT,SERVERLEDGE_TOKEN,INIT_CWD",
   ],
   include: [],
   smoke: { args: ["help"], expect: "Usage: serverledge-cli" },

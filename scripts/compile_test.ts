@@ -26,8 +26,10 @@ Deno.test("the node binary runs with the permissions of `deno task start`", asyn
   assert.equal(start, `deno run ${NODE_BINARY.runFlags.join(" ")} main.ts`);
 });
 
-Deno.test("the CLI binary runs with the permissions of `deno task cli`", async () => {
-  assert.equal(await denoTask("cli"), `deno run ${CLI_BINARY.runFlags.join(" ")} cli/main.ts`);
+Deno.test("the CLI binary runs with the permissions of `deno task cli` but INIT_CWD", async () => {
+  assert.equal(await denoTask("cli"), `deno run ${CLI_BINARY.taskFlags!.join(" ")} cli/main.ts`);
+  const withoutInitCwd = CLI_BINARY.taskFlags!.map((flag) => flag.replace(",INIT_CWD", ""));
+  assert.deepEqual(withoutInitCwd, CLI_BINARY.runFlags);
 });
 
 Deno.test("compileArgs embeds the existing run-time folders without their tests", async () => {

@@ -3,7 +3,7 @@
 # Deno (from npm), Docker (Debian's docker.io, dockerd started), iptables (the node keeps function
 # containers away from the host with it), etcd (Debian's etcd-server, for multi-node deployments and
 # the tests), openssl (the etcd TLS tests' certificates), Chromium (the dashboard's browser tests),
-# and the runtime images built from Debian packages.
+# zsh and fish (the CLI's completion tests), and the runtime images built from Debian packages.
 # Run as root (or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,8 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v iptables >/dev/null 2>&1 || need+=(iptables) # the firewall between functions and the host
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # certificates of the etcd TLS tests
 [ -x /usr/bin/chromium ] || need+=(chromium) # the dashboard's end-to-end tests
+command -v zsh >/dev/null 2>&1 || need+=(zsh)    # the CLI's completion script tests
+command -v fish >/dev/null 2>&1 || need+=(fish)  # the CLI's completion script tests
 command -v npm >/dev/null 2>&1 || command -v deno >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then
   say "installing Debian packages: ${need[*]}"
