@@ -666,3 +666,162 @@ Deno.test(
     await Deno.remove(dir, { recursive: true });
   },
 );
+
+Deno.test(
+  "serverledge-cli: create-workflow, invoke-workflow, list-workflows, delete-workflow on a real node",
+  E2E,
+  async (t) => {
+    await using node = await startTestNode();
+    const at = ["-host", "127.0.0.1", "-port", new URL(node.url).port];
+    const dir = await Deno.makeTempDir({ prefix: "serverledge-cli-workflows-" });
+    for (const [name, file] of [["wf-double", "double"], ["wf-hello", "hello"]]) {
+      const run = await cli([
+        "create",
+        "-f",
+        name,
+        "-runtime",
+        "python310",
+        "-handler",
+        `${file}.handler`,
+        "-src",
+        `examples/${file}.py`,
+        ...at,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const definition = {
+      StartAt: "Double",
+      States: {
+        Double: { Type: "Task", Resource: "wf-double", ResultPath: "$.double", Next: "Big?" },
+        "Big?": {
+          Type: "Choice",
+          Choices: [{ Variable: "$.double.product", NumericGreaterThan: 10, Next: "Greet" }],
+          Default: "Small",
+        },
+        Small: { Type: "Pass", Result: "small", End: true },
+        Greet: { Type: "Task", Resource: "wf-hello", Parameters: { "name.$": "$.who" }, End: true },
+      },
+    };
+    const file = `${dir}/pipeline.json`;
+    await Deno.writeTextFile(file, JSON.stringify(definition, null, 2));
+    const create = ["create-workflow", "-f", "pipeline", "-s", file, ...at];
+
+    await t.step(
+      "create-workflow -f NAME -s def.json; again: 409; -overwrite replaces",
+      async () => {
+        assert.deepEqual(await cliJson(create), { Created: "pipeline" });
+        const again = await cli(create);
+        assert.equal(again.code, 1);
+        assert.match(again.stderr, /pipeline/);
+        assert.deepEqual(await cliJson([...create, "-overwrite"]), { Created: "pipeline" });
+      },
+    );
+
+    await t.step(
+      "create-workflow: the node's reason for a bad definition; a missing file",
+      async () => {
+        const bad = `${dir}/bad.json`;
+        await Deno.writeTextFile(
+          bad,
+          JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", Next: "Nowhere" } } }),
+        );
+        const refused = await cli(["create-workflow", "-f", "bad", "-s", bad, ...at]);
+        assert.equal(refused.code, 1);
+        assert.match(refused.stderr, /"A".*Nowhere/);
+        const missing = await cli([
+          "create-workflow",
+          "-f",
+          "bad",
+          "-s",
+          `${dir}/nope.json`,
+          ...at,
+        ]);
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /^Cannot read definition file ".*nope\.json": /);
+      },
+    );
+
+    await t.step("list-workflows", async () => {
+      const list = await cliJson(["list-workflows", ...at]);
+      assert.ok(JSON.stringify(list).includes("pipeline"), JSON.stringify(list));
+    });
+
+    await t.step(
+      "invoke-workflow -p strings, QoS flags: the report with Result and Reports",
+      async () => {
+        const report = await cliJson([
+          "invoke-workflow",
+          "-f",
+          "pipeline",
+          "-p",
+          "a:7",
+          "-p",
+          "b:3,who:CLI",
+          "-c",
+          "performance",
+          "--resptime",
+          "30",
+          ...at,
+        ]);
+        assert.equal(report.Success, true, JSON.stringify(report));
+        assert.equal(report.Result, "Hello, CLI!");
+        assert.deepEqual(Object.keys(report.Reports).sort(), ["Double", "Greet"]);
+        assert.equal(report.Reports.Double.Success, true);
+      },
+    );
+
+    await t.step("invoke-workflow -j params.json takes the other branch", async () => {
+      await Deno.writeTextFile(`${dir}/params.json`, JSON.stringify({ a: 1, b: 2 }));
+      const report = await cliJson([
+        "invoke-workflow",
+        "-f",
+        "pipeline",
+        "-j",
+        `${dir}/params.json`,
+        ...at,
+      ]);
+      assert.equal(report.Result, "small");
+      assert.deepEqual(Object.keys(report.Reports), ["Double"]);
+    });
+
+    await t.step("invoke-workflow -a answers the request id; poll -wait the report", async () => {
+      const { ReqId } = await cliJson([
+        "invoke-workflow",
+        "-f",
+        "pipeline",
+        "-a",
+        "-p",
+        "a:5",
+        "-p",
+        "b:5",
+        "-p",
+        "who:Async",
+        ...at,
+      ]);
+      assert.equal(typeof ReqId, "string");
+      const report = await cliJson(["poll", "-request", ReqId, "-wait", ...at]);
+      assert.equal(report.Success, true, JSON.stringify(report));
+      assert.equal(report.Result, "Hello, Async!");
+    });
+
+    await t.step("usage errors: no -function, no -src: exit 2", async () => {
+      const noName = await cli(["invoke-workflow", ...at]);
+      assert.equal(noName.code, 2);
+      assert.match(noName.stderr, /function/);
+      const noSrc = await cli(["create-workflow", "-f", "x", ...at]);
+      assert.equal(noSrc.code, 2);
+      assert.match(noSrc.stderr, /src/);
+    });
+
+    await t.step("delete-workflow -f NAME, then it is gone", async () => {
+      assert.deepEqual(await cliJson(["delete-workflow", "-f", "pipeline", ...at]), {
+        Deleted: "pipeline",
+      });
+      assert.ok(!JSON.stringify(await cliJson(["list-workflows", ...at])).includes("pipeline"));
+      const gone = await cli(["invoke-workflow", "-f", "pipeline", ...at]);
+      assert.equal(gone.code, 1);
+      assert.match(gone.stderr, /pipeline/);
+    });
+    await Deno.remove(dir, { recursive: true });
+  },
+);

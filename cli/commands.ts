@@ -14,6 +14,12 @@ import { prewarmCommand } from "./prewarm.ts";
 import { statusCommand } from "./status.ts";
 import { tokenCommand } from "./token.ts";
 import { updateCommand } from "./update.ts";
+import {
+  createWorkflowCommand,
+  deleteWorkflowCommand,
+  invokeWorkflowCommand,
+  listWorkflowsCommand,
+} from "./workflow.ts";
 
 /** The commands, by the order of the help. */
 export const COMMANDS: readonly Command[] = [
@@ -24,6 +30,10 @@ export const COMMANDS: readonly Command[] = [
   invokeCommand,
   pollCommand,
   prewarmCommand,
+  createWorkflowCommand,
+  invokeWorkflowCommand,
+  listWorkflowsCommand,
+  deleteWorkflowCommand,
   statusCommand,
   tokenCommand,
   completionCommand,

@@ -76,7 +76,7 @@ Deno.test("the bash script passes bash -n and completes in bash", async () => {
   );
   const out = await shell("bash", ["-c", ["source SCRIPT", ...calls].join("\n")], script);
   assert.deepEqual(out.trimEnd().split("\n"), [
-    "serverledge-cli inv -> invoke",
+    "serverledge-cli inv -> invoke invoke-workflow",
     "serverledge-cli -P 1323 st -> status",
     "serverledge-cli invoke --para -> --param --param_json --params_file",
     "serverledge-cli invoke -c  -> low performance high_performance availability " +
@@ -140,7 +140,7 @@ Deno.test("the fish script passes fish -n and completes in fish", async () => {
   );
   const out = await shell("fish", ["-c", ["source SCRIPT", ...calls].join("\n")], script);
   assert.deepEqual(out.trimEnd().split("\n"), [
-    "serverledge-cli inv -> invoke",
+    "serverledge-cli inv -> invoke invoke-workflow",
     "serverledge-cli -P 1323 st -> status",
     "serverledge-cli invoke --para -> --param --params_file --param_json",
     "serverledge-cli invoke -c  -> async availability batch high_availability high_performance " +

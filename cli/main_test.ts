@@ -1,23 +1,5 @@
 import assert from "node:assert/strict";
-import { type CliEnvironment, runCli } from "./main.ts";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: string[], vars: Record<string, string> = {}): Promise<Run> {
-  const result = { stdout: "", stderr: "" };
-  const environment: CliEnvironment = {
-    stdout: (text) => void (result.stdout += text),
-    stderr: (text) => void (result.stderr += text),
-    interactive: false,
-    env: (name) => vars[name],
-    cwd: Deno.cwd(),
-  };
-  return { code: await runCli(args, environment), ...result };
-}
+import { runCaptured as run } from "./captured_run.ts";
 
 /** A 127.0.0.1 port nothing listens on. */
 function closedPort(): number {
@@ -44,6 +26,10 @@ Deno.test("help is printed on stdout with exit code 0, for every command and for
       "invoke",
       "poll",
       "prewarm",
+      "create-workflow",
+      "invoke-workflow",
+      "list-workflows",
+      "delete-workflow",
       "status",
       "completion",
     ]
