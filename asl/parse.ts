@@ -80,6 +80,9 @@ const UNSUPPORTED: Record<string, string> = {
   Assign: "variables (Assign) are not supported",
 };
 
+/** The characters step ids are built with (`Par/0/Name`, `Name#2`, `Name@2`, `Name!timeout`). */
+const STEP_ID_MARKS = /[/#@!]/;
+
 const MACHINE_FIELDS = new Set([
   "StartAt",
   "States",
@@ -160,6 +163,14 @@ function parseMachine(
   }
   const states = new Map<string, State>();
   for (const [name, raw] of Object.entries(rawStates)) {
+    if (STEP_ID_MARKS.test(name) || name === "") {
+      problems.push(
+        `${
+          label(name, scope)
+        }: a state name must be non-empty, without "/", "#", "@" or "!" (they build step ids)`,
+      );
+      continue;
+    }
     const state = new StateParser(name, scope, problems).parse(raw);
     if (state) states.set(name, state);
   }
@@ -469,6 +480,11 @@ class StateParser {
     });
   }
 
+  #itemsPath(): JsonPath | undefined {
+    if (this.#raw.ItemsPath === null) return this.#problem(`"ItemsPath" must be a path (not null)`);
+    return this.#path("ItemsPath", true) ?? undefined;
+  }
+
   #body(raw: unknown, scope: string): StateMachine | undefined {
     return parseMachine(raw, scope, BODY_FIELDS, this.problems);
   }
@@ -522,7 +538,7 @@ class StateParser {
     if (maxPath !== undefined) maxConcurrency = this.#path("MaxConcurrencyPath", true) ?? 0;
     return {
       processor: machine ?? { startAt: "", states: new Map() },
-      itemsPath: this.#path("ItemsPath", true) ?? undefined,
+      itemsPath: this.#itemsPath(),
       itemSelector: this.#template(selector !== undefined ? "ItemSelector" : "Parameters"),
       maxConcurrency,
     };

@@ -93,6 +93,12 @@ Deno.test("state types, fields and transitions", () => {
   refused(one(task({ TimeoutSeconds: -1 })), /"TimeoutSeconds" must be a positive integer/);
   refused(one(task({ TimeoutSecondsPath: "$.t" })), /TimeoutSecondsPath is not supported/);
   refused(one(task({ Comment: 3 })), /"Comment" must be a string/);
+  for (const name of ["a/b", "a#2", "a@2", "a!", ""]) {
+    refused(
+      { StartAt: name, States: { [name]: task() } },
+      /a state name must be non-empty, without/,
+    );
+  }
 });
 
 Deno.test("paths and templates", () => {
@@ -186,6 +192,15 @@ Deno.test("Parallel branches and Map processors are machines checked the same wa
     /state "S": "Next" names no state \("A"\)/,
   );
   refused(one({ Type: "Map", End: true }), /needs an "ItemProcessor"/);
+  refused(
+    one({
+      Type: "Map",
+      ItemsPath: null,
+      Iterator: { StartAt: "I", States: { I: task() } },
+      End: true,
+    }),
+    /"ItemsPath" must be a path/,
+  );
   const processor = { StartAt: "I", States: { I: task() } };
   refused(
     one({ Type: "Map", ItemProcessor: processor, Iterator: processor, End: true }),
