@@ -89,3 +89,28 @@ export interface WorkflowReport {
   /** Set when the run was resumed after a node restart: what was resumed and what ran again. */
   Resumed?: string;
 }
+
+/**
+ * The `workflow` event of `/events`: a step of a workflow run entered or exited (the ASL
+ * interpreter's step events, with the run and the node that ran a task's function).
+ */
+export interface WorkflowStepEvent {
+  /** The run's request id. */
+  ReqId: string;
+  /** The workflow's name. */
+  Workflow: string;
+  /** The step id (`Name`, `Name#2`, `Par/0/Name`, `Map/3/Name`, `Name@2`...). */
+  Step: string;
+  /** The state's name. */
+  State: string;
+  /** The state's type. */
+  Type: string;
+  /** Entered or exited. */
+  Phase: "entered" | "exited";
+  /** When (ms since the epoch). */
+  Time: number;
+  /** The node that ran a task's function. */
+  ExecutedOn?: string;
+  /** The error the step failed with. */
+  Error?: string;
+}

@@ -9,7 +9,7 @@ import type { NodeApi } from "../lib/api.ts";
 import { connectLive, type LiveFeed, type LiveMode } from "../lib/live.ts";
 import { TrafficHistory } from "../lib/traffic.ts";
 import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
-import type { WorkflowStepEvent } from "../lib/workflow_run.ts";
+import type { WorkflowStepEvent } from "../../protocol/workflow.ts";
 
 /** Recent requests kept for the activity list. */
 export const RECENT_EVENTS = 25;

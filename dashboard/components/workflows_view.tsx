@@ -6,7 +6,7 @@
  * @module
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { WorkflowRecord } from "../../protocol/workflow.ts";
+import type { WorkflowRecord, WorkflowStepEvent } from "../../protocol/workflow.ts";
 import type { NodeApi } from "../lib/api.ts";
 import {
   buildWorkflowInvokeBody,
@@ -22,7 +22,6 @@ import {
   nodeIdOfStep,
   nodeRuns,
   traceWithReport,
-  type WorkflowStepEvent,
 } from "../lib/workflow_run.ts";
 import { mutedClass } from "../styles.ts";
 import { Check, ParamsEditor, QosFields } from "./invoke_fields.tsx";

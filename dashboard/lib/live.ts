@@ -10,7 +10,7 @@ import type { NodeApi } from "./api.ts";
 import { SseParser } from "./sse.ts";
 import { sleep } from "../../server/timing/sleep.ts";
 import type { InvocationEvent, NodeStatus } from "../../protocol/status.ts";
-import type { WorkflowStepEvent } from "./workflow_run.ts";
+import type { WorkflowStepEvent } from "../../protocol/workflow.ts";
 
 /** How the dashboard is connected to the node. */
 export type LiveMode = "connecting" | "live" | "polling" | "offline" | "unauthorized";

@@ -7,29 +7,7 @@
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
-import type { WorkflowReport } from "../../protocol/workflow.ts";
-
-/** The `workflow` event of `/events`: a step of a run entered or exited. */
-export interface WorkflowStepEvent {
-  /** The run's request id. */
-  ReqId: string;
-  /** The workflow's name. */
-  Workflow: string;
-  /** The step id. */
-  Step: string;
-  /** The state's name. */
-  State: string;
-  /** The state's type. */
-  Type: string;
-  /** Entered or exited. */
-  Phase: "entered" | "exited";
-  /** When (ms since the epoch). */
-  Time: number;
-  /** The node that ran a task's function. */
-  ExecutedOn?: string;
-  /** The error the step failed with. */
-  Error?: string;
-}
+import type { WorkflowReport, WorkflowStepEvent } from "../../protocol/workflow.ts";
 
 /** One step of a run (a state entered once; a Map item's state, a retry are steps of their own). */
 export interface StepRecord {

@@ -9,8 +9,8 @@ import {
   nodeRuns,
   type RunTrace,
   traceWithReport,
-  type WorkflowStepEvent,
 } from "./workflow_run.ts";
+import type { WorkflowStepEvent } from "../../protocol/workflow.ts";
 
 const base = { ReqId: "r1", Workflow: "wf" };
 
