@@ -21,9 +21,10 @@ export interface Part {
 }
 
 /**
- * The layers of this repository, bottom first. `protocol/` (the wire types) and
- * `server/timing/` (waiting and backoff) are at the bottom; the clients `cli/` and `dashboard/`
- * sit right above them, so they can use nothing else of the server; inside `server/`
+ * The layers of this repository, bottom first. `protocol/` (the wire types), `asl/` (the
+ * Amazon States Language, pure code) and `server/timing/` (waiting and backoff) are at the
+ * bottom; the clients `cli/` and `dashboard/` sit right above them, so they can use nothing
+ * else of the server; inside `server/`
  * dependencies point `api → invoke → scheduling → cluster → functions/metrics → pool/registry →
  * containers → runtimes/auth → config/http/validation/node_lock → errors`; the programs and
  * tools are on top. The executors of `runtimes/` run inside the runtime images and import
@@ -31,6 +32,7 @@ export interface Part {
  */
 export const LAYERS: readonly Part[] = [
   { path: "protocol/", layer: 0 },
+  { path: "asl/", layer: 0 },
   { path: "server/timing/", layer: 0 },
   { path: "runtimes/", layer: 0 },
   { path: "cli/", layer: 1 },
