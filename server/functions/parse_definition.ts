@@ -16,6 +16,7 @@ import {
   requiredString,
   requireObject,
 } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 import { readCodeArchive } from "./code_archive.ts";
 
 /** Node limits a definition is checked against. */
@@ -40,6 +41,19 @@ export interface ParsedDefinition {
 
 /** Function names: letters, digits, `_` and `-`, 1–64 characters, not starting with `-`. */
 export const FUNCTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+
+/** The fields of a create or update body, as Serverledge names them. */
+const DEFINITION_FIELDS = [
+  "Name",
+  "Runtime",
+  "MemoryMB",
+  "CPUDemand",
+  "Handler",
+  "TarFunctionCode",
+  "CustomImage",
+  "MaxConcurrency",
+  "Timeout",
+] as const satisfies readonly (keyof FunctionDefinition)[];
 
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:@]{0,254}$/;
 const MIN_MEMORY_MB = 16;
@@ -66,7 +80,7 @@ export async function parseDefinition(
   limits: DefinitionLimits,
 ): Promise<ParsedDefinition> {
   const { fields, runtime, files } = await checkFields(
-    requireObject(input, "Function definition"),
+    decodeFields(input, "Function definition", DEFINITION_FIELDS),
     limits,
   );
   const definition = { ...fields, Runtime: runtime.name, Version: crypto.randomUUID() };
