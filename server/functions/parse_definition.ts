@@ -57,6 +57,10 @@ const DEFINITION_FIELDS = [
 
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:@]{0,254}$/;
 const MIN_MEMORY_MB = 16;
+/** Memory of functions whose definition sets no `MemoryMB`, MB (what Serverledge's CLI asks by default). */
+const DEFAULT_MEMORY_MB = 128;
+/** `CPUDemand` meaning "no CPU cap" in Serverledge's API: booked as no demand, like 0. */
+const NO_CPU_CAP = -1;
 const MAX_TIMEOUT_S = 3600;
 
 /** Checks a function name, throwing a `BadRequestError` that quotes it. */
@@ -134,8 +138,13 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
     min: MIN_MEMORY_MB,
     max: limits.poolMemoryMB,
     integer: true,
-  });
-  const cpuDemand = numberField(body, "CPUDemand", { min: 0, max: limits.poolCpus }, 0);
+  }, DEFAULT_MEMORY_MB);
+  const cpuDemand = numberField(body, "CPUDemand", { min: -1, max: limits.poolCpus }, 0);
+  if (cpuDemand < 0 && cpuDemand !== NO_CPU_CAP) {
+    throw new BadRequestError(
+      `Field "CPUDemand" must be -1 (no CPU demand) or from 0 to ${limits.poolCpus}, got ${cpuDemand}`,
+    );
+  }
   const maxConcurrency = numberField(
     body,
     "MaxConcurrency",
