@@ -142,7 +142,7 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
   const cpuDemand = numberField(body, "CPUDemand", { min: -1, max: limits.poolCpus }, 0);
   if (cpuDemand < 0 && cpuDemand !== NO_CPU_CAP) {
     throw new BadRequestError(
-      `Field "CPUDemand" must be -1 (no CPU demand) or from 0 to ${limits.poolCpus}, got ${cpuDemand}`,
+      `Field "CPUDemand" must be -1 (no CPU demand) or at least 0, got ${cpuDemand}`,
     );
   }
   const maxConcurrency = numberField(

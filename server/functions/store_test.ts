@@ -112,7 +112,7 @@ Deno.test("a stored definition with a bad field is not served, and an invoke is 
   const bad: [string, Partial<FunctionDefinition>, RegExp][] = [
     ["negmem", { MemoryMB: -5 }, /Field "MemoryMB" must be an integer of at least 16, got -5/],
     ["strmem", { MemoryMB: "lots" as unknown as number }, /"MemoryMB" .* got "lots"/],
-    ["negcpu", { CPUDemand: -1 }, /Field "CPUDemand" must be a number of at least 0, got -1/],
+    ["negcpu", { CPUDemand: -2 }, /Field "CPUDemand" must be a number of at least -1, got -2/],
     ["notime", { Timeout: 0 }, /Field "Timeout" must be an integer from 1 to 3600, got 0/],
     ["nojobs", { MaxConcurrency: 0 }, /"MaxConcurrency" must be an integer from 1 to 1000, got 0/],
     ["image", { CustomImage: "evil" }, /Field "CustomImage" is only for runtime "custom"/],
