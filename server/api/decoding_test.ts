@@ -47,3 +47,20 @@ Deno.test("polling an id no request has answers 404 whatever the id looks like",
     assert.match((answer.body as { Error: string }).Error, /unknown or its report expired/);
   }
 });
+
+Deno.test(
+  "a function larger than this node's pool is created; invoked alone, it is refused",
+  opts,
+  async () => {
+    await using node = await startTestNode({ config: { "container.pool.memory": 512 } });
+    const big = await exampleFunction("big", "hello.py", { MemoryMB: 4096, CPUDemand: 64 });
+    const created = await node.post("/create", big);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const invoked = await node.post("/invoke/big", {});
+    assert.ok(invoked.status >= 400 && invoked.status < 600, String(invoked.status));
+    assert.match(
+      (invoked.body as { Error: string }).Error,
+      /Function "big" needs 4096 MB, more than this node's pool \(512 MB\)/,
+    );
+  },
+);

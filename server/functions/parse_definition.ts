@@ -19,12 +19,12 @@ import {
 import { decodeFields } from "../validation/wire_fields.ts";
 import { readCodeArchive } from "./code_archive.ts";
 
-/** Node limits a definition is checked against. */
+/**
+ * Node limits a definition is checked against. The pool's memory and CPUs are none: a function
+ * larger than this node's pool may run on another node, and is refused at invoke only when no
+ * node can take it.
+ */
 export interface DefinitionLimits {
-  /** Memory of the whole pool (MB): a function needing more could never run. */
-  poolMemoryMB: number;
-  /** CPUs of the whole pool. */
-  poolCpus: number;
   /** Maximum unpacked code size in bytes. */
   codeBytes: number;
   /** Timeout given to functions that do not set one, in seconds. */
@@ -97,9 +97,7 @@ export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defau
 /**
  * Checks a definition read from the registry (written by any node, or by hand) with the same
  * field and code checks as {@linkcode parseDefinition}, keeping its `Runtime` as stored and its
- * `Version` (one derived from its content when it has none, as Serverledge writes them). The
- * pool's memory and CPUs are not bounds here: they are those of the node that took the create;
- * this node offloads, or refuses at run time, what its own pool cannot hold. Throws an
+ * `Version` (one derived from its content when it has none, as Serverledge writes them). Throws an
  * `HttpError` saying what is wrong.
  */
 export async function checkStoredDefinition(
@@ -107,11 +105,7 @@ export async function checkStoredDefinition(
   limits: StoredDefinitionLimits,
 ): Promise<ParsedDefinition> {
   const body = requireObject(stored, "Stored definition");
-  const { fields, files } = await checkFields(body, {
-    ...limits,
-    poolMemoryMB: Infinity,
-    poolCpus: Infinity,
-  });
+  const { fields, files } = await checkFields(body, limits);
   const version = body.Version === undefined ? await contentVersion(body) : body.Version;
   if (typeof version !== "string" || version === "") {
     throw new BadRequestError(
@@ -136,10 +130,10 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
   }
   const memoryMB = numberField(body, "MemoryMB", {
     min: MIN_MEMORY_MB,
-    max: limits.poolMemoryMB,
+    max: Infinity,
     integer: true,
   }, DEFAULT_MEMORY_MB);
-  const cpuDemand = numberField(body, "CPUDemand", { min: -1, max: limits.poolCpus }, 0);
+  const cpuDemand = numberField(body, "CPUDemand", { min: -1, max: Infinity }, 0);
   if (cpuDemand < 0 && cpuDemand !== NO_CPU_CAP) {
     throw new BadRequestError(
       `Field "CPUDemand" must be -1 (no CPU demand) or at least 0, got ${cpuDemand}`,

@@ -10,7 +10,7 @@ import { CodeChecker } from "./code_checker.ts";
 import { FunctionStore } from "./store.ts";
 
 const CODE = "def handler(params, context):\n    return 1\n";
-const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
+const LIMITS = { codeBytes: 1 << 20, defaultTimeout: 60 };
 
 /**
  * A store on an embedded registry of its own, with the lines it logged and the stored
@@ -157,7 +157,7 @@ Deno.test("a stored definition keeps its Version and Runtime, and is not bound b
   await using s = await openStore();
   const alias = stored("alias", { Runtime: "python310", Version: "v7" });
   await s.registry.functions.create(alias);
-  const big = stored("big", { MemoryMB: 4 * LIMITS.poolMemoryMB, CPUDemand: 8 });
+  const big = stored("big", { MemoryMB: 4096, CPUDemand: 8 });
   await s.registry.functions.create(big);
   const { Version: _, ...unversioned } = stored("unversioned");
   await s.registry.functions.create(unversioned as FunctionDefinition);
