@@ -456,7 +456,7 @@ Deno.test(
       const cases: [string[], string][] = [
         [["invoke", "-f", "nope"], 'Function "nope" does not exist\n'],
         [["delete", "-f", "nope"], 'Function "nope" does not exist\n'],
-        [["poll", "-request", "nope-1"], 'Request id "nope-1" is malformed\n'],
+        [["poll", "-request", "nope-1"], 'Request "nope-1" is unknown or its report expired\n'],
         [
           ["poll", "-request", "nope-00000000-0000-0000-0000-000000000000"],
           'Request "nope-00000000-0000-0000-0000-000000000000" is unknown or its report expired\n',
