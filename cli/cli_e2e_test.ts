@@ -163,7 +163,9 @@ Deno.test(
             ...at,
           ]),
         cwd: dir,
-        env: { NO_COLOR: "1", SERVERLEDGE_TOKEN: "" },
+        // Not the INIT_CWD of a deno task this test may run under (deno task keeps one it finds).
+        env: { ...withoutInitCwd(), NO_COLOR: "1", SERVERLEDGE_TOKEN: "" },
+        clearEnv: true,
         stdin: "null",
       }).output();
       const stdout = new TextDecoder().decode(output.stdout);
@@ -666,3 +668,10 @@ Deno.test(
     await Deno.remove(dir, { recursive: true });
   },
 );
+
+/** This process's environment without `INIT_CWD`. */
+function withoutInitCwd(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
+  return env;
+}
