@@ -218,8 +218,6 @@ async function assembleNode(
     asyncRequests,
     telemetry,
     limits: {
-      poolMemoryMB: config.pool.memoryMB,
-      poolCpus: config.pool.cpus,
       codeBytes: config.limits.codeBytes,
       defaultTimeout: config.container.timeout,
     },

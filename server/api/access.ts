@@ -16,7 +16,7 @@ import type { Gatekeeper, Need } from "../auth/gatekeeper.ts";
 import { BadRequestError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { functionOfRequest } from "../invoke/invocation.ts";
-import { requireObject } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 import { jsonBody } from "./json_body.ts";
 
 /**
@@ -40,7 +40,7 @@ interface RouteAccess {
 
 /** The function named by the body field `field`. */
 const bodyField = (field: string): FunctionOf => async (c) =>
-  checkFunctionName(requireObject(await jsonBody(c), "Request body")[field]);
+  checkFunctionName(decodeFields(await jsonBody(c), "Request body", [field])[field]);
 /** The function a create or update body defines (checked by the code checker). */
 const definedFunction: FunctionOf = async (c, _param, definitionOf) =>
   (await definitionOf(c)).definition.Name;
