@@ -2,32 +2,14 @@
 // functions): create checks, list/get/delete, and sync runs of a sequence, a choice, a parallel
 // fan-out, a map over 50 items, and a failing task retried then caught.
 import assert from "node:assert/strict";
-import { encodeBase64 } from "../../protocol/base64.ts";
 import type { WorkflowReport } from "../../protocol/workflow.ts";
-import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
+import { createWorkflowFunctions, workflowBody } from "../testing/workflows.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** The create body of workflow `name` with `definition`. */
-export function workflowBody(name: string, definition: unknown, overwrite?: boolean) {
-  return {
-    Name: name,
-    ASLSrc: encodeBase64(new TextEncoder().encode(JSON.stringify(definition))),
-    ...(overwrite === undefined ? {} : { OverwriteIfExists: overwrite }),
-  };
-}
-
-async function withFunctions(node: TestNode): Promise<void> {
-  for (
-    const [name, file] of [["double", "double.py"], ["increment", "increment.js"], [
-      "fail",
-      "fail.py",
-    ]]
-  ) {
-    const created = await node.post("/create", await exampleFunction(name, file));
-    assert.equal(created.status, 200, JSON.stringify(created.body));
-  }
+function withFunctions(node: TestNode): Promise<void> {
+  return createWorkflowFunctions(node.post);
 }
 
 async function run(node: TestNode, name: string, definition: unknown, params: unknown) {
