@@ -9,7 +9,12 @@ import type { StateMachine } from "../../asl/mod.ts";
 import type { WorkflowCreateRequest } from "../../protocol/workflow.ts";
 import { decodeBase64 } from "../../protocol/base64.ts";
 import { BadRequestError } from "../errors.ts";
-import { optionalBoolean, requiredString, requireObject } from "../validation/fields.ts";
+import {
+  type JsonObject,
+  optionalBoolean,
+  requiredString,
+  requireObject,
+} from "../validation/fields.ts";
 
 /** What a workflow name may be: as a function name (it starts its request ids). */
 const WORKFLOW_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
@@ -51,13 +56,7 @@ export function parseWorkflowCreate(
   input: unknown,
   functionExists: (name: string) => boolean,
 ): CheckedWorkflow {
-  const body = requireObject(input, "Request body");
-  const name = checkWorkflowName(body.Name);
-  const source = requiredString(body, "ASLSrc" satisfies keyof WorkflowCreateRequest);
-  const bytes = decodeBase64(source);
-  if (!bytes) throw new BadRequestError('Field "ASLSrc" is not valid base64');
-  const definition = new TextDecoder().decode(bytes);
-  const machine = parseMachine(definition);
+  const { name, definition, machine, body } = parseWorkflowSource(input);
   const missing = taskStates(graphOf(machine)).find(({ resource }) => !functionExists(resource));
   if (missing) {
     throw new BadRequestError(
@@ -65,12 +64,26 @@ export function parseWorkflowCreate(
         `("${missing.resource}")`,
     );
   }
-  return {
-    name,
-    definition,
-    machine,
-    overwrite: optionalBoolean(body, "OverwriteIfExists", false),
-  };
+  const overwrite = optionalBoolean(body, "OverwriteIfExists", false);
+  return { name, definition, machine, overwrite };
+}
+
+/**
+ * The name, definition text and machine of a create body (the functions its tasks name are not
+ * checked here), and the body.
+ *
+ * @throws {BadRequestError} naming the field or state at fault
+ */
+export function parseWorkflowSource(
+  input: unknown,
+): { name: string; definition: string; machine: StateMachine; body: JsonObject } {
+  const body = requireObject(input, "Request body");
+  const name = checkWorkflowName(body.Name);
+  const source = requiredString(body, "ASLSrc" satisfies keyof WorkflowCreateRequest);
+  const bytes = decodeBase64(source);
+  if (!bytes) throw new BadRequestError('Field "ASLSrc" is not valid base64');
+  const definition = new TextDecoder().decode(bytes);
+  return { name, definition, machine: parseMachine(definition), body };
 }
 
 /**
