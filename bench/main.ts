@@ -12,12 +12,13 @@ import { run as invoke } from "./invoke_bench.ts";
 import { run as lb } from "./lb_bench.ts";
 import { run as load } from "./load_bench.ts";
 import { type BenchRun, formatTable, type Row } from "./table.ts";
+import { run as workflow } from "./workflow_bench.ts";
 
 /**
  * The modules in the order they run (the footprint first: it measures an idle node). A new
  * module exporting a `BenchRun` goes here.
  */
-const MODULES: Record<string, BenchRun> = { footprint, invoke, burst, load, lb };
+const MODULES: Record<string, BenchRun> = { footprint, invoke, burst, load, lb, workflow };
 
 const only = Deno.env.get("BENCH_ONLY")?.split(",");
 const unknown = only?.filter((name) => !(name in MODULES)) ?? [];

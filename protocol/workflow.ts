@@ -91,6 +91,43 @@ export interface WorkflowReport {
 }
 
 /**
+ * What the registry keeps of an async workflow run until it finishes (under
+ * `["workflow_runs", ReqId]` embedded, `/workflow-run/<ReqId>` in etcd, with the async TTL):
+ * enough to replay it after a restart of the node that owns it.
+ */
+export interface WorkflowRunState {
+  /** The run's request id. */
+  ReqId: string;
+  /** The node running it. */
+  Node: string;
+  /** The workflow's name. */
+  Workflow: string;
+  /** The definition it runs (the version at its start), as text. */
+  Definition: string;
+  /** That definition's version. */
+  Version: number;
+  /** The request, defaults applied. */
+  Request: {
+    Params: Record<string, unknown>;
+    QoSClass: number;
+    QoSMaxRespT: number;
+    CanDoOffloading: boolean;
+  };
+  /** Completed task attempts by step id: the execution report and the output or ASL error. */
+  Tasks: Record<string, {
+    report: ExecutionReport;
+    output?: unknown;
+    error?: { error: string; cause: string };
+  }>;
+  /** Wait deadlines (epoch ms) by wait id. */
+  Waits: Record<string, number>;
+  /** When the run started (epoch ms). */
+  Since: number;
+  /** How many times it was resumed. */
+  Resumes: number;
+}
+
+/**
  * The `workflow` event of `/events`: a step of a workflow run entered or exited (the ASL
  * interpreter's step events, with the run and the node that ran a task's function).
  */

@@ -24,9 +24,9 @@ export interface Part {
  * The layers of this repository, bottom first. `protocol/` (the wire types), `asl/` (the
  * Amazon States Language, pure code) and `server/timing/` (waiting and backoff) are at the
  * bottom; the clients `cli/` and `dashboard/` sit right above them, so they can use nothing
- * else of the server; inside `server/`
- * dependencies point `api → invoke → scheduling → cluster → functions/metrics → pool/registry →
- * containers → runtimes/auth → config/http/validation/node_lock → errors`; the programs and
+ * else of the server; inside `server/` dependencies point `api → workflows → invoke →
+ * scheduling → cluster → functions/metrics → pool/registry → containers → runtimes/auth →
+ * config/http/validation/node_lock → errors`; the programs and
  * tools are on top. The executors of `runtimes/` run inside the runtime images and import
  * nothing of the project.
  */
@@ -52,15 +52,16 @@ export const LAYERS: readonly Part[] = [
   { path: "server/cluster/", layer: 7 },
   { path: "server/scheduling/", layer: 8 },
   { path: "server/invoke/", layer: 9 },
-  { path: "server/api/", layer: 10 },
-  { path: "server/app.ts", layer: 11 },
-  { path: "server/lb/", layer: 11 },
-  { path: "server/node.ts", layer: 12 },
-  { path: "main.ts", layer: 13 },
-  { path: "lb.ts", layer: 13 },
-  { path: "scripts/", layer: 13 },
-  { path: "server/testing/", layer: 14 },
-  { path: "bench/", layer: 15 },
+  { path: "server/workflows/", layer: 10 },
+  { path: "server/api/", layer: 11 },
+  { path: "server/app.ts", layer: 12 },
+  { path: "server/lb/", layer: 12 },
+  { path: "server/node.ts", layer: 13 },
+  { path: "main.ts", layer: 14 },
+  { path: "lb.ts", layer: 14 },
+  { path: "scripts/", layer: 14 },
+  { path: "server/testing/", layer: 15 },
+  { path: "bench/", layer: 16 },
 ];
 
 /** Files and folders that are not source code of a layer. */

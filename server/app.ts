@@ -21,6 +21,7 @@ import { eventRoutes } from "./api/events.ts";
 import { metricsRoutes } from "./api/metrics.ts";
 import { runtimeRoutes } from "./api/runtimes.ts";
 import { dashboardRoutes } from "./api/dashboard.ts";
+import { workflowRoutes } from "./api/workflows.ts";
 
 /** Options of {@linkcode createApp}. */
 export interface AppOptions {
@@ -47,6 +48,7 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
   app.route("/", functionRoutes(services));
   app.route("/", invokeRoutes(services));
   app.route("/", prewarmRoutes(services));
+  app.route("/", workflowRoutes(services));
   app.route("/", statusRoutes(services));
   app.route("/", eventRoutes(services));
   app.route("/", metricsRoutes(services, options.metricsEnabled));

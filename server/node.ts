@@ -28,6 +28,8 @@ import { DurationEstimates } from "./scheduling/estimates.ts";
 import { startJanitor } from "./pool/janitor.ts";
 import { ContainerPool } from "./pool/pool.ts";
 import { openRegistry } from "./registry/open.ts";
+import { WorkflowRunner } from "./workflows/runner.ts";
+import { WorkflowStore } from "./workflows/store.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
 
 /** A running node (without its listener: {@linkcode serveNode} serves {@linkcode Node.app}). */
@@ -168,8 +170,7 @@ async function assembleNode(
     nodeId: config.nodeId,
     ttlSeconds: config.async.ttl,
   });
-  const settled = await asyncRequests.settleLeftovers();
-  if (settled > 0) log(`Marked ${settled} async request(s) cut short by a restart as failed`);
+  const workflows = await WorkflowStore.open(registry, log);
   const stopJanitor = startJanitor(pool, config.janitor.interval);
   pool.fillBlanks();
 
@@ -189,6 +190,30 @@ async function assembleNode(
     peerHeaders,
   });
   await cluster.start();
+  const dispatcher = new Dispatcher({
+    nodeId: config.nodeId,
+    isCloud: config.cloud,
+    policy: config.scheduler.policy,
+    invoker: new Invoker({ nodeId: config.nodeId, pool, backend }),
+    pool,
+    cluster,
+    telemetry,
+    estimates: new DurationEstimates(),
+    maxWaitSeconds: config.scheduler.queueMaxWait,
+    peerHeaders,
+  });
+  const workflowRunner = new WorkflowRunner({
+    nodeId: config.nodeId,
+    registry,
+    dispatcher,
+    functions: store,
+    asyncRequests,
+    telemetry,
+    ttlSeconds: config.async.ttl,
+  });
+  const resumed = await workflowRunner.resumeOwned(log);
+  const settled = await asyncRequests.settleLeftovers(resumed);
+  if (settled > 0) log(`Marked ${settled} async request(s) cut short by a restart as failed`);
   const services: NodeServices = {
     identity: {
       id: config.nodeId,
@@ -202,20 +227,11 @@ async function assembleNode(
     store,
     checker,
     pool,
-    dispatcher: new Dispatcher({
-      nodeId: config.nodeId,
-      isCloud: config.cloud,
-      policy: config.scheduler.policy,
-      invoker: new Invoker({ nodeId: config.nodeId, pool, backend }),
-      pool,
-      cluster,
-      telemetry,
-      estimates: new DurationEstimates(),
-      maxWaitSeconds: config.scheduler.queueMaxWait,
-      peerHeaders,
-    }),
+    dispatcher,
     cluster,
     asyncRequests,
+    workflows,
+    workflowRunner,
     telemetry,
     limits: {
       codeBytes: config.limits.codeBytes,
@@ -229,6 +245,7 @@ async function assembleNode(
       stopJanitor();
       await cluster.close();
       store.close();
+      workflows.close();
       checker.close();
       const cut = await asyncRequests.stop(DRAIN_TIMEOUT_MS);
       if (cut > 0) log(`Reported ${cut} async request(s) cut short by the shutdown`);

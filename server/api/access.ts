@@ -4,8 +4,10 @@
  * `/invoke/<name>` needs `invoke` for that function, `/poll/<ReqId>` `invoke` for the function
  * the id belongs to (checked before the id is looked up, so a foreign token learns nothing), the
  * node's figures need `read`; `/load` and `/invoke` also take the cluster credential of another
- * node. The dashboard's page and bundle hold no data and stay public. A route missing from the
- * table needs an `admin` token.
+ * node. Workflow create and delete need `deploy` and invoking one `invoke`, for the workflow's
+ * name (a token limited to a name pattern is matched against it, and at create against every
+ * function the workflow's tasks name); listing and reading them `read`. The dashboard's page and bundle hold no data and stay public. A route missing from
+ * the table needs an `admin` token.
  *
  * @module
  */
@@ -17,13 +19,19 @@ import { BadRequestError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { functionOfRequest } from "../invoke/invocation.ts";
 import { decodeFields } from "../validation/wire_fields.ts";
+import { taskResources } from "../../asl/mod.ts";
+import { checkWorkflowName, parseWorkflowSource } from "../workflows/definition.ts";
 import { jsonBody } from "./json_body.ts";
 
 /**
  * The name of the function a request is about, from its context, its path's parameter and the
  * request's checked create or update body.
  */
-type FunctionOf = (c: Context, param: string, definition: DefinitionOf) => Promise<string>;
+type FunctionOf = (
+  c: Context,
+  param: string,
+  definition: DefinitionOf,
+) => Promise<string | readonly string[]>;
 
 /** The checked create or update body of a request (read once, off the main thread). */
 export type DefinitionOf = (c: Context) => Promise<{ definition: { Name: string } }>;
@@ -56,6 +64,23 @@ const deploy = (path: string, verb: string, functionOf: FunctionOf): RouteAccess
   need: { role: "deploy", action: `${verb} functions` },
   functionOf,
 });
+/** The workflow named by the body field `Name`. */
+const bodyWorkflow: FunctionOf = async (c) =>
+  checkWorkflowName(decodeFields(await jsonBody(c), "Request body", ["Name"]).Name);
+/** The workflow a create body defines and every function its tasks name. */
+const definedWorkflow: FunctionOf = async (c) => {
+  const { name, machine } = parseWorkflowSource(await jsonBody(c));
+  return [name, ...taskResources(machine)];
+};
+/** The workflow named by the path. */
+const pathWorkflow: FunctionOf = (_c, param) => Promise.resolve(checkWorkflowName(param));
+/** A route that changes the workflow its body names (`deploy`). */
+const deployWorkflow = (path: string, verb: string, functionOf: FunctionOf): RouteAccess => ({
+  method: "POST",
+  path,
+  need: { role: "deploy", action: `${verb} workflows` },
+  functionOf,
+});
 /** A route that shows the node's figures (`read`). */
 const read = (path: string, action: string, nodes = false): RouteAccess => ({
   method: "GET",
@@ -83,6 +108,16 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     need: { role: "invoke", action: "poll the requests of functions" },
     functionOf: requestFunction,
   },
+  deployWorkflow("/workflow/create", "create", definedWorkflow),
+  deployWorkflow("/workflow/delete", "delete", bodyWorkflow),
+  {
+    method: "POST",
+    path: "/workflow/invoke/:name",
+    need: { role: "invoke", action: "invoke workflows" },
+    functionOf: pathWorkflow,
+  },
+  read("/workflow/list", "list workflows"),
+  read("/workflow/get/:name", "read workflows"),
   read("/function", "list functions"),
   read("/status", "read the node's status"),
   read("/load", "read the node's load", true),

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { newToken, type Role, tokenHash, tokenLine } from "../../protocol/auth.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
+import { workflowBody } from "../testing/workflows.ts";
 import { sleep } from "../timing/sleep.ts";
 import { ROUTE_ACCESS } from "./access.ts";
 
@@ -342,3 +343,51 @@ Deno.test("every route of the app is in the access table", opts, async () => {
     assert.ok(declared.has(`${route.method} ${route.path}`), `${route.method} ${route.path}`);
   }
 });
+
+Deno.test(
+  "workflows: deploy creates and deletes, invoke runs, a pattern covers the workflow and its tasks",
+  opts,
+  async () => {
+    await using setup = await nodeWithTokens();
+    const { node } = setup;
+    for (const name of ["teamA-double", "teamB-double"]) {
+      const created = await node.post(
+        "/create",
+        await exampleFunction(name, "double.py"),
+        setup.as("admin"),
+      );
+      assert.equal(created.status, 200);
+    }
+    const body = (name: string, fn: string) =>
+      workflowBody(name, {
+        StartAt: "T",
+        States: { T: { Type: "Task", Resource: fn, End: true } },
+      });
+    const create = (token: TokenName, name: string, fn: string) =>
+      node.post("/workflow/create", body(name, fn), setup.as(token));
+
+    assert.equal((await create("invoke", "teamA-w", "teamA-double")).status, 403);
+    const foreign = await create("deployA", "teamA-w", "teamB-double");
+    assert.equal(foreign.status, 403, "a task outside the token's pattern");
+    assert.match(String(foreign.body.Error), /may only create workflows matching "teamA-\*"/);
+    assert.equal((await create("deployA", "teamB-w", "teamA-double")).status, 403);
+    assert.equal((await create("deployA", "teamA-w", "teamA-double")).status, 200);
+
+    const invoke = (token: TokenName) =>
+      node.post("/workflow/invoke/teamA-w", { Params: { a: 2 } }, setup.as(token));
+    assert.equal((await invoke("none")).status, 401);
+    assert.equal((await invoke("read")).status, 403);
+    assert.equal((await invoke("invokeB")).status, 403);
+    const ran = await invoke("invokeA");
+    assert.equal(ran.status, 200, JSON.stringify(ran.body));
+    assert.deepEqual(ran.body.Result, { a: 2, b: 2, product: 4 });
+
+    assert.equal((await node.get("/workflow/list", setup.as("none"))).status, 401);
+    assert.equal((await node.get("/workflow/list", setup.as("read"))).status, 200);
+    assert.equal((await node.get("/workflow/get/teamA-w", setup.as("read"))).status, 200);
+    const remove = (token: TokenName) =>
+      node.post("/workflow/delete", { Name: "teamA-w" }, setup.as(token));
+    assert.equal((await remove("invokeA")).status, 403);
+    assert.equal((await remove("deployA")).status, 200);
+  },
+);

@@ -11,6 +11,8 @@ import type { ClusterView } from "../cluster/cluster_view.ts";
 import type { Dispatcher } from "../invoke/dispatcher.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
+import type { WorkflowRunner } from "../workflows/runner.ts";
+import type { WorkflowStore } from "../workflows/store.ts";
 
 /** Identity of the node, as `/status` shows it. */
 export interface NodeIdentity {
@@ -46,6 +48,10 @@ export interface NodeServices {
   cluster: ClusterView;
   /** Async requests and their reports. */
   asyncRequests: AsyncRequests;
+  /** Workflow definitions. */
+  workflows: WorkflowStore;
+  /** Runs workflows (sync, async and resumed). */
+  workflowRunner: WorkflowRunner;
   /** Counters, metrics and live events. */
   telemetry: Telemetry;
   /** Limits create/update bodies are checked against. */

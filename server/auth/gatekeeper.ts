@@ -85,13 +85,14 @@ export class Gatekeeper {
    * role or pattern does not allow the request, the cluster credential is wrong, or a client
    * sent `Serverledge-Offloaded-From` without it.
    *
-   * @param functionName the function the request is about; asked for only when the token is
-   *   limited to a pattern (it may read the body), and may throw a 400 of its own
+   * @param functionName the function the request is about (or the names it is about, which
+   *   the pattern must all allow: a workflow and its tasks' functions); asked for only when the
+   *   token is limited to a pattern (it may read the body), and may throw a 400 of its own
    */
   async authorize(
     credentials: Credentials,
     need: Need,
-    functionName?: () => Promise<string>,
+    functionName?: () => Promise<string | readonly string[]>,
   ): Promise<void> {
     const fromNode = this.#fromNode(credentials);
     if (fromNode && need.nodes) return;
@@ -113,7 +114,8 @@ export class Gatekeeper {
         `The token is limited to functions matching "${entry.pattern}" and may not ${need.action}`,
       );
     }
-    if (!entry.allows(await functionName())) {
+    const names = await functionName();
+    if (![names].flat().every((name) => entry.allows(name))) {
       throw new ForbiddenError(`The token may only ${need.action} matching "${entry.pattern}"`);
     }
   }

@@ -2,11 +2,14 @@
  * Async invocations: a `ReqId` is answered at once, the request runs in the background, and its
  * report is stored in the registry for `GET /poll/:reqId`. A pending marker is stored first, so
  * a request cut short by a node restart is reported as failed rather than lost; one cut short by
- * a shutdown is reported as such before the node removes its containers.
+ * a shutdown is reported as such before the node removes its containers — unless it is
+ * resumable (a durable workflow run): that one is aborted and left pending, for the node's next
+ * start to resume.
  *
  * @module
  */
 import type { ExecutionReport } from "../../protocol/invocation.ts";
+import type { WorkflowReport } from "../../protocol/workflow.ts";
 import { NotFoundError, UnavailableError } from "../errors.ts";
 import type { AsyncEntry } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
@@ -35,8 +38,8 @@ export const RESTARTED_ERROR = "The node restarted before the request completed"
 /** Tracks async requests of this node. */
 export class AsyncRequests {
   readonly #options: AsyncRequestsOptions;
-  /** Requests running now: request id → function name and the task that stores the report. */
-  readonly #running = new Map<string, { functionName: string; task: Promise<void> }>();
+  /** Requests running now: request id → what runs and the task that stores the report. */
+  readonly #running = new Map<string, _Running>();
   #stopping = false;
 
   /** @param options registry, node id and TTL */
@@ -46,12 +49,14 @@ export class AsyncRequests {
 
   /**
    * Records `reqId` as pending, then runs `run` in the background and stores its report.
-   * Resolves once the pending marker is stored.
+   * Resolves once the pending marker is stored. A `resumable` request is aborted (through the
+   * signal handed to `run`) and left pending when the node shuts down.
    */
   async submit(
     reqId: string,
     functionName: string,
-    run: () => Promise<ExecutionReport>,
+    run: (signal: AbortSignal) => Promise<ExecutionReport | WorkflowReport>,
+    resumable = false,
   ): Promise<void> {
     if (this.#stopping) {
       throw new UnavailableError("Node is shutting down: send the request to another node");
@@ -62,32 +67,37 @@ export class AsyncRequests {
       { Status: "pending", Node: nodeId, Function: functionName, Since: Date.now() },
       ttlSeconds,
     );
-    const task = run()
+    const abort = new AbortController();
+    const task = run(abort.signal)
       .catch((error): ExecutionReport => failedReport((error as Error).message))
       .then(async (report) => {
         // A request the shutdown cut short already has its report: this late one is dropped.
         if (this.#running.delete(reqId)) await this.#store(reqId, functionName, report);
       });
-    this.#running.set(reqId, { functionName, task });
+    this.#running.set(reqId, { functionName, task, abort, resumable });
   }
 
   /**
    * The report of `reqId`; `NotFoundError` while it runs or when it is unknown,
    * `BadRequestError` when it is not a request id at all.
    */
-  async poll(reqId: string): Promise<ExecutionReport> {
+  async poll(reqId: string): Promise<ExecutionReport | WorkflowReport> {
     functionOfRequest(reqId); // throws the 404 of an id no request could have
     const entry = await this.#options.registry.async.get(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {
       throw new NotFoundError(`Request "${reqId}" is still running`);
     }
-    return entry.Report as unknown as ExecutionReport;
+    return entry.Report as unknown as ExecutionReport | WorkflowReport;
   }
 
-  /** Marks requests this node left pending (it died while they ran) as failed. */
-  async settleLeftovers(): Promise<number> {
-    const ids = await this.#options.registry.async.listPending(this.#options.nodeId);
+  /**
+   * Marks requests this node left pending (it died while they ran) as failed, but those of
+   * `resumed` (they run again).
+   */
+  async settleLeftovers(resumed: ReadonlySet<string> = new Set()): Promise<number> {
+    const pending = await this.#options.registry.async.listPending(this.#options.nodeId);
+    const ids = pending.filter((reqId) => !resumed.has(reqId) && !this.#running.has(reqId));
     for (const reqId of ids) {
       const entry = await this.#options.registry.async.get(reqId);
       if (entry?.Status !== "pending") continue;
@@ -104,10 +114,16 @@ export class AsyncRequests {
    */
   async stop(graceMs: number): Promise<number> {
     this.#stopping = true;
+    for (const [reqId, request] of this.#running) {
+      if (!request.resumable) continue;
+      this.#running.delete(reqId);
+      request.abort.abort();
+    }
     const tasks = [...this.#running.values()].map((request) => request.task);
     await Promise.race([Promise.allSettled(tasks), sleep(graceMs)]);
     const cut = [...this.#running];
     this.#running.clear();
+    for (const [, request] of cut) request.abort.abort();
     await Promise.all(
       cut.map(([reqId, { functionName }]) =>
         this.#store(reqId, functionName, failedReport(STOPPED_ERROR))
@@ -116,7 +132,11 @@ export class AsyncRequests {
     return cut.length;
   }
 
-  async #store(reqId: string, functionName: string, report: ExecutionReport): Promise<void> {
+  async #store(
+    reqId: string,
+    functionName: string,
+    report: ExecutionReport | WorkflowReport,
+  ): Promise<void> {
     const { registry, nodeId, ttlSeconds } = this.#options;
     const entry: AsyncEntry = {
       Status: "done",
@@ -136,4 +156,16 @@ export class AsyncRequests {
       }
     }
   }
+}
+
+/** A request running now. */
+interface _Running {
+  /** The function (or workflow) it runs. */
+  readonly functionName: string;
+  /** Runs it and stores its report. */
+  readonly task: Promise<void>;
+  /** Aborts it at shutdown. */
+  readonly abort: AbortController;
+  /** Whether it is left pending at shutdown, to be resumed. */
+  readonly resumable: boolean;
 }

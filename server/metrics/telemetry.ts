@@ -1,6 +1,7 @@
 /**
  * Everything the node records about its requests, in one place: the counters `/status` shows,
- * the Prometheus series of `/metrics`, and the live `invocation` events of `/events`.
+ * the Prometheus series of `/metrics`, and the live `invocation` events of `/events` (workflow
+ * runs in `workflow_telemetry.ts`).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { InvocationEvent } from "../../protocol/status.ts";
 import { InvocationCounters, type Placement } from "./counters.ts";
 import { EventHub } from "./event_hub.ts";
 import { Counter, Histogram } from "./prometheus.ts";
+import { WorkflowTelemetry } from "./workflow_telemetry.ts";
 
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -18,6 +20,8 @@ export class Telemetry {
   readonly counters = new InvocationCounters();
   /** Live events for `/events`. */
   readonly events = new EventHub();
+  /** Workflow runs and their steps. */
+  readonly workflows = new WorkflowTelemetry(this.events);
   readonly #invocations = new Counter(
     "serverledge_invocations_total",
     "Requests by function, outcome (success, failure, dropped) and scheduling action",
@@ -98,6 +102,7 @@ export class Telemetry {
       this.#received,
       this.#duration,
       this.#responseTime,
+      this.workflows,
     ].map((m) => m.render()).join("\n");
   }
 }

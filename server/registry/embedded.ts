@@ -9,6 +9,8 @@ import { EmbeddedAsyncReportStore } from "./embedded/async_reports.ts";
 import { EmbeddedFunctionRegistry } from "./embedded/functions.ts";
 import { KvFile } from "./embedded/kv_file.ts";
 import { EmbeddedMembershipRegistry } from "./embedded/membership.ts";
+import { EmbeddedWorkflowRunStore } from "./embedded/workflow_runs.ts";
+import { EmbeddedWorkflowRegistry } from "./embedded/workflows.ts";
 import type { Registry } from "./registry.ts";
 
 /**
@@ -35,6 +37,10 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
   readonly kind = "embedded";
   /** Function definitions, their code in chunks. */
   readonly functions: EmbeddedFunctionRegistry;
+  /** Workflow definitions. */
+  readonly workflows: EmbeddedWorkflowRegistry;
+  /** Durable async workflow runs. */
+  readonly workflowRuns: EmbeddedWorkflowRunStore;
   /** Async entries with their expiry. */
   readonly async: EmbeddedAsyncReportStore;
   /** The registered nodes, in memory. */
@@ -44,6 +50,8 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
   private constructor(file: KvFile) {
     this.#file = file;
     this.functions = new EmbeddedFunctionRegistry(file);
+    this.workflows = new EmbeddedWorkflowRegistry(file);
+    this.workflowRuns = new EmbeddedWorkflowRunStore(file);
     this.async = new EmbeddedAsyncReportStore(file);
     this.nodes = new EmbeddedMembershipRegistry();
   }
@@ -72,6 +80,7 @@ export class EmbeddedRegistry implements Registry, AsyncDisposable {
   /** Stops every watcher, forgets the registered nodes and closes the file. */
   close(): Promise<void> {
     this.functions.stopWatches();
+    this.workflows.stopWatches();
     this.nodes.clear();
     this.#file.close();
     return Promise.resolve();

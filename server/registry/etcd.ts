@@ -1,6 +1,8 @@
 /**
  * The etcd registry: function definitions, async reports and node membership in an etcd
  * shared by every node of a deployment. Keys: `/function/<name>` (definition JSON),
+ * `/workflow/<name>` (workflow record JSON), `/workflow-run/<reqId>` (a durable async run under
+ * a lease of the async TTL),
  * `/async/<reqId>` (entry JSON under a lease with the entry's TTL) and
  * `/registry/<area>/<edge|cloud>/<id>` (node record JSON under the node's lease). Each part
  * lives in `etcd/`, on one {@linkcode EtcdConnection}.
@@ -13,6 +15,8 @@ import { type EtcdSecurity, readClientSecurity } from "./etcd/client_security.ts
 import { EtcdConnection } from "./etcd/connection.ts";
 import { EtcdFunctionRegistry } from "./etcd/functions.ts";
 import { EtcdMembershipRegistry } from "./etcd/membership.ts";
+import { EtcdWorkflowRunStore } from "./etcd/workflow_runs.ts";
+import { EtcdWorkflowRegistry } from "./etcd/workflows.ts";
 import { PrefixWatches } from "./etcd/prefix_watch.ts";
 import type { Registry } from "./registry.ts";
 
@@ -65,6 +69,10 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
   readonly kind = "etcd";
   /** Function definitions under `/function/`. */
   readonly functions: EtcdFunctionRegistry;
+  /** Workflow definitions under `/workflow/`. */
+  readonly workflows: EtcdWorkflowRegistry;
+  /** Durable async workflow runs under `/workflow-run/`. */
+  readonly workflowRuns: EtcdWorkflowRunStore;
   /** Async entries under `/async/`. */
   readonly async: EtcdAsyncReportStore;
   /** Node records under `/registry/`. */
@@ -76,6 +84,8 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
     this.#connection = connection;
     this.#watches = new PrefixWatches(connection);
     this.functions = new EtcdFunctionRegistry(connection, this.#watches);
+    this.workflows = new EtcdWorkflowRegistry(connection, this.#watches);
+    this.workflowRuns = new EtcdWorkflowRunStore(connection);
     this.async = new EtcdAsyncReportStore(connection);
     this.nodes = new EtcdMembershipRegistry(connection, this.#watches);
   }

@@ -9,6 +9,8 @@
 import type { AsyncReportStore } from "./async_report_store.ts";
 import type { FunctionRegistry } from "./function_registry.ts";
 import type { MembershipRegistry } from "./membership_registry.ts";
+import type { WorkflowRegistry } from "./workflow_registry.ts";
+import type { WorkflowRunStore } from "./workflow_run_store.ts";
 
 /** Storage shared by the node's services, one part per concern, on one backend. */
 export interface Registry {
@@ -16,6 +18,10 @@ export interface Registry {
   readonly kind: string;
   /** Function definitions. */
   readonly functions: FunctionRegistry;
+  /** Workflow definitions. */
+  readonly workflows: WorkflowRegistry;
+  /** Durable async workflow runs. */
+  readonly workflowRuns: WorkflowRunStore;
   /** Async requests and their reports. */
   readonly async: AsyncReportStore;
   /** The nodes of the deployment. */

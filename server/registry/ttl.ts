@@ -19,7 +19,7 @@
  * }
  * ```
  */
-export function checkTtl(ttlSeconds: number, what: "Async" | "Node"): void {
+export function checkTtl(ttlSeconds: number, what: "Async" | "Node" | "Workflow run"): void {
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
     throw new RangeError(`${what} TTL "${ttlSeconds}" is invalid: it must be a positive number`);
   }

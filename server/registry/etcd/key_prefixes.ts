@@ -17,16 +17,24 @@ export const WRITE_FENCE_PREFIX = "/write-fence/";
 /** Key prefix of async entries: `/async/<reqId>`. */
 export const ASYNC_PREFIX = "/async/";
 
+/** Key prefix of workflow definitions: `/workflow/<name>` (as Serverledge's upstream). */
+export const WORKFLOW_PREFIX = "/workflow/";
+
+/** Key prefix of durable async workflow runs: `/workflow-run/<reqId>`. */
+export const WORKFLOW_RUN_PREFIX = "/workflow-run/";
+
 /** Key prefix of node records: `/registry/<area>/<edge|cloud>/<id>`. */
 export const NODE_PREFIX = "/registry/";
 
 /**
  * Every key prefix the registry reads and writes: functions, their write fences, async entries,
- * node records.
+ * workflows, their durable runs, node records.
  */
 export const REGISTRY_PREFIXES: readonly string[] = [
   FUNCTION_PREFIX,
   WRITE_FENCE_PREFIX,
   ASYNC_PREFIX,
+  WORKFLOW_PREFIX,
+  WORKFLOW_RUN_PREFIX,
   NODE_PREFIX,
 ];
