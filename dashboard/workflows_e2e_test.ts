@@ -169,7 +169,7 @@ Deno.test(
 
     // Asynchronous, big product, JSON parameters: the nap is seen running while it runs, then
     // everything on the path done, the untaken branch not.
-    await page.getByRole("button", { name: "JSON" }).click();
+    await page.getByRole("button", { name: "JSON", exact: true }).click();
     await page.getByLabel("Parameters as a JSON object").fill(
       JSON.stringify({ a: 7, b: 3, seconds: 2, who: "Flow" }),
     );
