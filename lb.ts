@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { ConfigError, loadConfig } from "./server/config/mod.ts";
-import { HttpError } from "./server/errors.ts";
+import { loadConfig } from "./server/config/mod.ts";
 import { startBalancer } from "./server/lb/start.ts";
+import { onStopSignals, runProgram } from "./server/program.ts";
 
 async function main(): Promise<void> {
   const config = await loadConfig({ path: Deno.args[0] });
@@ -22,23 +22,10 @@ async function main(): Promise<void> {
         config.etcd.address ? `, more from etcd at ${config.etcd.address}` : ""
       })`,
   );
-  const stop = async (signal: string) => {
+  onStopSignals(async (signal) => {
     console.log(`${signal} received: stopping`);
     await running.close();
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
-  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  });
 }
 
-if (import.meta.main) {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof HttpError) {
-      console.error(`Cannot start serverledge-lb: ${error.message}`);
-      Deno.exit(1);
-    }
-    throw error;
-  }
-}
+if (import.meta.main) await runProgram("serverledge-lb", main);

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { ConfigError, loadConfig } from "./server/config/mod.ts";
-import { HttpError } from "./server/errors.ts";
+import { loadConfig } from "./server/config/mod.ts";
 import type { HttpServer } from "./server/http/server.ts";
 import { serveNode, startNode } from "./server/node.ts";
+import { onStopSignals, runProgram } from "./server/program.ts";
 
 async function main(): Promise<void> {
   const config = await loadConfig({ path: Deno.args[0] });
@@ -25,25 +25,12 @@ async function main(): Promise<void> {
     `Serverledge node "${config.nodeId}" listening on http://${hostname}:${port} ` +
       `(config: ${config.source}, registry: ${node.services.identity.registry})`,
   );
-  const stop = async (signal: string) => {
+  onStopSignals(async (signal) => {
     console.log(`${signal} received: removing containers and stopping`);
     node.endStreams();
     await server.shutdown();
     await node.close();
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
-  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  });
 }
 
-if (import.meta.main) {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof HttpError) {
-      console.error(`Cannot start the node: ${error.message}`);
-      Deno.exit(1);
-    }
-    throw error;
-  }
-}
+if (import.meta.main) await runProgram("the node", main);

@@ -57,6 +57,7 @@ export const LAYERS: readonly Part[] = [
   { path: "server/app.ts", layer: 12 },
   { path: "server/lb/", layer: 12 },
   { path: "server/node.ts", layer: 13 },
+  { path: "server/program.ts", layer: 13 },
   { path: "main.ts", layer: 14 },
   { path: "lb.ts", layer: 14 },
   { path: "scripts/", layer: 14 },
