@@ -26,6 +26,12 @@ import {
 } from "./docker_api.ts";
 import type { HttpExecutor } from "./executor.ts";
 import {
+  CONTRACT_LABEL,
+  type ExecutorContract,
+  imageContract,
+  SERVERLEDGE_CODE_DIR,
+} from "./executor_contract.ts";
+import {
   createSocketDir,
   EXECUTOR_PORT,
   imageTransport,
@@ -86,6 +92,10 @@ export interface SandboxOptions {
 
 /** What the backend needs to know of an image to confine its containers. */
 interface ImageFacts {
+  /** Its id. */
+  id: string;
+  /** The executor contract it speaks, as far as known (see `executor_contract.ts`). */
+  contract: ExecutorContract;
   /** The folder its executor writes the code to (`EXECUTOR_CODE_DIR`, else `/app`). */
   codeDir: string;
   /** The user its processes run as, who gets the code directory. */
@@ -121,6 +131,8 @@ export class DockerBackend implements ContainerBackend {
   readonly #socketPath: string;
   /** Users of the images seen so far, by image id (names are looked up in a container). */
   readonly #imageUsers = new Map<string, Promise<ImageUser>>();
+  /** Contracts learned from the first container of images that declare none, by image id. */
+  readonly #learnedContracts = new Map<string, "init" | "serverledge">();
   readonly #socketDirs: SocketDirs;
   /** The containers this backend started and has not removed, by id. */
   readonly #started = new Map<string, Started>();
@@ -158,20 +170,40 @@ export class DockerBackend implements ContainerBackend {
       if (socket) await this.#socketDirs.remove(socket.dir);
       throw error;
     }
+    const serverledgeLayout = image.contract === "serverledge";
     try {
+      if (serverledgeLayout) await this.#copyCode(id, spec);
       await this.#call("start a container", () => this.#docker.startContainer(id));
       const executor = socket ? await socketExecutor(this.#socketDirs, id, socket) : portExecutor(
         await this.#call("inspect a container", () => this.#docker.inspectContainer(id)),
+        image.contract,
+        (learned) => this.#learnedContracts.set(image.id, learned),
       );
       this.#started.set(id, { executor, socketDir: socket?.dir });
-      return { id, executor };
+      return { id, executor, serverledgeLayout };
     } catch (error) {
       await this.#discard(id, socket?.dir);
       throw error;
     }
   }
 
-  /** The image's code directory and user, checked. */
+  /** Copies `spec.code` into the code folder of created container `id`, as Serverledge does. */
+  async #copyCode(id: string, spec: ContainerSpec): Promise<void> {
+    if (!spec.code?.files) return;
+    const archive = spec.code.archive;
+    if (!archive) {
+      throw new UnavailableError(
+        `Image "${spec.image}" speaks Serverledge's executor contract, which only "custom" ` +
+          `functions may use`,
+      );
+    }
+    await this.#call(
+      "copy the code into a container",
+      () => this.#docker.putArchive(id, SERVERLEDGE_CODE_DIR, archive),
+    );
+  }
+
+  /** The image's code directory, user and contract, checked. */
   async #imageFacts(image: string): Promise<ImageFacts> {
     let info;
     try {
@@ -193,10 +225,17 @@ export class DockerBackend implements ContainerBackend {
       this.#imageUsers.set(info.Id, user);
       user.catch(() => this.#imageUsers.delete(info.Id));
     }
+    const labels = info.Config?.Labels ?? {};
+    const unixSocket = imageTransport(image, labels[TRANSPORT_LABEL]) === "unix";
+    const contract = imageContract(image, labels[CONTRACT_LABEL], unixSocket);
     return {
+      id: info.Id,
+      contract: contract === "unknown"
+        ? this.#learnedContracts.get(info.Id) ?? "unknown"
+        : contract,
       codeDir: posix.normalize(codeDir),
       user: await user,
-      unixSocket: imageTransport(image, info.Config?.Labels?.[TRANSPORT_LABEL]) === "unix",
+      unixSocket,
     };
   }
 
@@ -257,6 +296,10 @@ export class DockerBackend implements ContainerBackend {
         host: { PortBindings: { [EXECUTOR_PORT]: [{ HostIp: "127.0.0.1", HostPort: "" }] } },
       };
     const { host, ...config } = reach;
+    // Serverledge's images (on a port, never a socket) find the code copied in before the
+    // start, and what the image keeps there, in a volume of the container's own: a tmpfs
+    // would hide both.
+    const serverledge = image.contract === "serverledge";
     return {
       Image: spec.image,
       Labels: { ...spec.labels, [NODE_LABEL]: this.#nodeId },
@@ -273,10 +316,15 @@ export class DockerBackend implements ContainerBackend {
         SecurityOpt: ["no-new-privileges"],
         CapDrop: ["ALL"],
         ReadonlyRootfs: true,
+        ...(serverledge
+          ? { Mounts: [{ Type: "volume" as const, Target: SERVERLEDGE_CODE_DIR }] }
+          : {}),
         // The code directory's options win when an image keeps its code in /tmp.
         Tmpfs: {
           "/tmp": `rw,nosuid,nodev,exec,size=${diskMB}m`,
-          [image.codeDir]: `rw,nosuid,nodev,exec,${owner},size=${codeDirMB}m`,
+          ...(serverledge
+            ? {}
+            : { [image.codeDir]: `rw,nosuid,nodev,exec,${owner},size=${codeDirMB}m` }),
         },
         ShmSize: diskMB * MIB,
         LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": "1" } },

@@ -28,12 +28,25 @@ export async function startContainer(
 ): Promise<ContainerHandle> {
   const prepared = blank && await prepareBlank(context, blank, fn);
   if (prepared) return prepared;
-  const { backend, readyTimeoutMs } = context;
+  const first = await startNew(context, fn);
+  if (first.executor.contract !== "serverledge" || first.serverledgeLayout) return first;
+  // The image's first container told the backend it speaks Serverledge's contract, which needs
+  // the code in place before the start: the next one is laid out for it.
+  await context.backend.remove(first.id).catch(() => {});
+  return await startNew(context, fn);
+}
+
+/** A new container of `fn`, ready and holding its code. */
+async function startNew(
+  { backend, readyTimeoutMs }: StartContext,
+  fn: PoolFunction,
+): Promise<ContainerHandle> {
   const handle = await backend.start({
     image: fn.image,
     memoryMB: fn.memoryMB,
     cpus: fn.cpus,
     labels: { "serverledge.function": fn.name },
+    code: fn.code,
   });
   try {
     await handle.executor.waitUntilReady(readyTimeoutMs);
@@ -53,6 +66,9 @@ async function prepareBlank(
 ): Promise<ContainerHandle | undefined> {
   using watch = new FreezeWatch(backend, blank.id);
   try {
+    if (blank.executor.contract === "serverledge") {
+      throw new Error("its image speaks Serverledge's contract, which takes code only at start");
+    }
     await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
     await blank.executor.init(fn.code, watch.signal);
     return blank;
