@@ -8,6 +8,7 @@
 import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
 import { FreezeWatch } from "../containers/freeze_watch.ts";
 import type { PoolFunction } from "./pool_function.ts";
+import type { SilentImages } from "./silent_images.ts";
 
 /** What a start needs besides the function. */
 export interface StartContext {
@@ -15,6 +16,8 @@ export interface StartContext {
   backend: ContainerBackend;
   /** Milliseconds a new container's executor gets to answer. */
   readyTimeoutMs: number;
+  /** Images whose executor did not answer lately: their starts fail at once. */
+  silentImages: SilentImages;
 }
 
 /**
@@ -38,9 +41,10 @@ export async function startContainer(
 
 /** A new container of `fn`, ready and holding its code. */
 async function startNew(
-  { backend, readyTimeoutMs }: StartContext,
+  { backend, readyTimeoutMs, silentImages }: StartContext,
   fn: PoolFunction,
 ): Promise<ContainerHandle> {
+  silentImages.check(fn.image);
   const handle = await backend.start({
     image: fn.image,
     memoryMB: fn.memoryMB,
@@ -49,7 +53,13 @@ async function startNew(
     code: fn.code,
   });
   try {
-    await handle.executor.waitUntilReady(readyTimeoutMs);
+    await handle.executor.waitUntilReady(readyTimeoutMs).then(
+      () => silentImages.record(fn.image),
+      (error) => {
+        silentImages.record(fn.image, error);
+        throw error;
+      },
+    );
     await handle.executor.init(fn.code);
     return handle;
   } catch (error) {

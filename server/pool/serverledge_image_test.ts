@@ -160,4 +160,7 @@ Deno.test("an image that serves no HTTP fails with a clear error", opts, async (
   const answer = await node.post("/invoke/mute", {});
   assert.equal(answer.status >= 500, true, JSON.stringify(answer.body));
   assert.match(answer.body.Error as string, /did not become ready within .*POST \/invoke/);
+  const again = await node.post("/invoke/mute", {});
+  assert.match(again.body.Error as string, /did not become ready within /);
+  assert.match(again.body.Error as string, /was started \d+ s ago; the next one starts/);
 });
