@@ -147,7 +147,19 @@ Deno.test(
       assert.equal(JSON.parse(answer.body.Result as string).greeting, `hi ${"ab"[i]}`);
     }
     const id = node.node.services.identity.id;
-    assert.equal((await containersOf(id, "twice")).length, 1, "both on one container");
+    const containers = await containersOf(id, "twice");
+    assert.equal(containers.length, 1, "both on one container");
+    const inspect = await new Deno.Command("docker", { args: ["inspect", containers[0]] })
+      .output();
+    const [{ HostConfig, Mounts }] = JSON.parse(new TextDecoder().decode(inspect.stdout));
+    assert.equal(HostConfig.NetworkMode, "serverledge-functions", "the isolated network");
+    assert.equal(HostConfig.ReadonlyRootfs, true);
+    assert.deepEqual(HostConfig.CapDrop, ["ALL"]);
+    assert.deepEqual(
+      Mounts.map((m: { Type: string; Destination: string }) => [m.Type, m.Destination]),
+      [["volume", "/app"]],
+      "the code in a volume of its own",
+    );
   },
 );
 
