@@ -51,3 +51,20 @@ export interface ExecutorReply {
    */
   Duration?: number;
 }
+
+/**
+ * The body of `POST /invoke` to an executor of Serverledge's contract (its
+ * `executor.InvocationRequest`): such an image serves only this route, on port 8080, and finds
+ * the code the node copied into `HandlerDir` before its container started. `Command` is left
+ * out: a custom image's executor runs the command its image names (`CUSTOM_CMD`).
+ */
+export interface ServerledgeInvocationRequest {
+  /** Handler as stored in the function definition. */
+  Handler: string;
+  /** Folder holding the function's code: always `/app`. */
+  HandlerDir: string;
+  /** Invocation parameters. */
+  Params: Record<string, unknown>;
+  /** Whether to capture and return output. */
+  ReturnOutput: boolean;
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Executor } from "./executor.ts";
+import type { Executor, ExecutorCode } from "./executor.ts";
 
 /** What the pool asks for when it needs a new container. */
 export interface ContainerSpec {
@@ -15,6 +15,11 @@ export interface ContainerSpec {
   cpus: number;
   /** Labels; the backend adds the node label itself. */
   labels: Record<string, string>;
+  /**
+   * The function's code, copied into the container before it starts when its image speaks
+   * Serverledge's contract (see `executor_contract.ts`); others get it by `Executor.init`.
+   */
+  code?: ExecutorCode;
 }
 
 /** A started container and its executor. */
@@ -23,6 +28,12 @@ export interface ContainerHandle {
   id: string;
   /** The container's executor (reached on its Unix socket, or on 127.0.0.1 only). */
   executor: Executor;
+  /**
+   * Whether it was laid out for Serverledge's contract (code copied in before the start). A
+   * container of an image not known to speak it is not: when its executor turns out to, the
+   * pool starts another one.
+   */
+  serverledgeLayout?: boolean;
 }
 
 /**

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { posix } from "node:path";
 import { UnavailableError } from "../errors.ts";
 import type {
   ContainerBackend,
@@ -25,21 +24,15 @@ import {
   statusOf,
 } from "./docker_api.ts";
 import type { HttpExecutor } from "./executor.ts";
+import { SERVERLEDGE_CODE_DIR } from "./executor_contract.ts";
 import {
   createSocketDir,
   EXECUTOR_PORT,
-  imageTransport,
   portExecutor,
   socketExecutor,
-  TRANSPORT_LABEL,
 } from "./executor_transport.ts";
 import { isolateFromHost } from "./host_firewall.ts";
-import {
-  type ImageUser,
-  needsAccountFiles,
-  readAccountFiles,
-  resolveImageUser,
-} from "./image_user.ts";
+import { ImageBook, type ImageFacts, missingImage } from "./image_book.ts";
 import {
   CONTAINER_SOCKET_DIR,
   DEFAULT_SOCKET_ROOT,
@@ -60,8 +53,6 @@ export const NOFILE_LIMIT = 4096;
  * this of what a container prints outside the executor's capture.
  */
 export const LOG_MAX_SIZE = "1m";
-/** Where executors write the code when their image does not set `EXECUTOR_CODE_DIR`. */
-const DEFAULT_CODE_DIR = "/app";
 const MIB = 1024 * 1024;
 /** Seconds of engine events searched for the stop of a container that was removed. */
 const STOP_EVENTS_LOOKBACK_S = 600;
@@ -82,16 +73,6 @@ export interface SandboxOptions {
   defaultCpus: number;
   /** Whether {@linkcode DockerBackend.ping} installs the host firewall (`container.host.isolation`). */
   isolateHost: boolean;
-}
-
-/** What the backend needs to know of an image to confine its containers. */
-interface ImageFacts {
-  /** The folder its executor writes the code to (`EXECUTOR_CODE_DIR`, else `/app`). */
-  codeDir: string;
-  /** The user its processes run as, who gets the code directory. */
-  user: ImageUser;
-  /** Whether its executor listens on a Unix socket ({@linkcode TRANSPORT_LABEL} `unix`). */
-  unixSocket: boolean;
 }
 
 /** What the backend keeps of a container it started. */
@@ -119,8 +100,7 @@ export class DockerBackend implements ContainerBackend {
   readonly #nodeId: string;
   readonly #sandbox: SandboxOptions;
   readonly #socketPath: string;
-  /** Users of the images seen so far, by image id (names are looked up in a container). */
-  readonly #imageUsers = new Map<string, Promise<ImageUser>>();
+  readonly #images: ImageBook;
   readonly #socketDirs: SocketDirs;
   /** The containers this backend started and has not removed, by id. */
   readonly #started = new Map<string, Started>();
@@ -131,6 +111,7 @@ export class DockerBackend implements ContainerBackend {
     this.#sandbox = options.sandbox;
     this.#socketPath = options.socketPath ?? defaultSocketPath();
     this.#docker = new DockerApi(this.#socketPath);
+    this.#images = new ImageBook(this.#docker, { [NODE_LABEL]: this.#nodeId });
     this.#socketDirs = new SocketDirs(options.socketRoot ?? DEFAULT_SOCKET_ROOT, this.#nodeId);
   }
 
@@ -141,7 +122,7 @@ export class DockerBackend implements ContainerBackend {
 
   /** @inheritdoc */
   async start(spec: ContainerSpec): Promise<ContainerHandle> {
-    const image = await this.#call("inspect an image", () => this.#imageFacts(spec.image));
+    const image = await this.#call("inspect an image", () => this.#images.facts(spec.image));
     const socket = image.unixSocket
       ? await createSocketDir(this.#socketDirs, image.user)
       : undefined;
@@ -158,60 +139,37 @@ export class DockerBackend implements ContainerBackend {
       if (socket) await this.#socketDirs.remove(socket.dir);
       throw error;
     }
+    const serverledgeLayout = image.contract === "serverledge";
     try {
+      if (serverledgeLayout) await this.#copyCode(id, spec);
       await this.#call("start a container", () => this.#docker.startContainer(id));
       const executor = socket ? await socketExecutor(this.#socketDirs, id, socket) : portExecutor(
         await this.#call("inspect a container", () => this.#docker.inspectContainer(id)),
+        image.contract,
+        (learned) => this.#images.learn(image.id, learned),
       );
       this.#started.set(id, { executor, socketDir: socket?.dir });
-      return { id, executor };
+      return { id, executor, serverledgeLayout };
     } catch (error) {
       await this.#discard(id, socket?.dir);
       throw error;
     }
   }
 
-  /** The image's code directory and user, checked. */
-  async #imageFacts(image: string): Promise<ImageFacts> {
-    let info;
-    try {
-      info = await this.#docker.inspectImage(image);
-    } catch (error) {
-      throw statusOf(error) === 404 ? missingImage(image, error) : error;
-    }
-    const set = info.Config?.Env?.find((entry) => entry.startsWith("EXECUTOR_CODE_DIR="));
-    const codeDir = set?.slice("EXECUTOR_CODE_DIR=".length) || DEFAULT_CODE_DIR;
-    if (!codeDir.startsWith("/") || posix.normalize(codeDir) === "/") {
+  /** Copies `spec.code` into the code folder of created container `id`, as Serverledge does. */
+  async #copyCode(id: string, spec: ContainerSpec): Promise<void> {
+    if (!spec.code?.files) return;
+    const archive = spec.code.archive;
+    if (!archive) {
       throw new UnavailableError(
-        `Image "${image}" sets EXECUTOR_CODE_DIR to "${codeDir}": make it an absolute folder ` +
-          `other than "/", e.g. "${DEFAULT_CODE_DIR}"`,
+        `Image "${spec.image}" speaks Serverledge's executor contract, which only "custom" ` +
+          `functions may use`,
       );
     }
-    let user = this.#imageUsers.get(info.Id);
-    if (!user) {
-      user = this.#imageUser(image, info.Config?.User ?? "");
-      this.#imageUsers.set(info.Id, user);
-      user.catch(() => this.#imageUsers.delete(info.Id));
-    }
-    return {
-      codeDir: posix.normalize(codeDir),
-      user: await user,
-      unixSocket: imageTransport(image, info.Config?.Labels?.[TRANSPORT_LABEL]) === "unix",
-    };
-  }
-
-  async #imageUser(image: string, user: string): Promise<ImageUser> {
-    const files = needsAccountFiles(user)
-      ? await readAccountFiles(this.#docker, image, { [NODE_LABEL]: this.#nodeId })
-      : { passwd: "", group: "" };
-    const resolved = resolveImageUser(user, files);
-    if (typeof resolved === "string") {
-      throw new UnavailableError(
-        `Image "${image}" runs as "${user}" but ${resolved}: give its USER as numbers, e.g. ` +
-          `"USER 1000:1000"`,
-      );
-    }
-    return resolved;
+    await this.#call(
+      "copy the code into a container",
+      () => this.#docker.putArchive(id, SERVERLEDGE_CODE_DIR, archive),
+    );
   }
 
   /** Creates the function network when it is missing; resolves its inspection. */
@@ -257,6 +215,10 @@ export class DockerBackend implements ContainerBackend {
         host: { PortBindings: { [EXECUTOR_PORT]: [{ HostIp: "127.0.0.1", HostPort: "" }] } },
       };
     const { host, ...config } = reach;
+    // Serverledge's images (on a port, never a socket) find the code copied in before the
+    // start, and what the image keeps there, in a volume of the container's own: a tmpfs
+    // would hide both.
+    const serverledge = image.contract === "serverledge";
     return {
       Image: spec.image,
       Labels: { ...spec.labels, [NODE_LABEL]: this.#nodeId },
@@ -273,10 +235,15 @@ export class DockerBackend implements ContainerBackend {
         SecurityOpt: ["no-new-privileges"],
         CapDrop: ["ALL"],
         ReadonlyRootfs: true,
+        ...(serverledge
+          ? { Mounts: [{ Type: "volume" as const, Target: SERVERLEDGE_CODE_DIR }] }
+          : {}),
         // The code directory's options win when an image keeps its code in /tmp.
         Tmpfs: {
           "/tmp": `rw,nosuid,nodev,exec,size=${diskMB}m`,
-          [image.codeDir]: `rw,nosuid,nodev,exec,${owner},size=${codeDirMB}m`,
+          ...(serverledge
+            ? {}
+            : { [image.codeDir]: `rw,nosuid,nodev,exec,${owner},size=${codeDirMB}m` }),
         },
         ShmSize: diskMB * MIB,
         LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": "1" } },
@@ -415,14 +382,6 @@ export class DockerBackend implements ContainerBackend {
       cause: error,
     });
   }
-}
-
-function missingImage(image: string, cause: unknown): UnavailableError {
-  return new UnavailableError(
-    `Image "${image}" is not available locally: build it (runtime images: run ` +
-      `"scripts/build-runtimes.sh") or load it with "docker load"`,
-    { cause },
-  );
 }
 
 function defaultSocketPath(): string {

@@ -112,7 +112,8 @@ export interface HostConfig {
   /** Network to join. */
   NetworkMode?: string;
   /** Bind mounts. */
-  Mounts?: { Type: "bind"; Source: string; Target: string }[];
+  Mounts?:
+    ({ Type: "bind"; Source: string; Target: string } | { Type: "volume"; Target: string })[];
   /** Published ports. */
   PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
   /** Memory limit, bytes. */
@@ -185,10 +186,13 @@ export interface EventQuery {
 
 /** A request to the daemon. */
 interface Call {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   query?: Record<string, string | number | boolean>;
+  /** JSON body. */
   body?: unknown;
+  /** Tar archive body (instead of `body`). */
+  tar?: Uint8Array;
 }
 
 /** Client of one Docker daemon's Engine API. */
@@ -242,12 +246,12 @@ export class DockerApi {
     await this.#send({ method: "POST", path: `/containers/${segment(id)}/update`, body: limits });
   }
 
-  /** Removes container `id`, killing it first when it runs. */
+  /** Removes container `id` and its anonymous volumes, killing it first when it runs. */
   async removeContainer(id: string): Promise<void> {
     await this.#send({
       method: "DELETE",
       path: `/containers/${segment(id)}`,
-      query: { force: true },
+      query: { force: true, v: true },
     });
   }
 
@@ -291,6 +295,19 @@ export class DockerApi {
     });
   }
 
+  /**
+   * Extracts tar archive `tar` into folder `path` of container `id` (which need not run; a
+   * read-only root filesystem takes it only into a volume).
+   */
+  async putArchive(id: string, path: string, tar: Uint8Array): Promise<void> {
+    await this.#send({
+      method: "PUT",
+      path: `/containers/${segment(id)}/archive`,
+      query: { path },
+      tar,
+    });
+  }
+
   /** Closes the connections to the daemon; later calls fail. */
   close(): void {
     this.#http.close();
@@ -311,6 +328,7 @@ export class DockerApi {
       answer = await this.#http.request({
         method: call.method,
         path: `${prefix}${call.path}${query}`,
+        ...(call.tar ? { body: call.tar, contentType: "application/x-tar" } : {}),
         ...(call.body === undefined
           ? {}
           : { body: encoder.encode(JSON.stringify(call.body)), contentType: "application/json" }),

@@ -85,6 +85,9 @@ Deno.test("calls send their JSON bodies and queries, and read the answers", asyn
     if (method === "DELETE" || target.endsWith("/update")) {
       return new Response(null, { status: 204 });
     }
+    if (method === "PUT" && target.startsWith("/v1.41/containers/c1/archive?")) {
+      return new Response(null, { status: 200 });
+    }
     return json({ message: `unexpected ${method} ${target}` }, 500);
   });
   const { api, seen } = daemon;
@@ -93,6 +96,7 @@ Deno.test("calls send their JSON bodies and queries, and read the answers", asyn
   await api.startContainer(id); // 304: it runs already
   await api.updateContainer(id, { Memory: 2048, MemorySwap: 2048, NanoCpus: 5e8 });
   assert.deepEqual(await api.listContainers(["serverledge.node=n1"]), ["c1", "c2"]);
+  await api.putArchive(id, "/app", new TextEncoder().encode("tar bytes"));
   await api.removeContainer(id);
 
   const create = seen.find((s) => s.target === "/v1.41/containers/create")!;
@@ -107,7 +111,11 @@ Deno.test("calls send their JSON bodies and queries, and read the answers", asyn
     label: ["serverledge.node=n1"],
   });
   const remove = seen.find((s) => s.method === "DELETE")!;
-  assert.equal(remove.target, "/v1.41/containers/c1?force=true");
+  assert.equal(remove.target, "/v1.41/containers/c1?force=true&v=true", "its volumes too");
+  const upload = seen.find((s) => s.method === "PUT")!;
+  assert.equal(upload.target, "/v1.41/containers/c1/archive?path=%2Fapp");
+  assert.equal(upload.contentType, "application/x-tar");
+  assert.equal(upload.body, "tar bytes");
 });
 
 Deno.test("an error answer carries its status and the daemon's message", async () => {

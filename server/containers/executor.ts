@@ -7,6 +7,7 @@
  * @module
  */
 import { encodeBase64 } from "../../protocol/base64.ts";
+import { writeTar } from "../../protocol/tar_writer.ts";
 import type {
   CodeFile,
   ExecutorInitBody,
@@ -15,6 +16,12 @@ import type {
 } from "../../protocol/executor.ts";
 import { type HttpAddress, HttpClient, HttpClientError } from "../http/client.ts";
 import { sleep } from "../timing/sleep.ts";
+import {
+  contractFromHealth,
+  type ExecutorContract,
+  readReply,
+  toServerledgeRequest,
+} from "./executor_contract.ts";
 
 /** Why talking to an executor failed. */
 export type ExecutorFailure = "unreachable" | "timeout" | "protocol";
@@ -39,6 +46,11 @@ export interface ExecutorCode {
    * code can hand it over without a copy).
    */
   readonly initBody: Uint8Array<ArrayBuffer>;
+  /**
+   * The files as a tar archive, for images of Serverledge's contract (the code copied into the
+   * container before it starts); only for `custom` functions with code.
+   */
+  readonly archive?: Uint8Array<ArrayBuffer>;
   /** Number of files. */
   readonly files: number;
 }
@@ -56,20 +68,38 @@ export interface ExecutorCode {
  * console.log(code.files); // 1
  * ```
  */
-export function encodeExecutorCode(files: readonly CodeFile[]): ExecutorCode {
+export function encodeExecutorCode(
+  files: readonly CodeFile[],
+  options: { archive?: boolean } = {},
+): ExecutorCode {
   const body: ExecutorInitBody = {
     Files: files.map((f) => ({ Path: f.path, Mode: f.mode, Data: encodeBase64(f.data) })),
   };
-  return { initBody: new TextEncoder().encode(JSON.stringify(body)), files: files.length };
+  const archive = options.archive && files.length > 0
+    ? new Uint8Array(writeTar(files.map((f) => ({ name: f.path, data: f.data, mode: f.mode }))))
+    : undefined;
+  return {
+    initBody: new TextEncoder().encode(JSON.stringify(body)),
+    ...(archive ? { archive } : {}),
+    files: files.length,
+  };
 }
 
 /** The executor of one container, as the pool and the invoker use it. */
 export interface Executor {
   /** Where the executor is, for messages: `unix:<socket path>` or `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /**
+   * The contract it speaks (see `executor_contract.ts`), known once it is ready; absent for
+   * this node's own.
+   */
+  readonly contract?: ExecutorContract;
   /** Resolves once the executor answers, or throws an `ExecutorError` after `timeoutMs`. */
   waitUntilReady(timeoutMs: number): Promise<void>;
-  /** Pushes the function's code (`POST /init`); `signal` aborts it. */
+  /**
+   * Pushes the function's code (`POST /init`); `signal` aborts it. An executor of Serverledge's
+   * contract found it in its container already: nothing to send.
+   */
   init(code: ExecutorCode, signal?: AbortSignal): Promise<void>;
   /** Runs one invocation; `signal` aborts it (the container is then treated as broken). */
   invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply>;
@@ -88,14 +118,34 @@ export class HttpExecutor implements Executor {
   /** @inheritdoc */
   readonly url: string;
   readonly #client: HttpClient;
+  #contract: ExecutorContract;
+  readonly #learned?: (contract: "init" | "serverledge") => void;
 
-  /** @param address the executor's socket or port */
-  constructor(address: HttpAddress) {
+  /**
+   * @param address the executor's socket or port
+   * @param contract what its image is known to speak
+   * @param learned told the contract once an executor of an `unknown` one answered
+   */
+  constructor(
+    address: HttpAddress,
+    contract: ExecutorContract = "init",
+    learned?: (contract: "init" | "serverledge") => void,
+  ) {
     this.#client = new HttpClient(address, { maxBodyBytes: MAX_EXECUTOR_REPLY_BYTES });
     this.url = this.#client.label;
+    this.#contract = contract;
+    this.#learned = learned;
   }
 
-  /** Polls `GET /health` until it answers 2xx. */
+  /** @inheritdoc */
+  get contract(): ExecutorContract {
+    return this.#contract;
+  }
+
+  /**
+   * Polls `GET /health` until its answer tells the contract (see `contractFromHealth`): any
+   * answer for Serverledge's, which has no such route.
+   */
   async waitUntilReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
@@ -106,7 +156,13 @@ export class HttpExecutor implements Executor {
           path: "/health",
           signal: AbortSignal.timeout(READY_PROBE_TIMEOUT_MS),
         });
-        if (status >= 200 && status < 300) return;
+        const contract = contractFromHealth(this.#contract, status);
+        if (contract) {
+          if (this.#contract === "unknown") this.#learned?.(contract);
+          this.#contract = contract;
+          return;
+        }
+        lastError = new Error(`GET /health answered ${status}`);
       } catch (error) {
         lastError = error;
       }
@@ -114,13 +170,17 @@ export class HttpExecutor implements Executor {
     }
     throw new ExecutorError(
       "timeout",
-      `Executor at ${this.url} did not become ready within ${timeoutMs} ms`,
+      `Executor at ${this.url} did not become ready within ${timeoutMs} ms (${
+        (lastError as Error | undefined)?.message ?? "no answer"
+      }): an image must serve HTTP, either GET /health, POST /init and POST /invoke, or only ` +
+        `POST /invoke on port 8080 (Serverledge's contract)`,
       { cause: lastError },
     );
   }
 
   /** @inheritdoc */
   async init(code: ExecutorCode, signal?: AbortSignal): Promise<void> {
+    if (this.#contract === "serverledge") return;
     const timeout = AbortSignal.timeout(INIT_TIMEOUT_MS);
     const { status, body } = await this.#post(
       "/init",
@@ -139,7 +199,9 @@ export class HttpExecutor implements Executor {
   async invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply> {
     const { status, body } = await this.#post(
       "/invoke",
-      encoder.encode(JSON.stringify(request)),
+      encoder.encode(
+        JSON.stringify(this.#contract === "serverledge" ? toServerledgeRequest(request) : request),
+      ),
       signal,
     );
     let reply: unknown;
@@ -150,19 +212,11 @@ export class HttpExecutor implements Executor {
         cause: error,
       });
     }
-    if (typeof reply !== "object" || reply === null || !("Success" in reply)) {
+    const report = readReply(reply);
+    if (!report) {
       throw new ExecutorError("protocol", `Executor answered ${status} without a report`);
     }
-    const { Success, Result, Output, Error: error, Duration } = reply as Partial<ExecutorReply>;
-    return {
-      Success: Success === true,
-      Result: typeof Result === "string" ? Result : "",
-      Output: typeof Output === "string" ? Output : "",
-      Error: typeof error === "string" ? error : undefined,
-      ...(typeof Duration === "number" && Duration >= 0 && Number.isFinite(Duration)
-        ? { Duration }
-        : {}),
-    };
+    return report;
   }
 
   /** Closes the connections to the executor (once its container is removed). */

@@ -8,6 +8,7 @@
 import { UnavailableError } from "../errors.ts";
 import type { ContainerInspect } from "./docker_api.ts";
 import { HttpExecutor } from "./executor.ts";
+import type { ExecutorContract } from "./executor_contract.ts";
 import type { ImageUser } from "./image_user.ts";
 import {
   CONTAINER_SOCKET_DIR,
@@ -66,9 +67,20 @@ export async function socketExecutor(
   return new HttpExecutor({ transport: "unix", path: socket.socket });
 }
 
-/** The executor of a started container on its published port, from its inspection. */
-export function portExecutor(info: ContainerInspect): HttpExecutor {
+/**
+ * The executor of a started container on its published port, from its inspection, speaking
+ * `contract` (`learned` is told it when it was `unknown`).
+ */
+export function portExecutor(
+  info: ContainerInspect,
+  contract: ExecutorContract,
+  learned: (contract: "init" | "serverledge") => void,
+): HttpExecutor {
   const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
   if (!port) throw new UnavailableError(`Container ${info.Id} has no published port`);
-  return new HttpExecutor({ transport: "tcp", hostname: "127.0.0.1", port: Number(port) });
+  return new HttpExecutor(
+    { transport: "tcp", hostname: "127.0.0.1", port: Number(port) },
+    contract,
+    learned,
+  );
 }

@@ -30,7 +30,8 @@ async function answer(job: CheckJob): Promise<void> {
         job.limits,
       )
       : await checkStoredFunction(job.stored, job.limits);
-    scope.postMessage({ id: job.id, checked }, [checked.code.initBody.buffer]);
+    const archive = checked.code.archive ? [checked.code.archive.buffer] : [];
+    scope.postMessage({ id: job.id, checked }, [checked.code.initBody.buffer, ...archive]);
   } catch (error) {
     const failure = error instanceof HttpError
       ? { status: error.status, message: error.message }

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import type { CodeFile } from "../../protocol/executor.ts";
 import type { FunctionDefinition } from "../../protocol/function.ts";
 import { encodeExecutorCode, type ExecutorCode } from "../containers/executor.ts";
 import { parseJsonBody } from "../validation/json.ts";
@@ -54,7 +55,7 @@ export async function checkDefinitionBody(
   limits: DefinitionLimits,
 ): Promise<CheckedFunction> {
   const parsed = await parseDefinition(parseJsonBody(decoder.decode(body)), limits);
-  return { definition: parsed.definition, code: encodeExecutorCode(parsed.files) };
+  return { definition: parsed.definition, code: encodeFunctionCode(parsed) };
 }
 
 /**
@@ -68,5 +69,12 @@ export async function checkStoredFunction(
   limits: StoredDefinitionLimits,
 ): Promise<CheckedFunction> {
   const { definition, files } = await checkStoredDefinition(stored, limits);
-  return { definition, code: encodeExecutorCode(files) };
+  return { definition, code: encodeFunctionCode({ definition, files }) };
+}
+
+/** The code for `POST /init`, and as an archive for a `custom` image of Serverledge's contract. */
+function encodeFunctionCode(
+  { definition, files }: { definition: { Runtime: string }; files: readonly CodeFile[] },
+): ExecutorCode {
+  return encodeExecutorCode(files, { archive: definition.Runtime === "custom" });
 }

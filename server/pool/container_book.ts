@@ -12,6 +12,7 @@ import type { OverloadedError } from "../errors.ts";
 import { ColdStartDemand } from "./blank_demand.ts";
 import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
 import { startContainer } from "./container_start.ts";
+import { SilentImages } from "./silent_images.ts";
 import { evictionOrder } from "./eviction.ts";
 import type { PoolEstimates } from "./pool_estimates.ts";
 import type { PooledContainer, PoolFunction } from "./pool_function.ts";
@@ -58,6 +59,7 @@ export class ContainerBook {
   readonly #demand = new ColdStartDemand();
   readonly #gate: StartGate;
   readonly #blanks: BlankContainers;
+  readonly #silentImages: SilentImages;
   #usedMemoryMB = 0;
   #usedCpus = 0;
   #closed = false;
@@ -66,6 +68,7 @@ export class ContainerBook {
   constructor(options: ContainerBookOptions) {
     this.#options = options;
     this.#gate = new StartGate(options.startParallel);
+    this.#silentImages = new SilentImages(options.now);
     this.#blanks = new BlankContainers({
       backend: options.backend,
       images: options.blankImages,
@@ -225,7 +228,11 @@ export class ContainerBook {
       handle = await this.#gate.run("demand", async () => {
         if (this.#closed) throw shuttingDown();
         const began = this.#options.now();
-        const started = await startContainer(this.#options, fn, blank);
+        const started = await startContainer(
+          { ...this.#options, silentImages: this.#silentImages },
+          fn,
+          blank,
+        );
         const seconds = (this.#options.now() - began) / 1000;
         this.#options.estimates.recordColdStart(fn.image, !!blank, seconds);
         return started;

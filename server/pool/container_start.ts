@@ -8,6 +8,7 @@
 import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
 import { FreezeWatch } from "../containers/freeze_watch.ts";
 import type { PoolFunction } from "./pool_function.ts";
+import type { SilentImages } from "./silent_images.ts";
 
 /** What a start needs besides the function. */
 export interface StartContext {
@@ -15,6 +16,8 @@ export interface StartContext {
   backend: ContainerBackend;
   /** Milliseconds a new container's executor gets to answer. */
   readyTimeoutMs: number;
+  /** Images whose executor did not answer lately: their starts fail at once. */
+  silentImages: SilentImages;
 }
 
 /**
@@ -28,15 +31,35 @@ export async function startContainer(
 ): Promise<ContainerHandle> {
   const prepared = blank && await prepareBlank(context, blank, fn);
   if (prepared) return prepared;
-  const { backend, readyTimeoutMs } = context;
+  const first = await startNew(context, fn);
+  if (first.executor.contract !== "serverledge" || first.serverledgeLayout) return first;
+  // The image's first container told the backend it speaks Serverledge's contract, which needs
+  // the code in place before the start: the next one is laid out for it.
+  await context.backend.remove(first.id).catch(() => {});
+  return await startNew(context, fn);
+}
+
+/** A new container of `fn`, ready and holding its code. */
+async function startNew(
+  { backend, readyTimeoutMs, silentImages }: StartContext,
+  fn: PoolFunction,
+): Promise<ContainerHandle> {
+  silentImages.check(fn.image);
   const handle = await backend.start({
     image: fn.image,
     memoryMB: fn.memoryMB,
     cpus: fn.cpus,
     labels: { "serverledge.function": fn.name },
+    code: fn.code,
   });
   try {
-    await handle.executor.waitUntilReady(readyTimeoutMs);
+    await handle.executor.waitUntilReady(readyTimeoutMs).then(
+      () => silentImages.record(fn.image),
+      (error) => {
+        silentImages.record(fn.image, error);
+        throw error;
+      },
+    );
     await handle.executor.init(fn.code);
     return handle;
   } catch (error) {
@@ -53,6 +76,9 @@ async function prepareBlank(
 ): Promise<ContainerHandle | undefined> {
   using watch = new FreezeWatch(backend, blank.id);
   try {
+    if (blank.executor.contract === "serverledge") {
+      throw new Error("its image speaks Serverledge's contract, which takes code only at start");
+    }
     await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
     await blank.executor.init(fn.code, watch.signal);
     return blank;
