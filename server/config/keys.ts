@@ -390,6 +390,14 @@ export const KEY_TABLE = [{
   },
   /** `metrics.enabled`. */
   metricsEnabled: key("metrics.enabled", bool(), true, "Serve Prometheus metrics at `/metrics`"),
+  /** `tracing.enabled`: whether the node must export traces (it needs `OTEL_DENO=true`). */
+  tracingEnabled: key(
+    "tracing.enabled",
+    bool(),
+    false,
+    "Export a trace of every invocation with OpenTelemetry (see docs/tracing.md); the node then " +
+      "refuses to start unless Deno's `OTEL_DENO=true` is set, which alone turns tracing on too",
+  ),
   /** Asynchronous invocations. */
   async: {
     /** `async.ttl`: seconds an async report is kept. */

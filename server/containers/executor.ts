@@ -71,8 +71,15 @@ export interface Executor {
   waitUntilReady(timeoutMs: number): Promise<void>;
   /** Pushes the function's code (`POST /init`); `signal` aborts it. */
   init(code: ExecutorCode, signal?: AbortSignal): Promise<void>;
-  /** Runs one invocation; `signal` aborts it (the container is then treated as broken). */
-  invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply>;
+  /**
+   * Runs one invocation; `signal` aborts it (the container is then treated as broken);
+   * `headers` go with it (the W3C trace context of the executor call).
+   */
+  invoke(
+    request: ExecutorRequest,
+    signal: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ExecutorReply>;
 }
 
 const READY_POLL_MS = 4;
@@ -136,11 +143,16 @@ export class HttpExecutor implements Executor {
   }
 
   /** @inheritdoc */
-  async invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply> {
+  async invoke(
+    request: ExecutorRequest,
+    signal: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ExecutorReply> {
     const { status, body } = await this.#post(
       "/invoke",
       encoder.encode(JSON.stringify(request)),
       signal,
+      headers,
     );
     let reply: unknown;
     try {
@@ -170,13 +182,19 @@ export class HttpExecutor implements Executor {
     this.#client.close();
   }
 
-  async #post(path: string, body: Uint8Array, signal: AbortSignal) {
+  async #post(
+    path: string,
+    body: Uint8Array,
+    signal: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ) {
     try {
       return await this.#client.request({
         method: "POST",
         path,
         body,
         contentType: "application/json",
+        headers: headers && Object.entries(headers),
         signal,
       });
     } catch (error) {

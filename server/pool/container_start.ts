@@ -7,6 +7,7 @@
  */
 import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
 import { FreezeWatch } from "../containers/freeze_watch.ts";
+import { inSpan } from "../tracing/tracing.ts";
 import type { PoolFunction } from "./pool_function.ts";
 
 /** What a start needs besides the function. */
@@ -29,15 +30,16 @@ export async function startContainer(
   const prepared = blank && await prepareBlank(context, blank, fn);
   if (prepared) return prepared;
   const { backend, readyTimeoutMs } = context;
-  const handle = await backend.start({
-    image: fn.image,
-    memoryMB: fn.memoryMB,
-    cpus: fn.cpus,
-    labels: { "serverledge.function": fn.name },
-  });
+  const handle = await inSpan("container.create", {}, () =>
+    backend.start({
+      image: fn.image,
+      memoryMB: fn.memoryMB,
+      cpus: fn.cpus,
+      labels: { "serverledge.function": fn.name },
+    }));
   try {
-    await handle.executor.waitUntilReady(readyTimeoutMs);
-    await handle.executor.init(fn.code);
+    await inSpan("executor.ready", {}, () => handle.executor.waitUntilReady(readyTimeoutMs));
+    await inSpan("code.init", {}, () => handle.executor.init(fn.code));
     return handle;
   } catch (error) {
     await backend.remove(handle.id).catch(() => {});
@@ -53,8 +55,9 @@ async function prepareBlank(
 ): Promise<ContainerHandle | undefined> {
   using watch = new FreezeWatch(backend, blank.id);
   try {
-    await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
-    await blank.executor.init(fn.code, watch.signal);
+    const limits = { memoryMB: fn.memoryMB, cpus: fn.cpus };
+    await inSpan("container.resize", {}, () => backend.resize(blank.id, limits));
+    await inSpan("code.init", {}, () => blank.executor.init(fn.code, watch.signal));
     return blank;
   } catch (error) {
     console.warn(
