@@ -1,16 +1,17 @@
 /**
- * A middleware that serves a request inside a server span (see `server/tracing/`), continuing
- * the caller's trace; the span records the route's parameters and the answer's status.
+ * Server spans of routes (see `server/tracing/`): each request of a traced route is served inside
+ * a span that continues the caller's trace and records the route's parameters and the answer's
+ * status. Without tracing nothing is registered, so the route keeps its single handler.
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Hono } from "hono";
 import { serverSpan, tracingActive } from "../tracing/tracing.ts";
 
-/** Serves each request in a span named by `name`; passes requests on when tracing is off. */
-export function traced(name: (c: Context) => string): MiddlewareHandler {
-  if (!tracingActive()) return (_c, next) => next();
-  return (c, next) => {
+/** Serves the requests of `app` to `path` in spans named by `name`, when tracing is on. */
+export function traceRoute(app: Hono, path: string, name: (c: Context) => string): void {
+  if (!tracingActive()) return;
+  app.use(path, (c, next) => {
     const attributes = Object.fromEntries(
       Object.entries(c.req.param()).map(([key, value]) => [`serverledge.${key}`, value]),
     );
@@ -18,5 +19,5 @@ export function traced(name: (c: Context) => string): MiddlewareHandler {
       await next();
       span?.setAttribute("http.response.status_code", c.res.status);
     });
-  };
+  });
 }
