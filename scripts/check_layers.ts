@@ -24,7 +24,8 @@ export interface Part {
  * The layers of this repository, bottom first. `protocol/` (the wire types), `asl/` (the
  * Amazon States Language, pure code) and `server/timing/` (waiting and backoff) are at the
  * bottom; the clients `cli/` and `dashboard/` sit right above them, so they can use nothing
- * else of the server; inside `server/` dependencies point `api → workflows → invoke →
+ * else of the server; beside them are `server/errors.ts` and `server/tracing/` (the spans every
+ * part of the server may make); inside `server/` dependencies point `api → workflows → invoke →
  * scheduling → cluster → functions/metrics → pool/registry → containers → runtimes/auth →
  * config/http/validation/node_lock → errors`; the programs and
  * tools are on top. The executors of `runtimes/` run inside the runtime images and import
@@ -38,6 +39,7 @@ export const LAYERS: readonly Part[] = [
   { path: "cli/", layer: 1 },
   { path: "dashboard/", layer: 1 },
   { path: "server/errors.ts", layer: 1 },
+  { path: "server/tracing/", layer: 1 },
   { path: "server/config/", layer: 2 },
   { path: "server/http/", layer: 2 },
   { path: "server/validation/", layer: 2 },

@@ -10,7 +10,7 @@ import { configuredHosts, serveConfigured } from "./api/listen.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
-import type { Config } from "./config/mod.ts";
+import { type Config, ConfigError } from "./config/mod.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
@@ -31,6 +31,7 @@ import { openRegistry } from "./registry/open.ts";
 import { WorkflowRunner } from "./workflows/runner.ts";
 import { WorkflowStore } from "./workflows/store.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
+import { tracingActive } from "./tracing/tracing.ts";
 
 /** A running node (without its listener: {@linkcode serveNode} serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
@@ -84,13 +85,20 @@ export function containerSandbox(config: Config): SandboxOptions {
 }
 
 /**
- * Starts a node: reads its tokens (refusing a non-loopback `api.ip` without any before
+ * Starts a node: refuses `tracing.enabled` without `OTEL_DENO=true` (a `ConfigError`), reads its tokens (refusing a non-loopback `api.ip` without any before
  * touching anything), locks its data dir and node id (failing with a `ConflictError` when
  * another node holds either), checks Docker and the runtime images (failing with the command
  * that fixes them), removes containers the node left behind, opens the registry and loads
  * functions.
  */
 export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
+  if (config.tracingEnabled && !tracingActive()) {
+    throw new ConfigError(
+      `"tracing.enabled" is true, but Deno's OpenTelemetry is off: start the node with ` +
+        `OTEL_DENO=true in its environment (Deno reads it at process start)`,
+      "tracing.enabled",
+    );
+  }
   const log = options.log ?? console.log;
   const access = await openAccess(config, log);
   let lock: NodeLock | undefined;

@@ -11,12 +11,14 @@ import { parseInvocationRequest } from "../invoke/request.ts";
 import { jsonResponse } from "../http/response.ts";
 import { jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
+import { traceRoute } from "./traced.ts";
 
 /** Routes that run functions and return async reports. */
 export function invokeRoutes(services: NodeServices): Hono {
   const { store, dispatcher, asyncRequests } = services;
   const app = new Hono();
 
+  traceRoute(app, "/invoke/:fn", (c) => `invoke ${c.req.param("fn")}`);
   app.post("/invoke/:fn", async (c) => {
     const arrival = performance.now();
     const name = checkFunctionName(c.req.param("fn"));

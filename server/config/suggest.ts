@@ -22,7 +22,6 @@ const SERVERLEDGE_ONLY: ReadonlySet<string> = new Set([
   "metrics.prometheus.host",
   "metrics.prometheus.port",
   "metrics.port",
-  "tracing.enabled",
   "tracing.outfile",
   "scheduler.version",
   "scheduler.cloud.cost",

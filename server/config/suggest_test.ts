@@ -10,3 +10,12 @@ Deno.test("unknown keys are warnings, with a hint for typos", () => {
     'Ignoring unknown config key "foo.bar" in "test.yaml"',
   ]);
 });
+
+Deno.test("tracing.enabled is read; tracing.outfile is Serverledge's, ignored with a warning", () => {
+  const c = yaml("tracing:\n  enabled: true\n  outfile: traces.json\n");
+  assert.equal(c.tracingEnabled, true);
+  assert.equal(yaml("").tracingEnabled, false);
+  assert.deepEqual(c.warnings, [
+    'Ignoring config key "tracing.outfile" in "test.yaml": this node does not use it',
+  ]);
+});

@@ -101,8 +101,15 @@ export interface Executor {
    * contract found it in its container already: nothing to send.
    */
   init(code: ExecutorCode, signal?: AbortSignal): Promise<void>;
-  /** Runs one invocation; `signal` aborts it (the container is then treated as broken). */
-  invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply>;
+  /**
+   * Runs one invocation; `signal` aborts it (the container is then treated as broken);
+   * `headers` go with it (the W3C trace context of the executor call).
+   */
+  invoke(
+    request: ExecutorRequest,
+    signal: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ExecutorReply>;
 }
 
 const READY_POLL_MS = 4;
@@ -196,13 +203,18 @@ export class HttpExecutor implements Executor {
   }
 
   /** @inheritdoc */
-  async invoke(request: ExecutorRequest, signal: AbortSignal): Promise<ExecutorReply> {
+  async invoke(
+    request: ExecutorRequest,
+    signal: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ExecutorReply> {
     const { status, body } = await this.#post(
       "/invoke",
       encoder.encode(
         JSON.stringify(this.#contract === "serverledge" ? toServerledgeRequest(request) : request),
       ),
       signal,
+      headers,
     );
     let reply: unknown;
     try {
@@ -224,13 +236,19 @@ export class HttpExecutor implements Executor {
     this.#client.close();
   }
 
-  async #post(path: string, body: Uint8Array, signal: AbortSignal) {
+  async #post(
+    path: string,
+    body: Uint8Array,
+    signal: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ) {
     try {
       return await this.#client.request({
         method: "POST",
         path,
         body,
         contentType: "application/json",
+        headers: headers && Object.entries(headers),
         signal,
       });
     } catch (error) {

@@ -16,6 +16,7 @@ import type { Telemetry } from "../metrics/telemetry.ts";
 import type { ContainerPool } from "../pool/pool.ts";
 import type { DurationEstimates } from "../scheduling/estimates.ts";
 import { plan, type Target } from "../scheduling/policies.ts";
+import { inSpan, startSpan } from "../tracing/tracing.ts";
 import type { Invocation } from "./invocation.ts";
 import type { Invoker } from "./invoker.ts";
 import { forwardInvocation, OffloadError } from "./offload.ts";
@@ -67,6 +68,7 @@ export class Dispatcher {
     const name = fn.definition.Name;
     if (origin) telemetry.receive(origin);
     const maxWaitS = this.#waitLimit(invocation);
+    const scheduling = startSpan("schedule", { "serverledge.policy": this.#options.policy });
     const targets = plan({
       policy: this.#options.policy,
       isCloud: this.#options.isCloud,
@@ -79,6 +81,7 @@ export class Dispatcher {
       clouds: cluster.clouds(),
       estimate: estimates.of(name),
     });
+    scheduling?.setAttribute("serverledge.plan", targets.map(describeTarget)).end();
     const failures: Error[] = [];
     let remoteAttempts = 0;
     for (const target of targets) {
@@ -125,10 +128,14 @@ export class Dispatcher {
       telemetry.ran(name, "local", report);
       return report;
     }
-    const report = await forwardInvocation(target.peer, invocation, {
-      self: nodeId,
-      headers: this.#options.peerHeaders ?? {},
-    });
+    const report = await inSpan(`offload ${target.peer.id}`, {
+      "serverledge.peer": target.peer.id,
+      "serverledge.peer.kind": target.kind,
+    }, () =>
+      forwardInvocation(target.peer, invocation, {
+        self: nodeId,
+        headers: this.#options.peerHeaders ?? {},
+      }));
     telemetry.ran(name, target.kind, report, target.peer.id);
     return report;
   }
@@ -162,4 +169,9 @@ export class Dispatcher {
     }
     return `policy "${policy}" found no other node for it`;
   }
+}
+
+/** A target of the plan as a span records it: `local`, or the kind and id of a peer. */
+function describeTarget(target: Target): string {
+  return target.kind === "local" ? "local" : `${target.kind}:${target.peer.id}`;
 }

@@ -6,12 +6,14 @@
  *
  * @module
  */
+import type { ExecutorReply } from "../../protocol/executor.ts";
 import type { ExecutionReport } from "../../protocol/invocation.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
 import { ExecutorError } from "../containers/executor.ts";
 import { FreezeWatch } from "../containers/freeze_watch.ts";
 import { UnavailableError } from "../errors.ts";
-import type { ContainerPool, Lease } from "../pool/pool.ts";
+import type { ContainerPool, Lease, PooledContainer } from "../pool/pool.ts";
+import { inSpan, traceContext } from "../tracing/tracing.ts";
 import { diagnose } from "./container_fault.ts";
 import type { Invocation } from "./invocation.ts";
 import { localReport } from "./report.ts";
@@ -51,10 +53,7 @@ export class Invoker {
   async invoke(invocation: Invocation, maxWaitS: number): Promise<ExecutionReport> {
     const lost: string[] = [];
     for (;;) {
-      const lease = await this.#options.pool.acquire(invocation.fn.pool, {
-        maxWaitS,
-        fresh: lost.length > 0,
-      });
+      const lease = await this.#acquire(invocation, maxWaitS, lost.length > 0);
       const attempt = await this.#attempt(invocation, lease);
       if ("report" in attempt) return attempt.report;
       lost.push(attempt.lost);
@@ -66,9 +65,43 @@ export class Invoker {
     }
   }
 
+  /** A lease for `invocation` (see `ContainerPool.acquire`), in an `acquire` span. */
+  #acquire(invocation: Invocation, maxWaitS: number, fresh: boolean): Promise<Lease> {
+    return inSpan("acquire", { "serverledge.fresh": fresh }, async (span) => {
+      const lease = await this.#options.pool.acquire(invocation.fn.pool, { maxWaitS, fresh });
+      span?.setAttribute("serverledge.warm", lease.warm);
+      return lease;
+    });
+  }
+
+  /**
+   * The executor call, in an `executor.invoke` span whose trace context the executor gets as
+   * the `traceparent` header and the function as the `traceparent` field of its context.
+   */
+  #call(
+    invocation: Invocation,
+    container: PooledContainer,
+    signal: AbortSignal,
+  ): Promise<ExecutorReply> {
+    const { fn, request, id } = invocation;
+    return inSpan("executor.invoke", { "serverledge.container": container.id }, () => {
+      const trace = traceContext();
+      return container.executor.invoke(
+        {
+          Handler: fn.definition.Handler,
+          Params: request.Params,
+          ReturnOutput: request.ReturnOutput,
+          Context: { FunctionName: fn.definition.Name, RequestId: id, ...trace },
+        },
+        signal,
+        trace,
+      );
+    });
+  }
+
   async #attempt(invocation: Invocation, lease: Lease): Promise<_Attempt> {
     const { pool, nodeId, backend } = this.#options;
-    const { fn, request } = invocation;
+    const { fn } = invocation;
     const { container } = lease;
     const started = performance.now();
     const sentAt = Date.now();
@@ -77,12 +110,7 @@ export class Invoker {
     });
     let broken = false;
     try {
-      const reply = await container.executor.invoke({
-        Handler: fn.definition.Handler,
-        Params: request.Params,
-        ReturnOutput: request.ReturnOutput,
-        Context: { FunctionName: fn.definition.Name, RequestId: invocation.id },
-      }, watch.signal);
+      const reply = await this.#call(invocation, container, watch.signal);
       lease.workSeconds = reply.Duration;
       return {
         report: localReport(invocation, lease, started, {

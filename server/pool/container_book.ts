@@ -13,6 +13,7 @@ import { ColdStartDemand } from "./blank_demand.ts";
 import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
 import { startContainer } from "./container_start.ts";
 import { SilentImages } from "./silent_images.ts";
+import { inSpan } from "../tracing/tracing.ts";
 import { evictionOrder } from "./eviction.ts";
 import type { PoolEstimates } from "./pool_estimates.ts";
 import type { PooledContainer, PoolFunction } from "./pool_function.ts";
@@ -228,10 +229,11 @@ export class ContainerBook {
       handle = await this.#gate.run("demand", async () => {
         if (this.#closed) throw shuttingDown();
         const began = this.#options.now();
-        const started = await startContainer(
-          { ...this.#options, silentImages: this.#silentImages },
-          fn,
-          blank,
+        const attributes = { "serverledge.image": fn.image, "serverledge.blank": !!blank };
+        const started = await inSpan(
+          "container.start",
+          attributes,
+          () => startContainer({ ...this.#options, silentImages: this.#silentImages }, fn, blank),
         );
         const seconds = (this.#options.now() - began) / 1000;
         this.#options.estimates.recordColdStart(fn.image, !!blank, seconds);

@@ -7,6 +7,7 @@
  */
 import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts";
 import { FreezeWatch } from "../containers/freeze_watch.ts";
+import { inSpan } from "../tracing/tracing.ts";
 import type { PoolFunction } from "./pool_function.ts";
 import type { SilentImages } from "./silent_images.ts";
 
@@ -45,22 +46,23 @@ async function startNew(
   fn: PoolFunction,
 ): Promise<ContainerHandle> {
   silentImages.check(fn.image);
-  const handle = await backend.start({
-    image: fn.image,
-    memoryMB: fn.memoryMB,
-    cpus: fn.cpus,
-    labels: { "serverledge.function": fn.name },
-    code: fn.code,
-  });
+  const handle = await inSpan("container.create", {}, () =>
+    backend.start({
+      image: fn.image,
+      memoryMB: fn.memoryMB,
+      cpus: fn.cpus,
+      labels: { "serverledge.function": fn.name },
+      code: fn.code,
+    }));
   try {
-    await handle.executor.waitUntilReady(readyTimeoutMs).then(
+    await inSpan("executor.ready", {}, () => handle.executor.waitUntilReady(readyTimeoutMs)).then(
       () => silentImages.record(fn.image),
       (error) => {
         silentImages.record(fn.image, error);
         throw error;
       },
     );
-    await handle.executor.init(fn.code);
+    await inSpan("code.init", {}, () => handle.executor.init(fn.code));
     return handle;
   } catch (error) {
     await backend.remove(handle.id).catch(() => {});
@@ -79,8 +81,9 @@ async function prepareBlank(
     if (blank.executor.contract === "serverledge") {
       throw new Error("its image speaks Serverledge's contract, which takes code only at start");
     }
-    await backend.resize(blank.id, { memoryMB: fn.memoryMB, cpus: fn.cpus });
-    await blank.executor.init(fn.code, watch.signal);
+    const limits = { memoryMB: fn.memoryMB, cpus: fn.cpus };
+    await inSpan("container.resize", {}, () => backend.resize(blank.id, limits));
+    await inSpan("code.init", {}, () => blank.executor.init(fn.code, watch.signal));
     return blank;
   } catch (error) {
     console.warn(

@@ -22,6 +22,7 @@ import { PoolEstimates } from "./pool_estimates.ts";
 import type { Lease, PooledContainer, PoolFunction, PoolOutlook } from "./pool_function.ts";
 import { changedWhileWaiting, shuttingDown, waitedOut, waitTooLong } from "./refusals.ts";
 import { RunningLeases } from "./running_leases.ts";
+import { tracedPromise } from "../tracing/tracing.ts";
 import { wantsAnotherContainer } from "./scale_rule.ts";
 
 export type { Lease, PooledContainer, PoolFunction, PoolOutlook } from "./pool_function.ts";
@@ -140,7 +141,7 @@ export class ContainerPool {
       this.#dropIfIdle(queue);
       throw refusal;
     }
-    return await new Promise((grant, refuse) => {
+    return await tracedPromise("queue", { "serverledge.ahead": queue.length }, (grant, refuse) => {
       queue.push({ fn, arrivedAt: now, deadline: now + maxWaitS * 1000, grant, refuse });
       this.#scale(fn, queue);
       if (!this.#admission.mayStay(fn, queue)) {
