@@ -65,3 +65,37 @@ Deno.test("a static cloud is polled, named by its answer, and dropped when stale
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a static cloud is polled at start, before the first monitoring interval", async () => {
+  const dir = await Deno.makeTempDir();
+  const load: LoadReport = {
+    Id: "cloud-1",
+    Url: "",
+    Area: "ROME",
+    Cloud: true,
+    AvailableMemMB: 4096,
+    AvailableCPUs: 2,
+    AvailableWarmContainers: {},
+    LoadAvg: [0, 0, 0],
+  };
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => Response.json(load),
+  );
+  await using registry = await EmbeddedRegistry.open(dir);
+  const view = new ClusterView({
+    registry,
+    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
+    ttlSeconds: 2,
+    nearbyIntervalSeconds: 60,
+    monitoringIntervalSeconds: 60,
+    staticCloudUrl: `http://127.0.0.1:${server.addr.port}`,
+  });
+  try {
+    await view.start();
+    assert.deepEqual(view.clouds().map((c) => c.id), ["cloud-1"]);
+  } finally {
+    await view.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
