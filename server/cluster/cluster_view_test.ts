@@ -11,18 +11,23 @@ async function until(probe: () => boolean, what: string): Promise<void> {
   assert.ok(probe(), what);
 }
 
-Deno.test("a static cloud is polled, named by its answer, and dropped when stale", async () => {
-  const dir = await Deno.makeTempDir();
-  const load: LoadReport = {
+/** The load report of a cloud node named "cloud-1" with the given warm containers. */
+function cloudLoad(warm: Record<string, number>): LoadReport {
+  return {
     Id: "cloud-1",
     Url: "",
     Area: "ROME",
     Cloud: true,
     AvailableMemMB: 4096,
     AvailableCPUs: 2,
-    AvailableWarmContainers: { f: 1 },
+    AvailableWarmContainers: warm,
     LoadAvg: [0.1, 0.1, 0.1],
   };
+}
+
+Deno.test("a static cloud is polled, named by its answer, and dropped when stale", async () => {
+  const dir = await Deno.makeTempDir();
+  const load = cloudLoad({ f: 1 });
   let answering = true;
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -68,16 +73,7 @@ Deno.test("a static cloud is polled, named by its answer, and dropped when stale
 
 Deno.test("a static cloud is polled at start, before the first monitoring interval", async () => {
   const dir = await Deno.makeTempDir();
-  const load: LoadReport = {
-    Id: "cloud-1",
-    Url: "",
-    Area: "ROME",
-    Cloud: true,
-    AvailableMemMB: 4096,
-    AvailableCPUs: 2,
-    AvailableWarmContainers: {},
-    LoadAvg: [0, 0, 0],
-  };
+  const load = cloudLoad({});
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     () => Response.json(load),
