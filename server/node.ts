@@ -11,6 +11,7 @@ import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
 import { type Config, ConfigError } from "./config/mod.ts";
+import { unsharedRegistryNotice } from "./config/unshared_registry.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
@@ -136,6 +137,8 @@ async function assembleNode(
         'included ("container.host.isolation" is false)',
     );
   }
+  const unshared = unsharedRegistryNotice(config);
+  if (unshared) log(unshared);
   await checkImages(backend);
   const leftovers = await backend.removeAll();
   if (leftovers > 0) log(`Removed ${leftovers} container(s) left by an earlier run`);

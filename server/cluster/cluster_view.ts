@@ -52,7 +52,11 @@ export class ClusterView {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Registers this node, loads the membership, watches it, and starts polling. */
+  /**
+   * Registers this node, loads the membership, watches it, and starts polling. The nodes known
+   * at start (a `cloud.server.url` included) are polled once before it returns, so the first
+   * request can already offload.
+   */
   async start(): Promise<void> {
     const { registry, self, staticCloudUrl } = this.#options;
     this.#stopWatch = registry.nodes.watch((event) => {
@@ -60,10 +64,13 @@ export class ClusterView {
       else this.#peers.delete(event.id);
     });
     this.#unregister = await registry.nodes.register(self, this.#options.ttlSeconds);
-    for (const node of await registry.nodes.list()) this.#add(node);
+    const firstPolls = (await registry.nodes.list()).map((node) => this.#add(node));
     if (staticCloudUrl && ![...this.#peers.values()].some((p) => p.url === staticCloudUrl)) {
-      this.#add({ Id: staticCloudUrl, Url: staticCloudUrl, Area: "", Cloud: true });
+      firstPolls.push(
+        this.#add({ Id: staticCloudUrl, Url: staticCloudUrl, Area: "", Cloud: true }),
+      );
     }
+    await Promise.all(firstPolls);
     this.#every(this.#options.nearbyIntervalSeconds, () => {
       this.#resync();
       this.#pollAll(false);
@@ -126,10 +133,13 @@ export class ClusterView {
     }
   }
 
-  #add(node: NodeRecord): void {
-    if (node.Id === this.#options.self.Id || node.Url === this.#options.self.Url) return;
+  /** Adds a node not known yet; resolves once its first poll (if any) has settled. */
+  #add(node: NodeRecord): Promise<void> {
+    if (node.Id === this.#options.self.Id || node.Url === this.#options.self.Url) {
+      return Promise.resolve();
+    }
     const known = this.#peers.get(node.Id);
-    if (known && known.url === node.Url) return;
+    if (known && known.url === node.Url) return Promise.resolve();
     const peer: Peer = {
       id: node.Id,
       url: node.Url,
@@ -139,7 +149,7 @@ export class ClusterView {
       reachable: false,
     };
     this.#peers.set(node.Id, peer);
-    if (this.#relevant(peer)) this.#poll(peer);
+    return this.#relevant(peer) ? this.#poll(peer) : Promise.resolve();
   }
 
   #relevant(peer: Peer): boolean {

@@ -11,18 +11,23 @@ async function until(probe: () => boolean, what: string): Promise<void> {
   assert.ok(probe(), what);
 }
 
-Deno.test("a static cloud is polled, named by its answer, and dropped when stale", async () => {
-  const dir = await Deno.makeTempDir();
-  const load: LoadReport = {
+/** The load report of a cloud node named "cloud-1" with the given warm containers. */
+function cloudLoad(warm: Record<string, number>): LoadReport {
+  return {
     Id: "cloud-1",
     Url: "",
     Area: "ROME",
     Cloud: true,
     AvailableMemMB: 4096,
     AvailableCPUs: 2,
-    AvailableWarmContainers: { f: 1 },
+    AvailableWarmContainers: warm,
     LoadAvg: [0.1, 0.1, 0.1],
   };
+}
+
+Deno.test("a static cloud is polled, named by its answer, and dropped when stale", async () => {
+  const dir = await Deno.makeTempDir();
+  const load = cloudLoad({ f: 1 });
   let answering = true;
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -60,6 +65,31 @@ Deno.test("a static cloud is polled, named by its answer, and dropped when stale
     answering = false;
     await until(() => view.clouds().length === 0, "a node that stops answering is dropped");
     assert.equal(view.peers()[0].reachable, false);
+  } finally {
+    await view.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a static cloud is polled at start, before the first monitoring interval", async () => {
+  const dir = await Deno.makeTempDir();
+  const load = cloudLoad({});
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => Response.json(load),
+  );
+  await using registry = await EmbeddedRegistry.open(dir);
+  const view = new ClusterView({
+    registry,
+    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
+    ttlSeconds: 2,
+    nearbyIntervalSeconds: 60,
+    monitoringIntervalSeconds: 60,
+    staticCloudUrl: `http://127.0.0.1:${server.addr.port}`,
+  });
+  try {
+    await view.start();
+    assert.deepEqual(view.clouds().map((c) => c.id), ["cloud-1"]);
   } finally {
     await view.close();
     await Deno.remove(dir, { recursive: true });
