@@ -99,7 +99,8 @@ Deno.test("EtcdRegistry.open() names the prefixes a user lacks", async () => {
   assert.equal(
     error.message,
     `Registry "etcd" at "${etcd.address}" denied user "partial" access: grant its role ` +
-      "readwrite permission on the key prefixes /function/, /write-fence/, /async/, /registry/",
+      "readwrite permission on the key prefixes /function/, /write-fence/, /async/, /workflow/, " +
+      "/workflow-run/, /registry/",
   );
   const keys = await etcd.asRoot((root) => root.getAll().keys());
   assert.deepEqual(keys, [], "the check wrote nothing");
