@@ -163,7 +163,9 @@ Deno.test(
             ...at,
           ]),
         cwd: dir,
-        env: { NO_COLOR: "1", SERVERLEDGE_TOKEN: "" },
+        // Not the INIT_CWD of a deno task this test may run under (deno task keeps one it finds).
+        env: { ...withoutInitCwd(), NO_COLOR: "1", SERVERLEDGE_TOKEN: "" },
+        clearEnv: true,
         stdin: "null",
       }).output();
       const stdout = new TextDecoder().decode(output.stdout);
@@ -456,7 +458,7 @@ Deno.test(
       const cases: [string[], string][] = [
         [["invoke", "-f", "nope"], 'Function "nope" does not exist\n'],
         [["delete", "-f", "nope"], 'Function "nope" does not exist\n'],
-        [["poll", "-request", "nope-1"], 'Request id "nope-1" is malformed\n'],
+        [["poll", "-request", "nope-1"], 'Request "nope-1" is unknown or its report expired\n'],
         [
           ["poll", "-request", "nope-00000000-0000-0000-0000-000000000000"],
           'Request "nope-00000000-0000-0000-0000-000000000000" is unknown or its report expired\n',
@@ -666,3 +668,10 @@ Deno.test(
     await Deno.remove(dir, { recursive: true });
   },
 );
+
+/** This process's environment without `INIT_CWD`. */
+function withoutInitCwd(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
+  return env;
+}

@@ -234,8 +234,6 @@ async function assembleNode(
     workflowRunner,
     telemetry,
     limits: {
-      poolMemoryMB: config.pool.memoryMB,
-      poolCpus: config.pool.cpus,
       codeBytes: config.limits.codeBytes,
       defaultTimeout: config.container.timeout,
     },

@@ -18,7 +18,7 @@ import type { Gatekeeper, Need } from "../auth/gatekeeper.ts";
 import { BadRequestError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import { functionOfRequest } from "../invoke/invocation.ts";
-import { requireObject } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 import { taskResources } from "../../asl/mod.ts";
 import { checkWorkflowName, parseWorkflowSource } from "../workflows/definition.ts";
 import { jsonBody } from "./json_body.ts";
@@ -48,7 +48,7 @@ interface RouteAccess {
 
 /** The function named by the body field `field`. */
 const bodyField = (field: string): FunctionOf => async (c) =>
-  checkFunctionName(requireObject(await jsonBody(c), "Request body")[field]);
+  checkFunctionName(decodeFields(await jsonBody(c), "Request body", [field])[field]);
 /** The function a create or update body defines (checked by the code checker). */
 const definedFunction: FunctionOf = async (c, _param, definitionOf) =>
   (await definitionOf(c)).definition.Name;
@@ -66,7 +66,7 @@ const deploy = (path: string, verb: string, functionOf: FunctionOf): RouteAccess
 });
 /** The workflow named by the body field `Name`. */
 const bodyWorkflow: FunctionOf = async (c) =>
-  checkWorkflowName(requireObject(await jsonBody(c), "Request body").Name);
+  checkWorkflowName(decodeFields(await jsonBody(c), "Request body", ["Name"]).Name);
 /** The workflow a create body defines and every function its tasks name. */
 const definedWorkflow: FunctionOf = async (c) => {
   const { name, machine } = parseWorkflowSource(await jsonBody(c));

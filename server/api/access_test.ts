@@ -246,7 +246,7 @@ Deno.test(
     assert.deepEqual(unknown, foreign);
     assert.equal((await node.get(`/poll/${reqId}`, setup.as("read"))).status, 403);
     assert.equal((await node.get(`/poll/${reqId}`, setup.as("admin"))).status, 200);
-    assert.equal((await node.get("/poll/not-an-id", setup.as("invokeB"))).status, 400);
+    assert.equal((await node.get("/poll/not-an-id", setup.as("invokeB"))).status, 404);
     const after = await invocations(setup);
     assert.equal(after.Success, before.Success + 1);
   },

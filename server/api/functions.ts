@@ -11,7 +11,7 @@ import type {
   UpdatedAnswer,
 } from "../../protocol/function.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
-import { requireObject } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 import { checkedBody, jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
 
@@ -39,7 +39,8 @@ export function functionRoutes(services: NodeServices): Hono {
   });
 
   app.post("/delete", async (c) => {
-    const name = checkFunctionName(requireObject(await jsonBody(c), "Request body").Name);
+    const body = decodeFields(await jsonBody(c), "Request body", ["Name"]);
+    const name = checkFunctionName(body.Name);
     await store.delete(name);
     return c.json<DeletedAnswer>({ Deleted: name });
   });

@@ -65,7 +65,7 @@ Deno.test(
       const bad: [string, Record<string, unknown>, string][] = [
         ["negmem", { MemoryMB: -5 }, 'Field "MemoryMB" must be an integer of at least 16, got -5'],
         ["strmem", { MemoryMB: "lots" }, 'Field "MemoryMB" must be an integer of at least 16'],
-        ["negcpu", { CPUDemand: -1 }, 'Field "CPUDemand" must be a number of at least 0, got -1'],
+        ["negcpu", { CPUDemand: -2 }, 'Field "CPUDemand" must be a number of at least -1, got -2'],
         ["notime", { Timeout: 0 }, 'Field "Timeout" must be an integer from 1 to 3600, got 0'],
         ["pulled", { Runtime: "custom", CustomImage: "Bad Image" }, 'Field "CustomImage" must'],
       ];

@@ -12,7 +12,7 @@ import type {
   WorkflowDeleteAnswer,
   WorkflowRecord,
 } from "../../protocol/workflow.ts";
-import { requireObject } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 import { jsonResponse } from "../http/response.ts";
 import { checkWorkflowName, parseWorkflowCreate } from "../workflows/definition.ts";
 import { parseWorkflowInvocation } from "../workflows/request.ts";
@@ -45,7 +45,7 @@ export function workflowRoutes(services: NodeServices): Hono {
   });
 
   app.post("/workflow/delete", async (c) => {
-    const name = checkWorkflowName(requireObject(await jsonBody(c), "Request body").Name);
+    const name = checkWorkflowName(decodeFields(await jsonBody(c), "Request body", ["Name"]).Name);
     await workflows.delete(name);
     return c.json<WorkflowDeleteAnswer>({ Deleted: name });
   });

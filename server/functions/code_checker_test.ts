@@ -9,7 +9,7 @@ import { definition } from "../testing/registry_contract.ts";
 import { sleep } from "../timing/sleep.ts";
 import { CodeChecker } from "./code_checker.ts";
 
-const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
+const LIMITS = { codeBytes: 1 << 20, defaultTimeout: 60 };
 const HELLO = "def handler(params, context):\n    return 1\n";
 const code = encodeBase64(writeTar([{ name: "hello.py", data: HELLO }]));
 const body = (fields: Record<string, unknown>) =>

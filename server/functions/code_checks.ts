@@ -16,7 +16,7 @@
  *   Name: "hello", Runtime: "python311", MemoryMB: 128, Handler: "hello.handler",
  *   TarFunctionCode: encodeBase64(writeTar([{ name: "hello.py", data: "def handler(p, c): 1" }])),
  * }));
- * const limits = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
+ * const limits = { codeBytes: 1 << 20, defaultTimeout: 60 };
  * const { definition, code } = await checkDefinitionBody(body, limits);
  * console.log(definition.Name, code.files); // "hello" 1
  * ```

@@ -16,14 +16,15 @@ import {
   requiredString,
   requireObject,
 } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 import { readCodeArchive } from "./code_archive.ts";
 
-/** Node limits a definition is checked against. */
+/**
+ * Node limits a definition is checked against. The pool's memory and CPUs are none: a function
+ * larger than this node's pool may run on another node, and is refused at invoke only when no
+ * node can take it.
+ */
 export interface DefinitionLimits {
-  /** Memory of the whole pool (MB): a function needing more could never run. */
-  poolMemoryMB: number;
-  /** CPUs of the whole pool. */
-  poolCpus: number;
   /** Maximum unpacked code size in bytes. */
   codeBytes: number;
   /** Timeout given to functions that do not set one, in seconds. */
@@ -41,8 +42,25 @@ export interface ParsedDefinition {
 /** Function names: letters, digits, `_` and `-`, 1–64 characters, not starting with `-`. */
 export const FUNCTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 
+/** The fields of a create or update body, as Serverledge names them. */
+const DEFINITION_FIELDS = [
+  "Name",
+  "Runtime",
+  "MemoryMB",
+  "CPUDemand",
+  "Handler",
+  "TarFunctionCode",
+  "CustomImage",
+  "MaxConcurrency",
+  "Timeout",
+] as const satisfies readonly (keyof FunctionDefinition)[];
+
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:@]{0,254}$/;
 const MIN_MEMORY_MB = 16;
+/** Memory of functions whose definition sets no `MemoryMB`, MB (what Serverledge's CLI asks by default). */
+const DEFAULT_MEMORY_MB = 128;
+/** `CPUDemand` meaning "no CPU cap" in Serverledge's API: booked as no demand, like 0. */
+const NO_CPU_CAP = -1;
 const MAX_TIMEOUT_S = 3600;
 
 /** Checks a function name, throwing a `BadRequestError` that quotes it. */
@@ -74,7 +92,7 @@ export async function parseDefinition(
   limits: DefinitionLimits,
 ): Promise<ParsedDefinition> {
   const { fields, runtime, files } = await checkFields(
-    requireObject(input, "Function definition"),
+    decodeFields(input, "Function definition", DEFINITION_FIELDS),
     limits,
   );
   const definition = { ...fields, Runtime: runtime.name, Version: crypto.randomUUID() };
@@ -87,9 +105,7 @@ export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defau
 /**
  * Checks a definition read from the registry (written by any node, or by hand) with the same
  * field and code checks as {@linkcode parseDefinition}, keeping its `Runtime` as stored and its
- * `Version` (one derived from its content when it has none, as Serverledge writes them). The
- * pool's memory and CPUs are not bounds here: they are those of the node that took the create;
- * this node offloads, or refuses at run time, what its own pool cannot hold. Throws an
+ * `Version` (one derived from its content when it has none, as Serverledge writes them). Throws an
  * `HttpError` saying what is wrong.
  */
 export async function checkStoredDefinition(
@@ -97,11 +113,7 @@ export async function checkStoredDefinition(
   limits: StoredDefinitionLimits,
 ): Promise<ParsedDefinition> {
   const body = requireObject(stored, "Stored definition");
-  const { fields, files } = await checkFields(body, {
-    ...limits,
-    poolMemoryMB: Infinity,
-    poolCpus: Infinity,
-  });
+  const { fields, files } = await checkFields(body, limits);
   const version = body.Version === undefined ? await contentVersion(body) : body.Version;
   if (typeof version !== "string" || version === "") {
     throw new BadRequestError(
@@ -126,10 +138,15 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
   }
   const memoryMB = numberField(body, "MemoryMB", {
     min: MIN_MEMORY_MB,
-    max: limits.poolMemoryMB,
+    max: Infinity,
     integer: true,
-  });
-  const cpuDemand = numberField(body, "CPUDemand", { min: 0, max: limits.poolCpus }, 0);
+  }, DEFAULT_MEMORY_MB);
+  const cpuDemand = numberField(body, "CPUDemand", { min: -1, max: Infinity }, 0);
+  if (cpuDemand < 0 && cpuDemand !== NO_CPU_CAP) {
+    throw new BadRequestError(
+      `Field "CPUDemand" must be -1 (no CPU demand) or at least 0, got ${cpuDemand}`,
+    );
+  }
   const maxConcurrency = numberField(
     body,
     "MaxConcurrency",

@@ -10,7 +10,7 @@ import { CodeChecker } from "./code_checker.ts";
 import { FunctionStore } from "./store.ts";
 
 const CODE = "def handler(params, context):\n    return 1\n";
-const LIMITS = { poolMemoryMB: 1024, poolCpus: 2, codeBytes: 1 << 20, defaultTimeout: 60 };
+const LIMITS = { codeBytes: 1 << 20, defaultTimeout: 60 };
 
 /**
  * A store on an embedded registry of its own, with the lines it logged and the stored
@@ -112,7 +112,7 @@ Deno.test("a stored definition with a bad field is not served, and an invoke is 
   const bad: [string, Partial<FunctionDefinition>, RegExp][] = [
     ["negmem", { MemoryMB: -5 }, /Field "MemoryMB" must be an integer of at least 16, got -5/],
     ["strmem", { MemoryMB: "lots" as unknown as number }, /"MemoryMB" .* got "lots"/],
-    ["negcpu", { CPUDemand: -1 }, /Field "CPUDemand" must be a number of at least 0, got -1/],
+    ["negcpu", { CPUDemand: -2 }, /Field "CPUDemand" must be a number of at least -1, got -2/],
     ["notime", { Timeout: 0 }, /Field "Timeout" must be an integer from 1 to 3600, got 0/],
     ["nojobs", { MaxConcurrency: 0 }, /"MaxConcurrency" must be an integer from 1 to 1000, got 0/],
     ["image", { CustomImage: "evil" }, /Field "CustomImage" is only for runtime "custom"/],
@@ -157,7 +157,7 @@ Deno.test("a stored definition keeps its Version and Runtime, and is not bound b
   await using s = await openStore();
   const alias = stored("alias", { Runtime: "python310", Version: "v7" });
   await s.registry.functions.create(alias);
-  const big = stored("big", { MemoryMB: 4 * LIMITS.poolMemoryMB, CPUDemand: 8 });
+  const big = stored("big", { MemoryMB: 4096, CPUDemand: 8 });
   await s.registry.functions.create(big);
   const { Version: _, ...unversioned } = stored("unversioned");
   await s.registry.functions.create(unversioned as FunctionDefinition);

@@ -82,7 +82,7 @@ export class AsyncRequests {
    * `BadRequestError` when it is not a request id at all.
    */
   async poll(reqId: string): Promise<ExecutionReport | WorkflowReport> {
-    functionOfRequest(reqId); // throws the 400 of a malformed id
+    functionOfRequest(reqId); // throws the 404 of an id no request could have
     const entry = await this.#options.registry.async.get(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {

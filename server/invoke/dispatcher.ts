@@ -96,7 +96,7 @@ export class Dispatcher {
         failures.push(error as Error);
       }
     }
-    const dropped = this.#dropError(name, failures);
+    const dropped = this.#dropError(name, failures, remoteAttempts > 0 ? undefined : invocation);
     telemetry.drop(name, dropped.message);
     throw dropped;
   }
@@ -133,7 +133,11 @@ export class Dispatcher {
     return report;
   }
 
-  #dropError(functionName: string, failures: Error[]): Error {
+  /**
+   * Why `functionName` was dropped after `failures`; `alone` is the invocation when no other node
+   * was tried, so that the message says why none could take it.
+   */
+  #dropError(functionName: string, failures: Error[], alone?: Invocation): Error {
     const name = `Function "${functionName}"`;
     if (failures.length === 0) {
       return new OverloadedError(
@@ -141,8 +145,21 @@ export class Dispatcher {
       );
     }
     const reasons = failures.map((f) => f.message).join("; ");
-    return failures.some((f) => f instanceof OffloadError)
-      ? new UnavailableError(`${name} could not run: ${reasons}`)
-      : new OverloadedError(reasons);
+    if (failures.some((f) => f instanceof OffloadError)) {
+      return new UnavailableError(`${name} could not run: ${reasons}`);
+    }
+    return new OverloadedError(alone ? `${reasons}, and ${this.#noOtherNode(alone)}` : reasons);
+  }
+
+  /** Why no other node was tried for `invocation`. */
+  #noOtherNode({ request, origin }: Invocation): string {
+    const { policy, cluster } = this.#options;
+    if (origin) return `it was offloaded here by node "${origin}", so it runs here or nowhere`;
+    if (!request.CanDoOffloading) return "the request does not allow offloading (CanDoOffloading)";
+    if (policy === "localonly") return 'policy "localonly" runs requests here only';
+    if (cluster.neighbours().length === 0 && cluster.clouds().length === 0) {
+      return "this node knows no other node to offload it to (set etcd.address or cloud.server.url)";
+    }
+    return `policy "${policy}" found no other node for it`;
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { InvocationRequest } from "../../protocol/invocation.ts";
-import { BadRequestError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import type { DeployedFunction } from "../functions/deployed.ts";
 
 /** An invocation being served. */
@@ -35,11 +35,11 @@ export function newRequestId(functionName: string): string {
 /**
  * The name of the function a request id belongs to (the part before its UUID).
  *
- * @throws {BadRequestError} when `reqId` does not have the form of a request id
+ * @throws {NotFoundError} when `reqId` does not have the form of a request id (no request has it)
  */
 export function functionOfRequest(reqId: string): string {
   if (!REQUEST_ID.test(reqId)) {
-    throw new BadRequestError(`Request id "${reqId.slice(0, 120)}" is malformed`);
+    throw new NotFoundError(`Request "${reqId.slice(0, 120)}" is unknown or its report expired`);
   }
   return reqId.slice(0, reqId.length - UUID_LENGTH - 1);
 }

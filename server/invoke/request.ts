@@ -6,11 +6,24 @@
 import type { InvocationRequest } from "../../protocol/invocation.ts";
 import { QOS_CLASS_NAMES, qosClassOf } from "../../protocol/qos.ts";
 import { BadRequestError } from "../errors.ts";
-import { describe, numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
+import { describe, numberField, optionalBoolean } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
+
+/** The fields of an invoke body, as Serverledge names them. */
+const INVOCATION_FIELDS = [
+  "Params",
+  "CanDoOffloading",
+  "Async",
+  "QoSClass",
+  "QoSMaxRespT",
+  "ReturnOutput",
+] as const satisfies readonly (keyof InvocationRequest)[];
 
 /** Parses an invoke body; an empty body is an invocation without parameters. */
 export function parseInvocationRequest(input: unknown): InvocationRequest {
-  const body = input === undefined || input === null ? {} : requireObject(input, "Request body");
+  const body = input === undefined || input === null
+    ? {}
+    : decodeFields(input, "Request body", INVOCATION_FIELDS);
   const params = body.Params ?? {};
   if (typeof params !== "object" || params === null || Array.isArray(params)) {
     throw new BadRequestError(`Field "Params" must be a JSON object, got ${describe(params)}`);

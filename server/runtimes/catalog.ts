@@ -57,7 +57,7 @@ const python: Runtime = {
 const node: Runtime = {
   name: "nodejs18",
   image: "serverledge-nodejs18",
-  aliases: ["nodejs17", "nodejs", "node"],
+  aliases: ["nodejs17", "nodejs17ng", "nodejs", "node"],
   language: "Node.js 18",
   concurrent: true,
   handlerFormat: "<file>.js, e.g. sieve.js",

@@ -10,12 +10,8 @@ import type { WorkflowCreateRequest } from "../../protocol/workflow.ts";
 import { decodeBase64 } from "../../protocol/base64.ts";
 import { BadRequestError } from "../errors.ts";
 import { checkName } from "../functions/parse_definition.ts";
-import {
-  type JsonObject,
-  optionalBoolean,
-  requiredString,
-  requireObject,
-} from "../validation/fields.ts";
+import { type JsonObject, optionalBoolean, requiredString } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 
 /**
  * `name` when it is a valid workflow name (as a function name: it starts its request ids).
@@ -69,7 +65,7 @@ export function parseWorkflowCreate(
 export function parseWorkflowSource(
   input: unknown,
 ): { name: string; definition: string; machine: StateMachine; body: JsonObject } {
-  const body = requireObject(input, "Request body");
+  const body = decodeFields(input, "Request body", ["Name", "ASLSrc", "OverwriteIfExists"]);
   const name = checkWorkflowName(body.Name);
   const source = requiredString(body, "ASLSrc" satisfies keyof WorkflowCreateRequest);
   const bytes = decodeBase64(source);

@@ -4,7 +4,8 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
-import { describe, numberField, optionalBoolean, requireObject } from "../validation/fields.ts";
+import { describe, numberField, optionalBoolean } from "../validation/fields.ts";
+import { decodeFields } from "../validation/wire_fields.ts";
 
 /** A workflow invocation, every default applied. */
 export interface WorkflowInvocation {
@@ -22,12 +23,16 @@ export interface WorkflowInvocation {
 
 /** Parses an invoke-workflow body; an empty body is an invocation without parameters. */
 export function parseWorkflowInvocation(input: unknown): WorkflowInvocation {
-  const body = input === undefined || input === null ? {} : requireObject(input, "Request body");
+  const body = input === undefined || input === null
+    ? {}
+    : decodeFields(input, "Request body", ["Params", "QoS", "CanDoOffloading", "Async"]);
   const params = body.Params ?? {};
   if (typeof params !== "object" || params === null || Array.isArray(params)) {
     throw new BadRequestError(`Field "Params" must be a JSON object, got ${describe(params)}`);
   }
-  const qos = body.QoS === undefined || body.QoS === null ? {} : requireObject(body.QoS, "QoS");
+  const qos = body.QoS === undefined || body.QoS === null
+    ? {}
+    : decodeFields(body.QoS, 'Field "QoS"', ["Class", "MaxRespT"]);
   return {
     Params: params as Record<string, unknown>,
     QoSClass: numberField(qos, "Class", { min: 0, max: 2, integer: true }, 0),
