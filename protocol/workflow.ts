@@ -91,6 +91,31 @@ export interface WorkflowReport {
 }
 
 /**
+ * The `workflow` event of `/events`: a step of a workflow run entered or exited (the ASL
+ * interpreter's step events, with the run and the node that ran a task's function).
+ */
+export interface WorkflowStepEvent {
+  /** The run's request id. */
+  ReqId: string;
+  /** The workflow's name. */
+  Workflow: string;
+  /** The step id (`Name`, `Name#2`, `Par/0/Name`, `Map/3/Name`, `Name@2`...). */
+  Step: string;
+  /** The state's name. */
+  State: string;
+  /** The state's type. */
+  Type: string;
+  /** Entered or exited. */
+  Phase: "entered" | "exited";
+  /** When (ms since the epoch). */
+  Time: number;
+  /** The node that ran a task's function. */
+  ExecutedOn?: string;
+  /** The error the step failed with. */
+  Error?: string;
+}
+
+/**
  * What the registry keeps of an async workflow run until it finishes (under
  * `["workflow_runs", ReqId]` embedded, `/workflow-run/<ReqId>` in etcd, with the async TTL):
  * enough to replay it after a restart of the node that owns it.
@@ -125,29 +150,4 @@ export interface WorkflowRunState {
   Since: number;
   /** How many times it was resumed. */
   Resumes: number;
-}
-
-/**
- * The `workflow` event of `/events`: a step of a workflow run entered or exited (the ASL
- * interpreter's step events, with the run and the node that ran a task's function).
- */
-export interface WorkflowStepEvent {
-  /** The run's request id. */
-  ReqId: string;
-  /** The workflow's name. */
-  Workflow: string;
-  /** The step id (`Name`, `Name#2`, `Par/0/Name`, `Map/3/Name`, `Name@2`...). */
-  Step: string;
-  /** The state's name. */
-  State: string;
-  /** The state's type. */
-  Type: string;
-  /** Entered or exited. */
-  Phase: "entered" | "exited";
-  /** When (ms since the epoch). */
-  Time: number;
-  /** The node that ran a task's function. */
-  ExecutedOn?: string;
-  /** The error the step failed with. */
-  Error?: string;
 }

@@ -90,6 +90,8 @@ Deno.test("a sequence and a choice run their tasks through the dispatcher", opts
     assert.equal(report.IsWarmStart, false);
   }
   assert.ok(sequence.report.ResponseTime > 0);
+  const folded = await node.post("/workflow/invoke/seq", { params: { x: 1 }, qos: { class: 1 } });
+  assert.deepEqual(folded.body.Result, { n: 3 }, "field names in any case, as Serverledge");
 
   const choice = {
     StartAt: "Size",

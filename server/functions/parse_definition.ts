@@ -65,10 +65,18 @@ const MAX_TIMEOUT_S = 3600;
 
 /** Checks a function name, throwing a `BadRequestError` that quotes it. */
 export function checkFunctionName(name: unknown): string {
+  return checkName(name, "Function");
+}
+
+/**
+ * Checks a function's or a workflow's name (the same rule: {@linkcode FUNCTION_NAME}, as both
+ * start request ids), throwing a `BadRequestError` that quotes it.
+ */
+export function checkName(name: unknown, what: "Function" | "Workflow"): string {
   if (typeof name !== "string" || !FUNCTION_NAME.test(name)) {
     const shown = typeof name === "string" ? `"${name.slice(0, 80)}"` : String(name);
     throw new BadRequestError(
-      `Function name ${shown} is invalid: use 1 to 64 letters, digits, "_" or "-"`,
+      `${what} name ${shown} is invalid: use 1 to 64 letters, digits, "_" or "-"`,
     );
   }
   return name;

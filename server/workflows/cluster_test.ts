@@ -10,11 +10,11 @@ import { createWorkflowFunctions, workflowBody } from "../testing/workflows.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
+/** Nodes that see each other within a second or two. */
 const FAST = {
   "registry.ttl": 2,
   "registry.nearby.interval": 1,
   "registry.monitoring.interval": 1,
-  "registry.area": "ROME",
 };
 
 async function status(node: NodeProcess): Promise<NodeStatus> {

@@ -9,25 +9,17 @@ import type { StateMachine } from "../../asl/mod.ts";
 import type { WorkflowCreateRequest } from "../../protocol/workflow.ts";
 import { decodeBase64 } from "../../protocol/base64.ts";
 import { BadRequestError } from "../errors.ts";
-import { decodeFields } from "../validation/wire_fields.ts";
+import { checkName } from "../functions/parse_definition.ts";
 import { type JsonObject, optionalBoolean, requiredString } from "../validation/fields.ts";
-
-/** What a workflow name may be: as a function name (it starts its request ids). */
-const WORKFLOW_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+import { decodeFields } from "../validation/wire_fields.ts";
 
 /**
- * `name` when it is a valid workflow name.
+ * `name` when it is a valid workflow name (as a function name: it starts its request ids).
  *
  * @throws {BadRequestError} when it is not
  */
 export function checkWorkflowName(name: unknown): string {
-  if (typeof name !== "string" || !WORKFLOW_NAME.test(name)) {
-    const shown = typeof name === "string" ? `"${name.slice(0, 80)}"` : String(name);
-    throw new BadRequestError(
-      `Workflow name ${shown} is invalid: use 1 to 64 letters, digits, "_" or "-"`,
-    );
-  }
-  return name;
+  return checkName(name, "Workflow");
 }
 
 /** A parsed, checked create body. */

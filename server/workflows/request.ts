@@ -32,7 +32,7 @@ export function parseWorkflowInvocation(input: unknown): WorkflowInvocation {
   }
   const qos = body.QoS === undefined || body.QoS === null
     ? {}
-    : decodeFields(body.QoS, "QoS", ["Class", "MaxRespT"]);
+    : decodeFields(body.QoS, 'Field "QoS"', ["Class", "MaxRespT"]);
   return {
     Params: params as Record<string, unknown>,
     QoSClass: numberField(qos, "Class", { min: 0, max: 2, integer: true }, 0),

@@ -34,9 +34,9 @@ export class EmbeddedWorkflowRunStore implements WorkflowRunStore {
   }
 
   /** Stores `run`, expiring after `ttlSeconds`. */
-  put(run: WorkflowRunState, ttlSeconds: number): Promise<void> {
+  async put(run: WorkflowRunState, ttlSeconds: number): Promise<void> {
     checkTtl(ttlSeconds, "Workflow run");
-    return this.#file.run(async () => {
+    return await this.#file.run(async () => {
       await this.#file.kv.set([RUNS, run.ReqId], run, { expireIn: Math.ceil(ttlSeconds * 1000) });
     });
   }
