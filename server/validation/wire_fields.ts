@@ -29,10 +29,13 @@ export function decodeFields(
   fields: readonly string[],
 ): JsonObject {
   const body = requireObject(value, what);
-  const byFolded = new Map(fields.map((field) => [foldName(field), field]));
+  // Folded only when a key is not spelled exactly, as a well-formed body's never are.
+  let byFolded: Map<string, string> | undefined;
   const decoded: JsonObject = {};
   for (const [key, fieldValue] of Object.entries(body)) {
-    const field = fields.includes(key) ? key : byFolded.get(foldName(key));
+    const field = fields.includes(key)
+      ? key
+      : (byFolded ??= new Map(fields.map((f) => [foldName(f), f]))).get(foldName(key));
     if (field === undefined) continue;
     const earlier = decoded[field];
     decoded[field] = isObject(earlier) && isObject(fieldValue)
