@@ -8,8 +8,8 @@
  */
 import type { NodeRecord } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
-import type { LoadReport } from "../../protocol/status.ts";
 import type { Peer } from "./peer.ts";
+import { fetchLoad } from "./load_poll.ts";
 
 /** Options of {@linkcode ClusterView}. */
 export interface ClusterViewOptions {
@@ -181,12 +181,7 @@ export class ClusterView {
   async #poll(peer: Peer): Promise<void> {
     const started = performance.now();
     try {
-      const response = await fetch(`${peer.url}/load`, {
-        headers: this.#options.peerHeaders,
-        signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`answered ${response.status}`);
-      const load = await response.json() as LoadReport;
+      const load = await fetchLoad(peer.url, this.#options.peerHeaders ?? {}, POLL_TIMEOUT_MS);
       const rtt = performance.now() - started;
       peer.latencyMs = peer.latencyMs === undefined
         ? rtt

@@ -9,7 +9,7 @@
  */
 import { CLUSTER_SECRET_HEADER } from "../../protocol/auth.ts";
 import type { NodeRecord } from "../../protocol/registry.ts";
-import type { LoadReport } from "../../protocol/status.ts";
+import { fetchLoad } from "../cluster/load_poll.ts";
 import type { MembershipRegistry } from "../registry/membership_registry.ts";
 import type { Target, TargetSet } from "./targets.ts";
 
@@ -108,15 +108,11 @@ export class TargetSources {
   async #poll(target: Target): Promise<void> {
     const { clusterSecret, loadIntervalMs, retryIntervalMs } = this.#options;
     try {
-      const answer = await fetch(`${target.url}/load`, {
-        headers: clusterSecret ? { [CLUSTER_SECRET_HEADER]: clusterSecret } : {},
-        signal: AbortSignal.timeout(Math.min(POLL_TIMEOUT_MS, loadIntervalMs)),
-      });
-      if (!answer.ok) {
-        await answer.body?.cancel();
-        throw new Error(`GET /load answered ${answer.status}`);
-      }
-      target.loaded(await answer.json() as LoadReport);
+      const headers: Record<string, string> = clusterSecret
+        ? { [CLUSTER_SECRET_HEADER]: clusterSecret }
+        : {};
+      const timeoutMs = Math.min(POLL_TIMEOUT_MS, loadIntervalMs);
+      target.loaded(await fetchLoad(target.url, headers, timeoutMs));
       target.recover();
     } catch (error) {
       target.fail((error as Error).message, this.#now() + retryIntervalMs);
