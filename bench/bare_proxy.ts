@@ -1,31 +1,79 @@
 /**
  * The "bare Deno server" floor of the benchmark: the least a node can do per warm request —
- * receive it with `Deno.serve`, forward the body to a warm executor with the node's HTTP
- * client, answer its JSON. Run as its own process:
- * `deno run --allow-net --allow-read --allow-write bench/bare_proxy.ts <port> <executor-url>`
- * (the URL as the executor's `url`: `unix:<socket>` or `http://127.0.0.1:<port>`).
+ * receive it with `Deno.serve`, hand it to a free warm executor (each takes one call at a
+ * time, as the trivial function's containers do), forward the body with the node's HTTP
+ * client, answer its JSON. It runs as its own process, started by {@linkcode startBareProxy};
+ * by hand: `deno run --allow-net --allow-read --allow-write bench/bare_proxy.ts <port>
+ * <executor-url>...` (each URL as an executor's `url`: `unix:<socket>` or
+ * `http://127.0.0.1:<port>`).
  *
  * @module
  */
 import { addressOf, HttpClient } from "../server/http/client.ts";
+import { freePort } from "../server/testing/node_process.ts";
+import { Slots } from "./slots.ts";
 
-const [port, executor] = Deno.args;
-const client = new HttpClient(addressOf(executor));
-const encoder = new TextEncoder();
-Deno.serve(
-  { hostname: "127.0.0.1", port: Number(port), onListen: () => console.log("ready") },
-  async (request) => {
-    const reply = await client.request({
-      method: "POST",
-      path: "/invoke",
-      contentType: "application/json",
-      body: encoder.encode(JSON.stringify({
+/** A running bare proxy process; disposing of it stops it. */
+export interface BareProxy extends AsyncDisposable {
+  /** Its base URL, `http://127.0.0.1:<port>`. */
+  url: string;
+}
+
+/** Starts a bare proxy in front of the executors at `executorUrls`; resolves once it listens. */
+export async function startBareProxy(executorUrls: readonly string[]): Promise<BareProxy> {
+  const port = freePort();
+  const proxy = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read", // the executors' Unix sockets, when the executor client uses them
+      "--allow-write",
+      new URL(import.meta.url).pathname,
+      String(port),
+      ...executorUrls,
+    ],
+    stdout: "piped",
+  }).spawn();
+  await proxy.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async [Symbol.asyncDispose]() {
+      proxy.kill();
+      await proxy.status;
+    },
+  };
+}
+
+/** Serves on `port`, forwarding each request to a free executor of `executorUrls`. */
+function serve(port: number, executorUrls: readonly string[]): void {
+  const slots = new Slots(executorUrls.map((url) => new HttpClient(addressOf(url))));
+  const encoder = new TextEncoder();
+  Deno.serve(
+    { hostname: "127.0.0.1", port, onListen: () => console.log("ready") },
+    async (request) => {
+      const body = encoder.encode(JSON.stringify({
         Handler: "double.handler",
         Params: (await request.json()).Params,
         ReturnOutput: false,
         Context: {},
-      })),
-    });
-    return new Response(reply.body, { headers: { "content-type": "application/json" } });
-  },
-);
+      }));
+      const client = await slots.take();
+      try {
+        const reply = await client.request({
+          method: "POST",
+          path: "/invoke",
+          contentType: "application/json",
+          body,
+        });
+        return new Response(reply.body, { headers: { "content-type": "application/json" } });
+      } finally {
+        slots.give(client);
+      }
+    },
+  );
+}
+
+if (import.meta.main) {
+  const [port, ...executorUrls] = Deno.args;
+  serve(Number(port), executorUrls);
+}

@@ -21,8 +21,9 @@ import { DockerBackend } from "../server/containers/docker.ts";
 import { containerSandbox } from "../server/node.ts";
 import { builtInImages } from "../server/runtimes/catalog.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
-import { freePort, type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
 import { sleep } from "../server/timing/sleep.ts";
+import { startBareProxy } from "./bare_proxy.ts";
 import { envNumber } from "./env.ts";
 import { closedLoop, median, ms, percent, percentile, perSecond } from "./measure.ts";
 import {
@@ -141,32 +142,14 @@ function overRow(figure: string, node: number[], floor: number[], p: number): Ro
 
 /** The node's warm p50 vs. a bare Deno server forwarding to the executor at `executorUrl`. */
 async function bareHopRow(executorUrl: string, nodeCall: () => Promise<void>): Promise<Row> {
-  const proxyPort = freePort();
-  const proxy = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read", // the executor's Unix socket, when the executor client uses one
-      "--allow-write",
-      new URL("./bare_proxy.ts", import.meta.url).pathname,
-      String(proxyPort),
-      executorUrl,
-    ],
-    stdout: "piped",
-  }).spawn();
-  try {
-    await proxy.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-    const proxyCall = async () => {
-      await post(`http://127.0.0.1:${proxyPort}/`, { Params: PARAMS });
-    };
-    await closedLoop(1, { calls: 200 }, proxyCall);
-    const proxyWarm = await closedLoop(1, { calls: WARM_CALLS }, proxyCall);
-    const nodeWarm = await closedLoop(1, { calls: WARM_CALLS }, nodeCall);
-    return overRow("warm p50 vs bare Deno hop", nodeWarm.latencies, proxyWarm.latencies, 50);
-  } finally {
-    proxy.kill();
-    await proxy.status;
-  }
+  await using proxy = await startBareProxy([executorUrl]);
+  const proxyCall = async () => {
+    await post(`${proxy.url}/`, { Params: PARAMS });
+  };
+  await closedLoop(1, { calls: 200 }, proxyCall);
+  const proxyWarm = await closedLoop(1, { calls: WARM_CALLS }, proxyCall);
+  const nodeWarm = await closedLoop(1, { calls: WARM_CALLS }, nodeCall);
+  return overRow("warm p50 vs bare Deno hop", nodeWarm.latencies, proxyWarm.latencies, 50);
 }
 
 /** An edge node with the `cloudonly` policy offloading to `cloud`, vs. the cloud itself. */

@@ -18,6 +18,7 @@ import type { ContainerHandle } from "../server/containers/backend.ts";
 import { DockerBackend } from "../server/containers/docker.ts";
 import { containerSandbox } from "../server/node.ts";
 import { type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
+import { startBareProxy } from "./bare_proxy.ts";
 import { envNumber, envNumbers } from "./env.ts";
 import { jsonPost, KeepAliveConnection } from "./http_load.ts";
 import {
@@ -40,6 +41,7 @@ import {
   startsSettled,
   trivialFunction,
 } from "./node_fixture.ts";
+import { Slots } from "./slots.ts";
 import { printRun, type Row } from "./table.ts";
 
 const LEVELS = envNumbers("BENCH_LOAD_CONNECTIONS", [1, 4, 16, 64]);
@@ -102,17 +104,35 @@ async function level(
     };
     await closedLoop(connections, { seconds: Math.min(1, SECONDS / 5) }, call);
     const direct = await closedLoop(connections, { seconds: SECONDS }, call);
-    return levelRows(connections, viaNode, direct, { started, containers });
+    const relay = await viaBareProxy(handles, connections);
+    return levelRows(connections, { node: viaNode, direct, relay }, { started, containers });
   } finally {
     await Promise.all(handles.map((h) => backend.remove(h.id)));
   }
 }
 
-/** The rows of one level. */
+/**
+ * The 2xx throughput of the least a Deno server in front of `handles` can do (see
+ * `bare_proxy.ts`), at `connections` keep-alive connections as the node's run: the ceiling
+ * of any node on Deno on this machine.
+ */
+async function viaBareProxy(handles: ContainerHandle[], connections: number): Promise<LoopResult> {
+  await using proxy = await startBareProxy(handles.map((h) => h.executor.url));
+  const request = jsonPost(`${proxy.url}/`, { Params: PARAMS });
+  const clients = Array.from({ length: connections }, () => new KeepAliveConnection(proxy.url));
+  try {
+    const send = async (worker: number) => (await clients[worker].send(request)).status;
+    await closedLoop(connections, { seconds: Math.min(1, SECONDS / 5) }, send);
+    return await closedLoop(connections, { seconds: SECONDS }, send);
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+/** The rows of one level: the node's run, the direct floor, the bare Deno relay. */
 function levelRows(
   connections: number,
-  node: LoopResult,
-  direct: LoopResult,
+  { node, direct, relay }: { node: LoopResult; direct: LoopResult; relay: LoopResult },
   { started, containers }: { started: number; containers: number },
 ): Row[] {
   const p99 = percentile(node.latencies, 99);
@@ -125,6 +145,12 @@ function levelRows(
       perSecond(direct.okPerSecond),
       percent(node.okPerSecond, direct.okPerSecond),
     ],
+    [
+      `${figure}: bare Deno relay 2xx vs direct`,
+      perSecond(relay.okPerSecond),
+      perSecond(direct.okPerSecond),
+      percent(relay.okPerSecond, direct.okPerSecond),
+    ],
     [`${figure}: non-2xx`, failureText(node.failures), failureText(direct.failures), ""],
     [`${figure}: p99`, ms(p99), ms(directP99), `+${(p99 - directP99).toFixed(2)} ms`],
     [`${figure}: containers`, `${started} started, ${containers} held`, `${containers}`, ""],
@@ -135,30 +161,6 @@ function levelRows(
     rows.push([`${figure}: client CPU of a core`, cpu(node), cpu(direct), ""]);
   }
   return rows;
-}
-
-/** The free call slots of the floor's containers, handed out first come, first served. */
-class Slots {
-  readonly #free: ContainerHandle[];
-  readonly #waiting: ((handle: ContainerHandle) => void)[] = [];
-
-  /** @param free one entry per call a container may take at once */
-  constructor(free: ContainerHandle[]) {
-    this.#free = free;
-  }
-
-  /** Resolves a free slot's container, once one is free. */
-  take(): Promise<ContainerHandle> {
-    const handle = this.#free.pop();
-    return handle ? Promise.resolve(handle) : new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  /** Frees a slot of `handle`. */
-  give(handle: ContainerHandle): void {
-    const next = this.#waiting.shift();
-    if (next) next(handle);
-    else this.#free.push(handle);
-  }
 }
 
 if (import.meta.main) await printRun(run);
