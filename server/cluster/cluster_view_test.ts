@@ -95,3 +95,40 @@ Deno.test("a static cloud is polled at start, before the first monitoring interv
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a node that registers before it listens is polled again until it answers", async () => {
+  const dir = await Deno.makeTempDir();
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = probe.addr as Deno.NetAddr;
+  probe.close();
+  await using registry = await EmbeddedRegistry.open(dir);
+  const view = new ClusterView({
+    registry,
+    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
+    ttlSeconds: 20,
+    nearbyIntervalSeconds: 60,
+    monitoringIntervalSeconds: 60,
+    staticCloudUrl: "",
+  });
+  let server: Deno.HttpServer | undefined;
+  try {
+    await view.start();
+    // As a node starts: its record first, its API a moment later.
+    const record = { Id: "cloud-1", Url: `http://127.0.0.1:${port}`, Area: "ROME", Cloud: true };
+    const unregister = await registry.nodes.register(record, 20);
+    for (let i = 0; i < 100 && view.peers().length === 0; i++) await sleep(20);
+    assert.equal(view.peers()[0]?.reachable, false, "its first poll finds nothing listening");
+    server = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen: () => {} },
+      () => Response.json(cloudLoad({})),
+    );
+    // Well within the 60 s monitoring interval, the first one after the start.
+    for (let i = 0; i < 200 && view.clouds().length === 0; i++) await sleep(50);
+    assert.deepEqual(view.clouds().map((c) => c.id), ["cloud-1"]);
+    await unregister();
+  } finally {
+    await view.close();
+    await server?.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
