@@ -9,7 +9,11 @@ import type { Config } from "./keys.ts";
 /** What {@linkcode unsharedRegistryNotice} reads of a {@linkcode Config}. */
 export type UnsharedRegistryFacts =
   & Pick<Config, "cloudServerUrl" | "cloud" | "setBy">
-  & { etcd: Pick<Config["etcd"], "address">; registry: Pick<Config["registry"], "area"> };
+  & {
+    etcd: Pick<Config["etcd"], "address">;
+    registry: Pick<Config["registry"], "area">;
+    scheduler: Pick<Config["scheduler"], "policy">;
+  };
 
 /** `a`, `a and b`, `a, b and c`. */
 function listed(items: readonly string[]): string {
@@ -20,11 +24,12 @@ function listed(items: readonly string[]): string {
 
 /**
  * The one-line notice for a config that places this node in a deployment but sets no
- * `etcd.address`: it names a cloud node (`cloud.server.url`), sets its area (`registry.area`)
- * or makes itself a cloud node (`cloud: true`), in its file or environment. This node then keeps
+ * `etcd.address`: it names a cloud node (`cloud.server.url`), sets its area (`registry.area`),
+ * makes itself a cloud node (`cloud: true`) or, naming no cloud, sets a policy that offloads
+ * (`scheduler.policy` other than `localonly`), in its file or environment. This node then keeps
  * its functions in its embedded registry, where no other node reads them, and finds no other
- * node (Serverledge defaults to etcd on localhost; this node does not). An area or `cloud` left
- * at its default says nothing. Returns `undefined` when there is nothing to say.
+ * node (Serverledge defaults to etcd on localhost; this node does not). Keys left at their
+ * defaults say nothing. Returns `undefined` when there is nothing to say.
  *
  * @example
  * ```ts
@@ -32,7 +37,7 @@ function listed(items: readonly string[]): string {
  * import { unsharedRegistryNotice } from "./unshared_registry.ts";
  *
  * const config = defaultConfig({ env: { SERVERLEDGE_REGISTRY_AREA: "PARIS" } });
- * console.log(unsharedRegistryNotice(config)); // Warning: "registry.area" is set (PARIS) …
+ * console.log(unsharedRegistryNotice(config)); // Warning: "registry.area" (PARIS) is set but …
  * ```
  */
 export function unsharedRegistryNotice(config: UnsharedRegistryFacts): string | undefined {
@@ -43,6 +48,13 @@ export function unsharedRegistryNotice(config: UnsharedRegistryFacts): string | 
     named.push(`"registry.area" (${config.registry.area})`);
   }
   if (config.cloud && Object.hasOwn(config.setBy, "cloud")) named.push(`"cloud" (true)`);
+  const { policy } = config.scheduler;
+  if (
+    config.cloudServerUrl === "" && policy !== "localonly" &&
+    Object.hasOwn(config.setBy, "scheduler.policy")
+  ) {
+    named.push(`"scheduler.policy" (${policy})`);
+  }
   if (named.length === 0) return undefined;
   const shared = config.cloudServerUrl === "" ? "" : `, not with ${config.cloudServerUrl}`;
   return `Warning: ${listed(named)} ${

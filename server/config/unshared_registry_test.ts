@@ -39,8 +39,17 @@ Deno.test("a cloud node set without etcd gets the notice; everything named is in
   assert.doesNotMatch(all, /\n/);
 });
 
+Deno.test("a policy that offloads, set without etcd or cloud URL, gets the notice", () => {
+  const notice = unsharedRegistryNotice(yaml("scheduler.policy: QoSAwareEdgeCloud\n")) ?? "";
+  assert.match(notice, /^Warning: "scheduler\.policy" \(edgecloud\) is set but "etcd\.address"/);
+  assert.equal(unsharedRegistryNotice(yaml("scheduler.policy: localonly\n")), undefined);
+  const withUrl = "scheduler.policy: cloudonly\ncloud.server.url: http://127.0.0.1:1326\n";
+  assert.doesNotMatch(unsharedRegistryNotice(yaml(withUrl)) ?? "", /scheduler\.policy/);
+});
+
 Deno.test("no notice with etcd, nor for defaults alone", () => {
-  const deployment = "cloud: true\nregistry.area: ROME\ncloud.server.url: http://127.0.0.1:1324\n";
+  const deployment = "cloud: true\nregistry.area: ROME\ncloud.server.url: http://127.0.0.1:1324\n" +
+    "scheduler.policy: edgeonly\n";
   assert.equal(
     unsharedRegistryNotice(yaml(`${deployment}etcd.address: 127.0.0.1:2379\n`)),
     undefined,
