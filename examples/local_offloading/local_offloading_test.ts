@@ -3,9 +3,10 @@
 // exactly as it is here. The environment overrides only what must differ on a test machine, each
 // through the key's SERVERLEDGE_* variable: `etcd.address` (the test's etcd listens on a free
 // port, not on Serverledge's default localhost:2379), `api.port` (1323 and 1326 may be taken by
-// other nodes on this machine), `data.dir` (a temporary one per node) and `node.id` (so that the
-// test removes the containers of its own nodes), plus `container.pool.blank: 0` (no blank
-// containers kept ready: fewer containers on a shared machine, none of which the example needs).
+// other nodes on this machine), `data.dir` (one temporary dir for both nodes, as two nodes
+// started in one working directory share its `.data`) and `node.id` (so that the test removes
+// the containers of its own nodes), plus `container.pool.blank: 0` (no blank containers kept
+// ready: fewer containers on a shared machine, none of which the example needs).
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { ExecutionReport } from "../../protocol/invocation.ts";
@@ -18,6 +19,12 @@ import { sleep } from "../../server/timing/sleep.ts";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const EDGE_FILE = fileURLToPath(new URL("./confEdge.yaml", import.meta.url));
 const CLOUD_FILE = fileURLToPath(new URL("./confCloud.yaml", import.meta.url));
+
+/** A temporary directory, removed when disposed. */
+async function temporaryDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "local-offloading-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
 
 async function status(node: NodeProcess): Promise<NodeStatus> {
   return await (await fetch(`${node.url}/status`)).json();
@@ -63,7 +70,8 @@ Deno.test(
   opts,
   async () => {
     await using etcd = await startEtcd();
-    const shared = { "etcd.address": etcd.address };
+    await using workDir = await temporaryDir();
+    const shared = { "etcd.address": etcd.address, "data.dir": `${workDir.path}/.data` };
     // In the README's order: the edge first, then the cloud.
     await using edge = await startNodeProcess({ file: EDGE_FILE, config: shared });
     await using cloud = await startNodeProcess({ file: CLOUD_FILE, config: shared });
