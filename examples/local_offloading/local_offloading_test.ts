@@ -52,9 +52,19 @@ async function sees(edge: NodeProcess, cloud: NodeProcess): Promise<boolean> {
   return seen !== undefined && seen.Cloud && seen.Reachable && seen.AvailableMemMB !== null;
 }
 
-/** Whether `node` lists the function `name`. */
-async function knows(node: NodeProcess, name: string): Promise<boolean> {
-  return ((await (await fetch(`${node.url}/function`)).json()) as string[]).includes(name);
+/** Creates a function on `edge` and waits until `cloud` knows it too (through etcd). */
+async function createShared(
+  edge: NodeProcess,
+  cloud: NodeProcess,
+  definition: Record<string, unknown>,
+): Promise<void> {
+  const created = await edge.post("/create", definition);
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const knows = async () =>
+    ((await (await fetch(`${cloud.url}/function`)).json()) as string[]).includes(
+      String(definition.Name),
+    );
+  await until(knows, `the cloud to know ${definition.Name}`);
 }
 
 /** The lines a node printed that name one of `keys` and say they are not used. */
@@ -87,9 +97,7 @@ Deno.test(
     for (const node of [edge, cloud]) assert.doesNotMatch(node.output(), /"etcd\.address" is not/);
 
     // Step 4 of the README: a function created on the edge exists on the cloud too (etcd).
-    const func = await exampleFunction("func", "isprime.py", { MemoryMB: 256 });
-    assert.equal((await edge.post("/create", func)).status, 200);
-    await until(() => knows(cloud, "func"), "the cloud to know the function");
+    await createShared(edge, cloud, await exampleFunction("func", "isprime.py", { MemoryMB: 256 }));
 
     // `invoke -f func -p n:17`: the cheapest place for a low-class request is the edge itself,
     // which has room.
@@ -106,8 +114,7 @@ Deno.test(
 
     // A function the edge's pool (3072 MB) cannot hold runs in the cloud's (6072 MB).
     const big = await exampleFunction("bigfunc", "isprime.py", { MemoryMB: 4096 });
-    assert.equal((await edge.post("/create", big)).status, 200);
-    await until(() => knows(cloud, "bigfunc"), "the cloud to know the big function");
+    await createShared(edge, cloud, big);
     const offloaded = await invoke(edge, "bigfunc", { Params: { n: "17" } });
     assert.equal(offloaded.SchedAction, "O", JSON.stringify(offloaded));
     assert.equal(offloaded.ExecutedOn, cloud.id);

@@ -2,13 +2,27 @@
 // peer answering /load on loopback.
 import assert from "node:assert/strict";
 import { EmbeddedRegistry } from "../registry/embedded.ts";
-import { ClusterView } from "./cluster_view.ts";
+import { ClusterView, type ClusterViewOptions } from "./cluster_view.ts";
 import type { LoadReport } from "../../protocol/status.ts";
 import { sleep } from "../timing/sleep.ts";
+import { freePort } from "../testing/node_process.ts";
 
 async function until(probe: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 100 && !probe(); i++) await sleep(20);
   assert.ok(probe(), what);
+}
+
+/** The view of the edge node "edge-1" of area ROME, with `options` over 60 s poll intervals. */
+function edgeView(registry: EmbeddedRegistry, options: Partial<ClusterViewOptions>): ClusterView {
+  return new ClusterView({
+    registry,
+    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
+    ttlSeconds: 2,
+    nearbyIntervalSeconds: 60,
+    monitoringIntervalSeconds: 60,
+    staticCloudUrl: "",
+    ...options,
+  });
 }
 
 /** The load report of a cloud node named "cloud-1" with the given warm containers. */
@@ -36,10 +50,7 @@ Deno.test("a static cloud is polled, named by its answer, and dropped when stale
   const cloudUrl = `http://127.0.0.1:${server.addr.port}`;
   let clock = 1_000_000;
   await using registry = await EmbeddedRegistry.open(dir);
-  const view = new ClusterView({
-    registry,
-    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
-    ttlSeconds: 2,
+  const view = edgeView(registry, {
     nearbyIntervalSeconds: 1,
     monitoringIntervalSeconds: 1,
     staticCloudUrl: cloudUrl,
@@ -79,14 +90,7 @@ Deno.test("a static cloud is polled at start, before the first monitoring interv
     () => Response.json(load),
   );
   await using registry = await EmbeddedRegistry.open(dir);
-  const view = new ClusterView({
-    registry,
-    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
-    ttlSeconds: 2,
-    nearbyIntervalSeconds: 60,
-    monitoringIntervalSeconds: 60,
-    staticCloudUrl: `http://127.0.0.1:${server.addr.port}`,
-  });
+  const view = edgeView(registry, { staticCloudUrl: `http://127.0.0.1:${server.addr.port}` });
   try {
     await view.start();
     assert.deepEqual(view.clouds().map((c) => c.id), ["cloud-1"]);
@@ -98,18 +102,9 @@ Deno.test("a static cloud is polled at start, before the first monitoring interv
 
 Deno.test("a node that registers before it listens is polled again until it answers", async () => {
   const dir = await Deno.makeTempDir();
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = probe.addr as Deno.NetAddr;
-  probe.close();
+  const port = freePort();
   await using registry = await EmbeddedRegistry.open(dir);
-  const view = new ClusterView({
-    registry,
-    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
-    ttlSeconds: 20,
-    nearbyIntervalSeconds: 60,
-    monitoringIntervalSeconds: 60,
-    staticCloudUrl: "",
-  });
+  const view = edgeView(registry, {});
   let server: Deno.HttpServer | undefined;
   try {
     await view.start();
