@@ -1,6 +1,6 @@
 /**
  * The start-up notice for a node configured as part of a deployment that keeps its functions to
- * itself: it names a cloud or an area, but no etcd.
+ * itself: it names a cloud, an area, itself a cloud node or a policy that offloads, but no etcd.
  * @module
  */
 
