@@ -104,7 +104,9 @@ export async function startNode(config: Config, options: StartNodeOptions = {}):
   const access = await openAccess(config, log);
   let lock: NodeLock | undefined;
   try {
-    lock = await lockNode({ nodeId: config.nodeId, dataDir: config.dataDir });
+    // With etcd the data dir holds nothing: nodes sharing a working directory need no data.dir.
+    const dataDir = config.etcd.address === "" ? config.dataDir : undefined;
+    lock = await lockNode({ nodeId: config.nodeId, dataDir });
     return await assembleNode(config, options, log, { access, lock });
   } catch (error) {
     lock?.release();

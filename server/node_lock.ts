@@ -1,8 +1,9 @@
 /**
  * The node's exclusive locks, taken at start before Docker or the registry is touched: one on
- * its data dir (where the embedded registry's file lives) and one on its node id (which labels
- * its containers, and which a node removes the leftovers of at start). A second node with the
- * same data dir or id refuses to start and touches nothing. They are file locks (`flock`): the
+ * its data dir (where the embedded registry's file lives; a node whose registry is etcd keeps
+ * nothing there and takes none) and one on its node id (which labels its containers, and which
+ * a node removes the leftovers of at start). A second node with the same data dir or id refuses
+ * to start and touches nothing. They are file locks (`flock`): the
  * OS releases them when the process dies, so no stale lock survives a crash.
  *
  * @module
@@ -23,8 +24,11 @@ const MAX_ATTEMPTS = 5;
 export interface NodeLockOptions {
   /** The node's id (`node.id`). */
   nodeId: string;
-  /** The node's data dir (`data.dir`); created when missing. */
-  dataDir: string;
+  /**
+   * The node's data dir (`data.dir`), created when missing; absent for a node that keeps
+   * nothing there (its registry is etcd): then only the node id is locked.
+   */
+  dataDir?: string;
   /** Where the node id locks live. @default {@linkcode NODE_ID_LOCK_DIR} */
   idLockDir?: string;
 }
@@ -60,20 +64,8 @@ interface _Holder {
 export async function lockNode(options: NodeLockOptions): Promise<NodeLock> {
   const { nodeId, dataDir } = options;
   const idLockDir = options.idLockDir ?? NODE_ID_LOCK_DIR;
-  const self: _Holder = { Node: nodeId, Pid: Deno.pid, DataDir: dataDir };
-  await Deno.mkdir(dataDir, { recursive: true }).catch((error) => {
-    throw new UnavailableError(`Cannot create data dir "${dataDir}": ${error.message}`, {
-      cause: error,
-    });
-  });
-  const dirLock = await _lockFile(
-    join(dataDir, DATA_DIR_LOCK_FILE),
-    self,
-    (holder) =>
-      `Data dir "${dataDir}" is in use by ${
-        holder ? `node "${holder.Node}" (pid ${holder.Pid})` : "another node"
-      }: stop that node first, or give this one another data.dir`,
-  );
+  const self: _Holder = { Node: nodeId, Pid: Deno.pid, DataDir: dataDir ?? "" };
+  const dirLock = dataDir === undefined ? NOTHING_HELD : await _lockDataDir(dataDir, self);
   let idLock: _HeldFile;
   try {
     await _makeSharedDir(idLockDir);
@@ -82,7 +74,7 @@ export async function lockNode(options: NodeLockOptions): Promise<NodeLock> {
       self,
       (holder) =>
         `Node id "${nodeId}" is in use by another node on this machine${
-          holder ? ` (pid ${holder.Pid}, data dir "${holder.DataDir}")` : ""
+          holder ? ` (pid ${holder.Pid}${holder.DataDir && `, data dir "${holder.DataDir}"`})` : ""
         }: stop that node first, or give this one another node.id`,
     );
   } catch (error) {
@@ -102,6 +94,26 @@ export async function lockNode(options: NodeLockOptions): Promise<NodeLock> {
 /** A locked lock file; releasing removes it, then unlocks it (closing the file). */
 interface _HeldFile {
   release(): void;
+}
+
+/** What a lock not taken releases: nothing. */
+const NOTHING_HELD: _HeldFile = { release() {} };
+
+/** Creates the data dir when missing and locks it. */
+async function _lockDataDir(dataDir: string, self: _Holder): Promise<_HeldFile> {
+  await Deno.mkdir(dataDir, { recursive: true }).catch((error) => {
+    throw new UnavailableError(`Cannot create data dir "${dataDir}": ${error.message}`, {
+      cause: error,
+    });
+  });
+  return await _lockFile(
+    join(dataDir, DATA_DIR_LOCK_FILE),
+    self,
+    (holder) =>
+      `Data dir "${dataDir}" is in use by ${
+        holder ? `node "${holder.Node}" (pid ${holder.Pid})` : "another node"
+      }: stop that node first, or give this one another data.dir`,
+  );
 }
 
 /**

@@ -41,6 +41,29 @@ Deno.test("a second lock of the same data dir or node id is refused, naming the 
   }
 });
 
+Deno.test("without a data dir only the node id is locked", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "node-lock-" });
+  try {
+    const idLockDir = `${dir}/ids`;
+    using _first = await lockNode({ nodeId: "edge-1", idLockDir });
+    using _second = await lockNode({ nodeId: "edge-2", idLockDir });
+    await assert.rejects(
+      lockNode({ nodeId: "edge-1", dataDir: `${dir}/a`, idLockDir }),
+      (error) =>
+        error instanceof ConflictError &&
+        error.message === `Node id "edge-1" is in use by another node on this machine ` +
+            `(pid ${Deno.pid}): stop that node first, or give this one another node.id`,
+    );
+    assert.equal(
+      await exists(`${dir}/a/${DATA_DIR_LOCK_FILE}`),
+      false,
+      "the refused one left none",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a lock is released when its process dies", opts, async () => {
   const dir = await Deno.makeTempDir({ prefix: "node-lock-" });
   const holder = new Deno.Command(Deno.execPath(), {

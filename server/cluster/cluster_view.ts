@@ -10,6 +10,7 @@ import type { NodeRecord } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { Peer } from "./peer.ts";
 import { fetchLoad } from "./load_poll.ts";
+import { backoffDelay } from "../timing/backoff.ts";
 
 /** Options of {@linkcode ClusterView}. */
 export interface ClusterViewOptions {
@@ -35,6 +36,8 @@ const POLL_TIMEOUT_MS = 2_000;
 const LATENCY_WEIGHT = 0.3;
 /** A load report older than this many poll intervals is not trusted. */
 const STALE_INTERVALS = 3;
+/** A new node that does not answer yet is polled again after 0.5 s, 1 s, 2 s… (see `#add`). */
+const FIRST_ANSWER_RETRY = { firstMs: 500 };
 
 /** Known nodes and their last known load. */
 export class ClusterView {
@@ -42,9 +45,11 @@ export class ClusterView {
   readonly #peers = new Map<string, Peer>();
   readonly #now: () => number;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
+  readonly #retries = new Set<ReturnType<typeof setTimeout>>();
   #stopWatch: () => void = () => {};
   #unregister: () => Promise<void> = () => Promise.resolve();
   #registryConnected = true;
+  #closed = false;
 
   /** @param options registry, identity and intervals */
   constructor(options: ClusterViewOptions) {
@@ -106,7 +111,10 @@ export class ClusterView {
 
   /** Stops polling and watching, and removes this node's registration. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    for (const retry of this.#retries) clearTimeout(retry);
+    this.#retries.clear();
     this.#stopWatch();
     await this.#unregister().catch((error) =>
       console.error("Could not remove this node's registration:", error)
@@ -133,7 +141,12 @@ export class ClusterView {
     }
   }
 
-  /** Adds a node not known yet; resolves once its first poll (if any) has settled. */
+  /**
+   * Adds a node not known yet; resolves once its first poll (if any) has settled. A node that
+   * does not answer that poll is polled again, sooner than at its interval, until it answers:
+   * nodes (Go's too) register before their API listens, so a node that comes up is seen
+   * within a second or two, not one `registry.monitoring.interval` later.
+   */
   #add(node: NodeRecord): Promise<void> {
     if (node.Id === this.#options.self.Id || node.Url === this.#options.self.Url) {
       return Promise.resolve();
@@ -149,18 +162,35 @@ export class ClusterView {
       reachable: false,
     };
     this.#peers.set(node.Id, peer);
-    return this.#relevant(peer) ? this.#poll(peer) : Promise.resolve();
+    if (!this.#relevant(peer)) return Promise.resolve();
+    return this.#poll(peer).then(() => this.#retryUntilAnswered(peer, 0));
+  }
+
+  /** Polls `peer` again after retry number `retry`'s delay, unless it answered or is gone. */
+  #retryUntilAnswered(peer: Peer, retry: number): void {
+    const delay = backoffDelay(retry, FIRST_ANSWER_RETRY);
+    const gone = this.#closed || this.#peers.get(peer.id) !== peer;
+    if (gone || peer.reachable || delay >= this.#intervalMs(peer.cloud)) return;
+    const timer = setTimeout(() => {
+      this.#retries.delete(timer);
+      this.#poll(peer).then(() => this.#retryUntilAnswered(peer, retry + 1));
+    }, delay);
+    Deno.unrefTimer(timer);
+    this.#retries.add(timer);
   }
 
   #relevant(peer: Peer): boolean {
     return peer.cloud || peer.area === this.#options.self.Area;
   }
 
+  /** Milliseconds between two polls of a cloud node, or of an edge node. */
+  #intervalMs(cloud: boolean): number {
+    const { monitoringIntervalSeconds, nearbyIntervalSeconds } = this.#options;
+    return (cloud ? monitoringIntervalSeconds : nearbyIntervalSeconds) * 1000;
+  }
+
   #usable(cloud: boolean): Peer[] {
-    const interval = cloud
-      ? this.#options.monitoringIntervalSeconds
-      : this.#options.nearbyIntervalSeconds;
-    const freshSince = this.#now() - STALE_INTERVALS * interval * 1000;
+    const freshSince = this.#now() - STALE_INTERVALS * this.#intervalMs(cloud);
     return [...this.#peers.values()].filter((p) =>
       p.cloud === cloud && p.reachable && p.load !== undefined && p.updatedAt >= freshSince
     );

@@ -2,13 +2,27 @@
 // peer answering /load on loopback.
 import assert from "node:assert/strict";
 import { EmbeddedRegistry } from "../registry/embedded.ts";
-import { ClusterView } from "./cluster_view.ts";
+import { ClusterView, type ClusterViewOptions } from "./cluster_view.ts";
 import type { LoadReport } from "../../protocol/status.ts";
 import { sleep } from "../timing/sleep.ts";
+import { freePort } from "../testing/node_process.ts";
 
 async function until(probe: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 100 && !probe(); i++) await sleep(20);
   assert.ok(probe(), what);
+}
+
+/** The view of the edge node "edge-1" of area ROME, with `options` over 60 s poll intervals. */
+function edgeView(registry: EmbeddedRegistry, options: Partial<ClusterViewOptions>): ClusterView {
+  return new ClusterView({
+    registry,
+    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
+    ttlSeconds: 2,
+    nearbyIntervalSeconds: 60,
+    monitoringIntervalSeconds: 60,
+    staticCloudUrl: "",
+    ...options,
+  });
 }
 
 /** The load report of a cloud node named "cloud-1" with the given warm containers. */
@@ -36,10 +50,7 @@ Deno.test("a static cloud is polled, named by its answer, and dropped when stale
   const cloudUrl = `http://127.0.0.1:${server.addr.port}`;
   let clock = 1_000_000;
   await using registry = await EmbeddedRegistry.open(dir);
-  const view = new ClusterView({
-    registry,
-    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
-    ttlSeconds: 2,
+  const view = edgeView(registry, {
     nearbyIntervalSeconds: 1,
     monitoringIntervalSeconds: 1,
     staticCloudUrl: cloudUrl,
@@ -79,19 +90,40 @@ Deno.test("a static cloud is polled at start, before the first monitoring interv
     () => Response.json(load),
   );
   await using registry = await EmbeddedRegistry.open(dir);
-  const view = new ClusterView({
-    registry,
-    self: { Id: "edge-1", Url: "http://127.0.0.1:1", Area: "ROME", Cloud: false },
-    ttlSeconds: 2,
-    nearbyIntervalSeconds: 60,
-    monitoringIntervalSeconds: 60,
-    staticCloudUrl: `http://127.0.0.1:${server.addr.port}`,
-  });
+  const view = edgeView(registry, { staticCloudUrl: `http://127.0.0.1:${server.addr.port}` });
   try {
     await view.start();
     assert.deepEqual(view.clouds().map((c) => c.id), ["cloud-1"]);
   } finally {
     await view.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a node that registers before it listens is polled again until it answers", async () => {
+  const dir = await Deno.makeTempDir();
+  const port = freePort();
+  await using registry = await EmbeddedRegistry.open(dir);
+  const view = edgeView(registry, {});
+  let server: Deno.HttpServer | undefined;
+  try {
+    await view.start();
+    // As a node starts: its record first, its API a moment later.
+    const record = { Id: "cloud-1", Url: `http://127.0.0.1:${port}`, Area: "ROME", Cloud: true };
+    const unregister = await registry.nodes.register(record, 20);
+    for (let i = 0; i < 100 && view.peers().length === 0; i++) await sleep(20);
+    assert.equal(view.peers()[0]?.reachable, false, "its first poll finds nothing listening");
+    server = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen: () => {} },
+      () => Response.json(cloudLoad({})),
+    );
+    // Well within the 60 s monitoring interval, the first one after the start.
+    for (let i = 0; i < 200 && view.clouds().length === 0; i++) await sleep(50);
+    assert.deepEqual(view.clouds().map((c) => c.id), ["cloud-1"]);
+    await unregister();
+  } finally {
+    await view.close();
+    await server?.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -424,6 +424,12 @@ export interface Config extends TableValues {
   readonly warnings: readonly string[];
   /** Every key by its dotted name, as validated (`node.id` and `data.dir` as written). */
   readonly values: Readonly<Record<string, ConfigValue>>;
+  /**
+   * Where each key the user set came from, by its dotted name: the quoted path of the config
+   * file, or the `SERVERLEDGE_*` variable that overrode it. A key the user did not set (or left
+   * empty in the file) is absent, so a value can be told from its default.
+   */
+  readonly setBy: Readonly<Record<string, string>>;
 }
 
 /** The keys of {@linkcode KEY_TABLE} with their {@linkcode Config} properties, in documentation order. */

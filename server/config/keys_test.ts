@@ -62,9 +62,13 @@ Deno.test("every key of the table reaches its Config property and values", () =>
   const env = Object.fromEntries(
     [...samples].map(([spec, value]) => [spec.key.env, String(value)]),
   );
-  const { source, warnings, values, ...fromTable } = defaultConfig({ ...options, env });
+  const { source, warnings, values, setBy, ...fromTable } = defaultConfig({ ...options, env });
   assert.equal(source, "defaults");
   assert.deepEqual(warnings, []);
+  assert.deepEqual(
+    setBy,
+    Object.fromEntries(PLACED_KEYS.map(({ spec }) => [spec.key.name, spec.key.env])),
+  );
   for (const { spec, path } of PLACED_KEYS) {
     const sample = samples.get(spec);
     assert.notDeepEqual(sample, defaults.values[spec.key.name], spec.key.name);

@@ -188,6 +188,7 @@ function resolveConfig(
     nodeId: table.nodeId || `${machineHostname(ctx)}-${table.api.port}`,
     dataDir: resolve(options.cwd ?? Deno.cwd(), table.dataDir),
     values,
+    setBy: Object.fromEntries([...raws].map(([name, { origin }]) => [name, origin])),
   };
   return deepFreeze(config);
 }

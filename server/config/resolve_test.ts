@@ -240,6 +240,20 @@ Deno.test("SERVERLEDGE_* variables override the file", () => {
   assert.deepEqual(c.warnings, []);
 });
 
+Deno.test("setBy names where each key set came from, and only those", () => {
+  const c = yaml("registry.area: ROME\napi.port: 1326\netcd.address:\nscheduler.version: x\n", {
+    SERVERLEDGE_API_PORT: "1400",
+    SERVERLEDGE_CLOUD: "true",
+  });
+  assert.deepEqual(c.setBy, {
+    "registry.area": '"test.yaml"',
+    "api.port": "SERVERLEDGE_API_PORT",
+    cloud: "SERVERLEDGE_CLOUD",
+  });
+  assert.equal(c.registry.area, "ROME");
+  assert.deepEqual(defaultConfig({ machine, cwd }).setBy, {});
+});
+
 Deno.test("an unknown environment variable is a warning", () => {
   const c = yaml("", { SERVERLEDGE_API_PROT: "1" });
   assert.deepEqual(c.warnings, ["Ignoring unknown environment variable SERVERLEDGE_API_PROT"]);

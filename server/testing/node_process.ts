@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
 import { NODE_BINARY } from "../../scripts/binaries.ts";
+import { CONFIG_KEYS } from "../config/mod.ts";
 import { DEFAULT_SOCKET_ROOT, SocketDirs } from "../containers/socket_dirs.ts";
 import { sleep } from "../timing/sleep.ts";
 import { postJson } from "./post_json.ts";
@@ -58,6 +59,12 @@ export interface NodeProcessOptions {
    * `container.pool.blank: 0` so that tests count containers exactly).
    */
   config?: Record<string, unknown>;
+  /**
+   * A config file to run as it is, instead of one written from `config`: the keys set here and
+   * those of `config` then reach the node as their `SERVERLEDGE_*` variables, which override
+   * the file's values.
+   */
+  file?: string;
   /** Node id. @default a random `proc-…` id */
   id?: string;
   /** Milliseconds to wait for `/status`. @default 30000 */
@@ -68,24 +75,40 @@ export interface NodeProcessOptions {
   env?: Record<string, string>;
 }
 
-/** A temporary directory holding the config file of a node process, as options give it. */
+/** The `SERVERLEDGE_*` variables that set the flat config keys of `keys`. */
+function configVariables(keys: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(keys).map(([name, value]) => {
+      const key = CONFIG_KEYS.find((k) => k.name === name);
+      assert.ok(key, `no config key "${name}"`);
+      return [key.env, String(value)];
+    }),
+  );
+}
+
+/**
+ * A temporary directory holding the data dir and the config file of a node process (or
+ * `options.file`), and the process's environment, as options give them.
+ */
 async function _writeConfig(options: NodeProcessOptions) {
   const dir = await Deno.makeTempDir({ prefix: "serverledge-proc-" });
   const id = options.id ?? `proc-${crypto.randomUUID().slice(0, 8)}`;
   const port = freePort();
-  const configPath = `${dir}/serverledge-conf.yaml`;
   const dataDir = `${dir}/data`;
-  await Deno.writeTextFile(
-    configPath,
-    stringify({
-      "api.port": port,
-      "node.id": id,
-      "data.dir": dataDir,
-      "container.pool.blank": 0,
-      ...options.config,
-    }),
-  );
-  return { dir, id, port, configPath, dataDir };
+  const keys = {
+    "api.port": port,
+    "node.id": id,
+    "data.dir": dataDir,
+    "container.pool.blank": 0,
+    ...options.config,
+  };
+  if (options.file !== undefined) {
+    const env = { ...configVariables(keys), ...options.env };
+    return { dir, id, port, configPath: options.file, dataDir, env };
+  }
+  const configPath = `${dir}/serverledge-conf.yaml`;
+  await Deno.writeTextFile(configPath, stringify(keys));
+  return { dir, id, port, configPath, dataDir, env: options.env };
 }
 
 /**
@@ -104,9 +127,9 @@ export async function failedStart(child: Deno.ChildProcess): Promise<string> {
  * {@linkcode failedStart}), and removes its directory; resolves what it printed on stderr.
  */
 export async function failedNodeStart(options: NodeProcessOptions): Promise<string> {
-  const { dir, configPath } = await _writeConfig(options);
+  const { dir, configPath, env } = await _writeConfig(options);
   try {
-    return await failedStart(spawnMain([configPath], options.env));
+    return await failedStart(spawnMain([configPath], env));
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
@@ -114,7 +137,7 @@ export async function failedNodeStart(options: NodeProcessOptions): Promise<stri
 
 /** Starts a node process and waits until it answers `/status`. */
 export async function startNodeProcess(options: NodeProcessOptions = {}): Promise<NodeProcess> {
-  const { dir, id, port, configPath, dataDir } = await _writeConfig(options);
+  const { dir, id, port, configPath, dataDir, env } = await _writeConfig(options);
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   let child: Deno.ChildProcess | undefined;
@@ -125,7 +148,7 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
     for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
   };
   const start = async () => {
-    const process = spawnMain([configPath], options.env);
+    const process = spawnMain([configPath], env);
     child = process;
     collect(process.stdout);
     collect(process.stderr);
