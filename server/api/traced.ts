@@ -5,19 +5,28 @@
  *
  * @module
  */
-import type { Context, Hono } from "hono";
-import { serverSpan, tracingActive } from "../tracing/tracing.ts";
+import type { Context, Env, Hono } from "hono";
+import { recordAnswer, serverSpan, tracingActive } from "../tracing/tracing.ts";
 
-/** Serves the requests of `app` to `path` in spans named by `name`, when tracing is on. */
-export function traceRoute(app: Hono, path: string, name: (c: Context) => string): void {
+/**
+ * Serves the requests of `app` to `path` in spans named by `name`, when tracing is on; a span
+ * is failed when its answer is a 5xx.
+ */
+export function traceRoute<E extends Env>(
+  app: Hono<E>,
+  path: string,
+  name: (c: Context<E>) => string,
+): void {
   if (!tracingActive()) return;
   app.use(path, (c, next) => {
     const attributes = Object.fromEntries(
-      Object.entries(c.req.param()).map(([key, value]) => [`serverledge.${key}`, value]),
+      Object.entries(c.req.param() as Record<string, string>).map((
+        [key, value],
+      ) => [`serverledge.${key}`, value]),
     );
     return serverSpan(c.req.raw.headers, name(c), attributes, async (span) => {
       await next();
-      span?.setAttribute("http.response.status_code", c.res.status);
+      recordAnswer(span, c.res.status, c.error);
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Sends one request on to a node and hands its answer back, large bodies streamed both ways: the
  * request's headers but the hop-by-hop ones (and `Host`, which names the node) plus
- * `X-Forwarded-For`; the answer's status, headers and body as the node sent them.
+ * `X-Forwarded-For` (and the balancer's trace context, with tracing on); the answer's status,
+ * headers and body as the node sent them.
  *
  * @module
  */
@@ -32,8 +33,15 @@ export const WHOLE_ANSWER_BYTES = 64 * 1024;
 /** The request body as it is forwarded: held (can be sent again) or streamed (once). */
 export type ForwardBody = Uint8Array | ReadableStream<Uint8Array> | null;
 
-/** The request's headers to send on: without hop-by-hop ones, with `X-Forwarded-For`. */
-export function forwardedHeaders(headers: Headers, clientAddress: string): Headers {
+/**
+ * The request's headers to send on: without hop-by-hop ones, with `X-Forwarded-For`, and
+ * `trace` (the balancer's `traceparent` and `tracestate`) over the caller's.
+ */
+export function forwardedHeaders(
+  headers: Headers,
+  clientAddress: string,
+  trace: Readonly<Record<string, string>> = {},
+): Headers {
   const out = new Headers();
   const named = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase());
   for (const [name, value] of headers) {
@@ -41,6 +49,7 @@ export function forwardedHeaders(headers: Headers, clientAddress: string): Heade
   }
   const before = headers.get("x-forwarded-for");
   out.set("x-forwarded-for", before ? `${before}, ${clientAddress}` : clientAddress);
+  for (const [name, value] of Object.entries(trace)) out.set(name, value);
   return out;
 }
 
@@ -53,7 +62,8 @@ export interface ForwardTarget {
 }
 
 /**
- * Sends `request` (its method, path and query; `body` as held or streamed) to `node`. A held
+ * Sends `request` (its method, path and query; `body` as held or streamed; `trace` over its
+ * trace context headers) to `node`. A held
  * body goes through the node's own client (its answer read whole, as the node wrote it whole); a
  * streamed one, or any to an `https:` node, through `fetch`, its answer streamed back when it is
  * larger than {@linkcode WHOLE_ANSWER_BYTES} or of unknown length. Rejects when the node cannot
@@ -64,10 +74,11 @@ export async function forward(
   node: ForwardTarget,
   body: ForwardBody,
   clientAddress: string,
+  trace: Readonly<Record<string, string>> = {},
 ): Promise<Response> {
   const url = new URL(request.url);
   const path = `${url.pathname}${url.search}`;
-  const headers = forwardedHeaders(request.headers, clientAddress);
+  const headers = forwardedHeaders(request.headers, clientAddress, trace);
   if (node.client && !(body instanceof ReadableStream)) {
     const answer = await node.client.request({
       method: request.method,

@@ -20,6 +20,23 @@ Deno.test("hop-by-hop headers stay behind; the caller's token and X-Forwarded-Fo
   });
 });
 
+Deno.test("the balancer's trace context replaces the caller's; the caller's tracestate stays unless replaced", () => {
+  const caller = new Headers({
+    traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    tracestate: "vendor=1",
+  });
+  const mine = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+  const sent = forwardedHeaders(caller, "127.0.0.1", { traceparent: mine });
+  assert.equal(sent.get("traceparent"), mine);
+  assert.equal(sent.get("tracestate"), "vendor=1");
+  const untraced = forwardedHeaders(caller, "127.0.0.1");
+  assert.equal(
+    untraced.get("traceparent"),
+    caller.get("traceparent"),
+    "without tracing: as it came",
+  );
+});
+
 Deno.test("a large body streams to the node and its answer streams back", async () => {
   const size = 3 * 1024 * 1024;
   await using upstream = Deno.serve(
