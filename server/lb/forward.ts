@@ -33,15 +33,8 @@ export const WHOLE_ANSWER_BYTES = 64 * 1024;
 /** The request body as it is forwarded: held (can be sent again) or streamed (once). */
 export type ForwardBody = Uint8Array | ReadableStream<Uint8Array> | null;
 
-/**
- * The request's headers to send on: without hop-by-hop ones, with `X-Forwarded-For`, and
- * `trace` (the balancer's `traceparent` and `tracestate`) over the caller's.
- */
-export function forwardedHeaders(
-  headers: Headers,
-  clientAddress: string,
-  trace: Readonly<Record<string, string>> = {},
-): Headers {
+/** The request's headers to send on: without hop-by-hop ones, with `X-Forwarded-For`. */
+export function forwardedHeaders(headers: Headers, clientAddress: string): Headers {
   const out = new Headers();
   const named = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase());
   for (const [name, value] of headers) {
@@ -49,8 +42,25 @@ export function forwardedHeaders(
   }
   const before = headers.get("x-forwarded-for");
   out.set("x-forwarded-for", before ? `${before}, ${clientAddress}` : clientAddress);
-  for (const [name, value] of Object.entries(trace)) out.set(name, value);
   return out;
+}
+
+/**
+ * Puts the balancer's trace context `trace` (its `traceparent` and `tracestate`; empty without
+ * tracing) in `headers` in place of the caller's. Deno's `fetch` adds the context of its own
+ * client span (a child of the balancer's) to what it sends, so a request sent `viaFetch` only
+ * loses the caller's: two `traceparent` values would be no valid one.
+ */
+export function replaceTraceContext(
+  headers: Headers,
+  trace: Readonly<Record<string, string>>,
+  viaFetch: boolean,
+): void {
+  if (trace.traceparent === undefined) return;
+  headers.delete("traceparent");
+  headers.delete("tracestate");
+  if (viaFetch) return;
+  for (const [name, value] of Object.entries(trace)) headers.set(name, value);
 }
 
 /** Where a request is sent: a node's base URL, and its keep-alive client for `http:` URLs. */
@@ -62,8 +72,8 @@ export interface ForwardTarget {
 }
 
 /**
- * Sends `request` (its method, path and query; `body` as held or streamed; `trace` over its
- * trace context headers) to `node`. A held
+ * Sends `request` (its method, path and query; `body` as held or streamed; the balancer's
+ * `trace` context, see {@linkcode replaceTraceContext}) to `node`. A held
  * body goes through the node's own client (its answer read whole, as the node wrote it whole); a
  * streamed one, or any to an `https:` node, through `fetch`, its answer streamed back when it is
  * larger than {@linkcode WHOLE_ANSWER_BYTES} or of unknown length. Rejects when the node cannot
@@ -78,8 +88,9 @@ export async function forward(
 ): Promise<Response> {
   const url = new URL(request.url);
   const path = `${url.pathname}${url.search}`;
-  const headers = forwardedHeaders(request.headers, clientAddress, trace);
+  const headers = forwardedHeaders(request.headers, clientAddress);
   if (node.client && !(body instanceof ReadableStream)) {
+    replaceTraceContext(headers, trace, false);
     const answer = await node.client.request({
       method: request.method,
       path,
@@ -91,6 +102,7 @@ export async function forward(
       headers: answerHeaders(answer.headers),
     });
   }
+  replaceTraceContext(headers, trace, true);
   const answer = await fetch(`${node.url}${path}`, {
     method: request.method,
     headers,

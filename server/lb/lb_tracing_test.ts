@@ -16,6 +16,7 @@ import {
   otelEnv,
   traceEchoFunction,
 } from "../testing/traces.ts";
+import { REPLAYABLE_BYTES } from "./balancer.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -102,6 +103,33 @@ Deno.test(
     assert.deepEqual(JSON.parse(report.Result), {
       traceparent: `00-${CLIENT_TRACE}-${call.spanId}-01`,
     });
+
+    // A body too large to hold streams through fetch: Deno's client span sits between the two.
+    const streamedTrace = String(4).padStart(32, "0");
+    const streamed = await fetch(`${lb.url}/invoke/trace_echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", traceparent: traceparentOf(4) },
+      body: JSON.stringify({ Params: { padding: "x".repeat(REPLAYABLE_BYTES) } }),
+    });
+    assert.equal(streamed.status, 200, await streamed.text());
+    // The node's invoke, its parent and the balancer's span (each process exports in batches).
+    const parentOfInvoke = () => {
+      const spans = inTrace(streamedTrace);
+      const invoke = spans.find((s) => s.service === "node" && s.name === "invoke trace_echo");
+      return invoke && spans.find((s) => s.spanId === invoke.parentSpanId);
+    };
+    const balancedStream = () =>
+      inTrace(streamedTrace).some((s) => s.service === "lb" && s.name === "lb invoke trace_echo");
+    await eventually(() => parentOfInvoke() !== undefined && balancedStream(), 20_000).catch(
+      (error) => {
+        throw new Error(`${error.message}: ${describeSpans(inTrace(streamedTrace))}`);
+      },
+    );
+    const viaFetch = inTrace(streamedTrace);
+    console.log(describeSpans(viaFetch));
+    const client = parentOfInvoke()!;
+    assert.equal(client.service, "lb");
+    assertChild(client, onlySpan(viaFetch, "lb", "lb invoke trace_echo"));
 
     // No node left to answer: the balancer's 502 fails its span.
     await traced.stop("SIGKILL");
