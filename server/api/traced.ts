@@ -19,10 +19,9 @@ export function traceRoute<E extends Env>(
 ): void {
   if (!tracingActive()) return;
   app.use(path, (c, next) => {
+    const params: Record<string, string> = c.req.param();
     const attributes = Object.fromEntries(
-      Object.entries(c.req.param() as Record<string, string>).map((
-        [key, value],
-      ) => [`serverledge.${key}`, value]),
+      Object.entries(params).map(([key, value]) => [`serverledge.${key}`, value]),
     );
     return serverSpan(c.req.raw.headers, name(c), attributes, async (span) => {
       await next();
