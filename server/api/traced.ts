@@ -1,7 +1,8 @@
 /**
  * Server spans of routes (see `server/tracing/`): each request of a traced route is served inside
- * a span that continues the caller's trace and records the route's parameters and the answer's
- * status. Without tracing nothing is registered, so the route keeps its single handler.
+ * a span that continues the caller's trace and records its method, the route and its parameters,
+ * and the answer's status. Without tracing nothing is registered, so the route keeps its single
+ * handler.
  *
  * @module
  */
@@ -20,9 +21,13 @@ export function traceRoute<E extends Env>(
   if (!tracingActive()) return;
   app.use(path, (c, next) => {
     const params: Record<string, string> = c.req.param();
-    const attributes = Object.fromEntries(
-      Object.entries(params).map(([key, value]) => [`serverledge.${key}`, value]),
-    );
+    const attributes = {
+      "http.request.method": c.req.method,
+      "http.route": path,
+      ...Object.fromEntries(
+        Object.entries(params).map(([key, value]) => [`serverledge.${key}`, value]),
+      ),
+    };
     return serverSpan(c.req.raw.headers, name(c), attributes, async (span) => {
       await next();
       recordAnswer(span, c.res.status, c.error);

@@ -64,6 +64,7 @@ Deno.test(
     assert.equal(retried.length, 1, describeSpans(listings()));
     const [listing] = retried;
     assert.equal(listing.name, "lb GET /function");
+    assert.equal(listing.attributes["http.route"], "*");
     assert.equal(listing.parentSpanId, CLIENT_SPAN);
     assert.deepEqual(listing.events.map((e) => e.name), ["retry"]);
     assert.equal(listing.events[0].attributes["serverledge.lb.failed.target"], doomed.url);
@@ -90,6 +91,8 @@ Deno.test(
     const balanced = onlySpan(spans, "lb", "lb invoke trace_echo");
     assert.equal(balanced.parentSpanId, CLIENT_SPAN, "the balancer continues the caller's trace");
     assert.equal(balanced.attributes["serverledge.fn"], "trace_echo");
+    assert.equal(balanced.attributes["http.route"], "/invoke/:fn");
+    assert.equal(balanced.attributes["http.request.method"], "POST");
     assert.equal(balanced.attributes["serverledge.lb.target"], traced.url);
     assert.equal(balanced.attributes["serverledge.lb.target.id"], traced.id);
     assert.equal(balanced.attributes["http.response.status_code"], "200");

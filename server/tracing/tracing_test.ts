@@ -165,6 +165,7 @@ Deno.test({
     const asyncInvoke = only(asyncSpans, "node", "invoke trace_echo");
     assert.equal(asyncInvoke.parentSpanId, CLIENT_SPAN);
     assert.equal(asyncInvoke.attributes["http.response.status_code"], "200");
+    assert.equal(asyncInvoke.attributes["http.route"], "/invoke/:fn");
     assertChild(only(asyncSpans, "node", "schedule"), asyncInvoke);
     const asyncAcquire = only(asyncSpans, "node", "acquire");
     assertChild(asyncAcquire, asyncInvoke);
