@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { failedLbStart, startLbProcess } from "../testing/lb_process.ts";
 import { startNodeProcess } from "../testing/node_process.ts";
-import { type ReceivedSpan, startOtlpReceiver } from "../testing/otlp_receiver.ts";
+import { startOtlpReceiver } from "../testing/otlp_receiver.ts";
 import { eventually } from "../testing/registry_contract.ts";
 import {
   assertChild,
@@ -20,8 +20,10 @@ import { REPLAYABLE_BYTES } from "./balancer.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** A client's `traceparent` of a trace of its own, numbered `n`. */
-const traceparentOf = (n: number) => `00-${String(n).padStart(32, "0")}-${CLIENT_SPAN}-01`;
+/** The id of a client's trace numbered `n`. */
+const traceIdOf = (n: number) => String(n).padStart(32, "0");
+/** The client's `traceparent` of its trace numbered `n`. */
+const traceparentOf = (n: number) => `00-${traceIdOf(n)}-${CLIENT_SPAN}-01`;
 
 Deno.test("tracing.enabled without OTEL_DENO=true: serverledge-lb refuses to start, saying what to set", async () => {
   const stderr = await failedLbStart({ config: { "tracing.enabled": true } });
@@ -58,7 +60,7 @@ Deno.test(
       });
       assert.equal(listed.status, 200, await listed.text());
     }
-    const listings = () => [1, 2].flatMap((n) => inTrace(String(n).padStart(32, "0")));
+    const listings = () => [1, 2].flatMap((n) => inTrace(traceIdOf(n)));
     await eventually(() => listings().length === 2, 20_000);
     const retried = listings().filter((s) => s.events.some((e) => e.name === "retry"));
     assert.equal(retried.length, 1, describeSpans(listings()));
@@ -108,7 +110,7 @@ Deno.test(
     });
 
     // A body too large to hold streams through fetch: Deno's client span sits between the two.
-    const streamedTrace = String(4).padStart(32, "0");
+    const streamedTrace = traceIdOf(4);
     const streamed = await fetch(`${lb.url}/invoke/trace_echo`, {
       method: "POST",
       headers: { "content-type": "application/json", traceparent: traceparentOf(4) },
@@ -140,9 +142,9 @@ Deno.test(
       headers: { traceparent: traceparentOf(3) },
     });
     assert.equal(failed.status, 502, await failed.text());
-    const third = () => inTrace(String(3).padStart(32, "0"));
+    const third = () => inTrace(traceIdOf(3));
     await eventually(() => third().length === 1, 20_000);
-    const [refused] = third() as ReceivedSpan[];
+    const [refused] = third();
     assert.equal(refused.attributes["http.response.status_code"], "502");
     assert.match(refused.error ?? "", /failed before it answered/);
   },
