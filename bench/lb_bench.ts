@@ -8,10 +8,8 @@
  *
  * @module
  */
-import { stringify } from "yaml";
-import { LB_BINARY } from "../scripts/binaries.ts";
-import { freePort, startNodeProcess } from "../server/testing/node_process.ts";
-import { sleep } from "../server/timing/sleep.ts";
+import { startLbProcess } from "../server/testing/lb_process.ts";
+import { startNodeProcess } from "../server/testing/node_process.ts";
 import { envNumber } from "./env.ts";
 import { closedLoop, ms, percent, percentile, perSecond } from "./measure.ts";
 import { PARAMS, post, trivialFunction } from "./node_fixture.ts";
@@ -19,55 +17,32 @@ import { printRun, type Row } from "./table.ts";
 
 const WARM_CALLS = envNumber("BENCH_WARM_CALLS", 2000);
 const THROUGHPUT_CALLS = envNumber("BENCH_THROUGHPUT_CALLS", 3000);
-const LB = new URL("../lb.ts", import.meta.url).pathname;
 
 /** Measures the balancer's overhead; resolves its rows. */
 export async function run(): Promise<Row[]> {
   await using node = await startNodeProcess({ config: { "container.pool.memory": 4096 } });
   await post(`${node.url}/create`, await trivialFunction("lbbench", { MaxConcurrency: 16 }));
-  const dir = await Deno.makeTempDir({ prefix: "serverledge-lb-bench-" });
-  const port = freePort();
-  await Deno.writeTextFile(
-    `${dir}/lb.yaml`,
-    stringify({ "api.port": port, "lb.targets": [node.url] }),
-  );
-  const lb = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...LB_BINARY.runFlags, LB, `${dir}/lb.yaml`],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  const lbUrl = `http://127.0.0.1:${port}`;
-  try {
-    const up = () =>
-      fetch(`${lbUrl}/status`).then(async (r) => (await r.body?.cancel(), r.ok), () => false);
-    for (let i = 0; !await up(); i++) {
-      if (i === 100) throw new Error("serverledge-lb did not start");
-      await sleep(100);
-    }
-    const call = (base: string) => async () => {
-      await post(`${base}/invoke/lbbench`, { Params: PARAMS });
-    };
-    await closedLoop(1, { calls: 300 }, call(lbUrl));
-    const direct = await closedLoop(1, { calls: WARM_CALLS }, call(node.url));
-    const through = await closedLoop(1, { calls: WARM_CALLS }, call(lbUrl));
-    const rows: Row[] = [50, 99].map((p) => {
-      const [a, b] = [percentile(through.latencies, p), percentile(direct.latencies, p)];
-      return [`warm p${p} through serverledge-lb`, ms(a), ms(b), `+${(a - b).toFixed(2)} ms`];
-    });
-    const directLoad = await closedLoop(16, { calls: THROUGHPUT_CALLS }, call(node.url));
-    const lbLoad = await closedLoop(16, { calls: THROUGHPUT_CALLS }, call(lbUrl));
-    rows.push([
-      "throughput through serverledge-lb, 16 conns",
-      perSecond(lbLoad.okPerSecond),
-      perSecond(directLoad.okPerSecond),
-      percent(lbLoad.okPerSecond, directLoad.okPerSecond),
-    ]);
-    return rows;
-  } finally {
-    lb.kill();
-    await lb.status;
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using lb = await startLbProcess({ config: { "lb.targets": [node.url] } });
+  const lbUrl = lb.url;
+  const call = (base: string) => async () => {
+    await post(`${base}/invoke/lbbench`, { Params: PARAMS });
+  };
+  await closedLoop(1, { calls: 300 }, call(lbUrl));
+  const direct = await closedLoop(1, { calls: WARM_CALLS }, call(node.url));
+  const through = await closedLoop(1, { calls: WARM_CALLS }, call(lbUrl));
+  const rows: Row[] = [50, 99].map((p) => {
+    const [a, b] = [percentile(through.latencies, p), percentile(direct.latencies, p)];
+    return [`warm p${p} through serverledge-lb`, ms(a), ms(b), `+${(a - b).toFixed(2)} ms`];
+  });
+  const directLoad = await closedLoop(16, { calls: THROUGHPUT_CALLS }, call(node.url));
+  const lbLoad = await closedLoop(16, { calls: THROUGHPUT_CALLS }, call(lbUrl));
+  rows.push([
+    "throughput through serverledge-lb, 16 conns",
+    perSecond(lbLoad.okPerSecond),
+    perSecond(directLoad.okPerSecond),
+    percent(lbLoad.okPerSecond, directLoad.okPerSecond),
+  ]);
+  return rows;
 }
 
 if (import.meta.main) await printRun(run);

@@ -25,6 +25,8 @@ export interface BalancerTarget {
   Failures: number;
   /** Smoothed milliseconds of its answers to invocations, when it has had some. */
   InvokeLatencyMs?: number;
+  /** Smoothed milliseconds of the round trip of its load polls (`GET /load`), once one answered. */
+  PollRttMs?: number;
   /** Pool memory not held by containers at its last load poll, MB. */
   AvailableMemMB?: number;
   /** Idle warm containers per function at its last load poll. */

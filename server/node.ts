@@ -10,7 +10,8 @@ import { configuredHosts, serveConfigured } from "./api/listen.ts";
 import type { NodeServices } from "./api/services.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
-import { type Config, ConfigError } from "./config/mod.ts";
+import type { Config } from "./config/mod.ts";
+import { requireTracing } from "./config/tracing_required.ts";
 import { unsharedRegistryNotice } from "./config/unshared_registry.ts";
 import type { ContainerBackend } from "./containers/backend.ts";
 import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
@@ -32,7 +33,6 @@ import { openRegistry } from "./registry/open.ts";
 import { WorkflowRunner } from "./workflows/runner.ts";
 import { WorkflowStore } from "./workflows/store.ts";
 import { builtInImages } from "./runtimes/catalog.ts";
-import { tracingActive } from "./tracing/tracing.ts";
 
 /** A running node (without its listener: {@linkcode serveNode} serves {@linkcode Node.app}). */
 export interface Node extends AsyncDisposable {
@@ -93,13 +93,7 @@ export function containerSandbox(config: Config): SandboxOptions {
  * functions.
  */
 export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
-  if (config.tracingEnabled && !tracingActive()) {
-    throw new ConfigError(
-      `"tracing.enabled" is true, but Deno's OpenTelemetry is off: start the node with ` +
-        `OTEL_DENO=true in its environment (Deno reads it at process start)`,
-      "tracing.enabled",
-    );
-  }
+  requireTracing(config.tracingEnabled, "the node");
   const log = options.log ?? console.log;
   const access = await openAccess(config, log);
   let lock: NodeLock | undefined;

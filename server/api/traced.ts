@@ -1,23 +1,36 @@
 /**
  * Server spans of routes (see `server/tracing/`): each request of a traced route is served inside
- * a span that continues the caller's trace and records the route's parameters and the answer's
- * status. Without tracing nothing is registered, so the route keeps its single handler.
+ * a span that continues the caller's trace and records its method, the route and its parameters,
+ * and the answer's status. Without tracing nothing is registered, so the route keeps its single
+ * handler.
  *
  * @module
  */
-import type { Context, Hono } from "hono";
-import { serverSpan, tracingActive } from "../tracing/tracing.ts";
+import type { Context, Env, Hono } from "hono";
+import { recordAnswer, serverSpan, tracingActive } from "../tracing/tracing.ts";
 
-/** Serves the requests of `app` to `path` in spans named by `name`, when tracing is on. */
-export function traceRoute(app: Hono, path: string, name: (c: Context) => string): void {
+/**
+ * Serves the requests of `app` to `path` in spans named by `name`, when tracing is on; a span
+ * is failed when its answer is a 5xx.
+ */
+export function traceRoute<E extends Env>(
+  app: Hono<E>,
+  path: string,
+  name: (c: Context<E>) => string,
+): void {
   if (!tracingActive()) return;
   app.use(path, (c, next) => {
-    const attributes = Object.fromEntries(
-      Object.entries(c.req.param()).map(([key, value]) => [`serverledge.${key}`, value]),
-    );
+    const params: Record<string, string> = c.req.param();
+    const attributes = {
+      "http.request.method": c.req.method,
+      "http.route": path,
+      ...Object.fromEntries(
+        Object.entries(params).map(([key, value]) => [`serverledge.${key}`, value]),
+      ),
+    };
     return serverSpan(c.req.raw.headers, name(c), attributes, async (span) => {
       await next();
-      span?.setAttribute("http.response.status_code", c.res.status);
+      recordAnswer(span, c.res.status, c.error);
     });
   });
 }

@@ -395,13 +395,14 @@ export const KEY_TABLE = [
     },
     /** `metrics.enabled`. */
     metricsEnabled: key("metrics.enabled", bool(), true, "Serve Prometheus metrics at `/metrics`"),
-    /** `tracing.enabled`: whether the node must export traces (it needs `OTEL_DENO=true`). */
+    /** `tracing.enabled`: whether the node (or balancer) must export traces (needs `OTEL_DENO`). */
     tracingEnabled: key(
       "tracing.enabled",
       bool(),
       false,
-      "Export a trace of every invocation with OpenTelemetry (see docs/tracing.md); the node then " +
-        "refuses to start unless Deno's `OTEL_DENO=true` is set, which alone turns tracing on too",
+      "Export a trace of every invocation with OpenTelemetry (see docs/tracing.md); the node (or " +
+        "serverledge-lb) then refuses to start unless Deno's `OTEL_DENO=true` is set, which alone " +
+        "turns tracing on too",
     ),
     /** Asynchronous invocations. */
     async: {

@@ -6,6 +6,10 @@
  * could be held (at most {@linkcode REPLAYABLE_BYTES}); a larger body is streamed and not sent
  * again. The caller's headers go on as they came (its token too: the nodes check it).
  *
+ * With tracing on, each request sent on is served in a server span (`lb invoke <fn>`, `lb poll`,
+ * `lb <METHOD> <path>`) that continues the caller's `traceparent`, names the target that
+ * answered, records a `retry` event when one failed, and hands its own context to the node.
+ *
  * @module
  */
 import { Hono } from "hono";
@@ -13,9 +17,11 @@ import type { ErrorBody } from "../../protocol/error.ts";
 import type { BalancerStatus } from "../../protocol/lb.ts";
 import { corsCheck } from "../api/cors.ts";
 import { type AllowedHosts, hostCheck } from "../api/host_check.ts";
+import { traceRoute } from "../api/traced.ts";
 import type { Gatekeeper } from "../auth/gatekeeper.ts";
 import { BadGatewayError, errorResponse, HttpError, UnavailableError } from "../errors.ts";
 import type { RequestInfo } from "../http/server.ts";
+import { annotate, traceContext, traceEvent } from "../tracing/tracing.ts";
 import { AsyncRoutes } from "./async_routes.ts";
 import { chooseForInvoke, RoundRobin } from "./choice.ts";
 import { forward, type ForwardBody } from "./forward.ts";
@@ -94,6 +100,8 @@ export class Balancer {
     const app = new Hono<{ Bindings: RequestInfo }>();
     app.use(hostCheck(this.#options.hosts));
     app.use(corsCheck(this.#options.corsOrigins));
+    traceRoute(app, "/invoke/:fn", (c) => `lb invoke ${c.req.param("fn")}`);
+    traceRoute(app, "/poll/:reqId", () => "lb poll");
     const readable = (action: string) => async (request: Request) => {
       await this.#options.gatekeeper.authorize(
         { authorization: request.headers.get("authorization") ?? undefined },
@@ -111,10 +119,12 @@ export class Balancer {
       });
     });
     app.all("/poll/:reqId", async (c) => await this.#poll(await this.#outgoing(c.req.raw, c.env)));
-    app.all("/invoke/:name", async (c) => {
+    app.all("/invoke/:fn", async (c) => {
       const out = await this.#outgoing(c.req.raw, c.env);
-      return await this.#send(out, c.req.param("name"));
+      return await this.#send(out, c.req.param("fn"));
     });
+    // After the routes above: their handlers answer before this middleware would run.
+    traceRoute(app, "*", (c) => `lb ${c.req.method} ${c.req.path}`);
     app.all("*", async (c) => await this.#send(await this.#outgoing(c.req.raw, c.env), ""));
     app.onError((error, c) => {
       if (error instanceof HttpError) return errorResponse(error);
@@ -142,6 +152,10 @@ export class Balancer {
       const answer = await this.#sendTo(target, out, fn);
       if (answer) return fn === "" ? answer : await this.#learnAsync(out, answer, target);
       if (failed || out.body instanceof ReadableStream) throw this.#failed(target);
+      traceEvent("retry", {
+        "serverledge.lb.failed.target": target.url,
+        "serverledge.lb.failed.error": target.lastError ?? "",
+      });
       failed = target;
       this.#retries++;
       this.#metrics.retried();
@@ -190,12 +204,16 @@ export class Balancer {
     return fn === "" ? this.#turns.next(usable) : chooseForInvoke(usable, fn, this.#turns);
   }
 
-  /** The target's answer, or `undefined` when it failed before answering (it is taken out). */
+  /**
+   * The target's answer, or `undefined` when it failed before answering (it is taken out). The
+   * active span (the request's, with tracing on) names the target, and its context goes along.
+   */
   async #sendTo(target: Target, out: Outgoing, fn: string): Promise<Response | undefined> {
     const started = performance.now();
     target.begin(fn);
+    annotate({ "serverledge.lb.target": target.url, "serverledge.lb.target.id": target.id });
     try {
-      const answer = await forward(out.request, target, out.body, out.client);
+      const answer = await forward(out.request, target, out.body, out.client, traceContext());
       const ms = performance.now() - started;
       target.end(fn, ms);
       this.#metrics.answered(target, answer.status, ms);

@@ -1,19 +1,27 @@
 /**
  * Which target an invocation goes to: the one expected to answer first. The estimate of a
- * target for function `f`:
+ * target for function `f` starts from what one answer of `f` takes it:
+ *
+ * - its smoothed latency for `f`, when it answered some (at least its load polls' round trip,
+ *   should its network have slowed down since);
+ * - else the least that `f` took on a target that ran it, less that target's poll round trip
+ *   (`f`'s run, where it was measured), plus its own poll round trip (the network to it);
+ * - else its latency of any function; else its poll round trip alone (else
+ *   {@linkcode UNMEASURED_MS}, before its first poll answered).
+ *
+ * Then:
  *
  * - it has an idle warm container of `f` (idle at its last load poll, less the requests of `f`
- *   sent to it since): its smoothed latency for `f`;
- * - else, when it runs `f` (requests of `f` in flight): its latency times one plus the requests
- *   that would wait ahead of this one per container it has for `f` (those idle at the poll and
- *   those busy with the balancer's requests then), plus a cold start when it had none of `f`
- *   then (the requests in flight wait for one);
- * - else a cold start: its latency plus {@linkcode COLD_START_MS}, and more when its last load
- *   report said its pool has no memory left.
+ *   sent to it since): that answer time;
+ * - else, when it runs `f` (requests of `f` in flight): the answer time times one plus the
+ *   requests that would wait ahead of this one per container it has for `f` (those idle at the
+ *   poll and those busy with the balancer's requests then), plus a cold start when it had none
+ *   of `f` then (the requests in flight wait for one);
+ * - else a cold start: the answer time plus {@linkcode COLD_START_MS}, and more when its last
+ *   load report said its pool has no memory left.
  *
- * A target that has not run `f` counts the lowest latency of `f` on the others, else its own of
- * any function, else {@linkcode UNMEASURED_MS}. The lowest estimate
- * wins; targets within {@linkcode TIE_MS} of it take turns. Other requests go round-robin.
+ * The lowest estimate wins; targets within {@linkcode TIE_MS} of it take turns. Other requests
+ * go round-robin.
  *
  * @module
  */
@@ -21,7 +29,7 @@ import type { Target } from "./targets.ts";
 
 /** What a cold start is expected to add, ms (a blank container's start is well below it). */
 export const COLD_START_MS = 300;
-/** Latency assumed for a target not measured yet, ms. */
+/** Network time assumed for a target whose load poll has not answered yet, ms. */
 export const UNMEASURED_MS = 5;
 /** Added when the target's pool has no memory left for a new container, ms. */
 export const NO_MEMORY_MS = 10_000;
@@ -29,11 +37,12 @@ export const NO_MEMORY_MS = 10_000;
 export const TIE_MS = 0.5;
 
 /**
- * The expected ms until `target` answers an invocation of `fn`; `typicalMs` is what `fn` took
- * on the targets that ran it, for a target that did not.
+ * The expected ms until `target` answers an invocation of `fn`; `runMs` is what `fn` took on
+ * the targets that ran it less their network time (see {@linkcode typicalRunMs}), for a
+ * target that did not.
  */
-export function expectedMs(target: Target, fn: string, typicalMs?: number): number {
-  const latency = target.latencyMs(fn) ?? typicalMs ?? target.invokeLatencyMs ?? UNMEASURED_MS;
+export function expectedMs(target: Target, fn: string, runMs?: number): number {
+  const latency = answerMs(target, fn, runMs);
   const inFlight = target.inFlight(fn);
   const load = target.load;
   const idle = load?.report.AvailableWarmContainers[fn] ?? 0;
@@ -47,6 +56,27 @@ export function expectedMs(target: Target, fn: string, typicalMs?: number): numb
   }
   const noMemory = load !== undefined && load.report.AvailableMemMB <= 0;
   return latency + COLD_START_MS + (noMemory ? NO_MEMORY_MS : 0);
+}
+
+/** What one answer of `fn` takes `target`, no wait counted (see the module's description). */
+function answerMs(target: Target, fn: string, runMs?: number): number {
+  const network = target.pollRttMs;
+  const measured = target.latencyMs(fn) ??
+    (runMs === undefined ? target.invokeLatencyMs : undefined);
+  if (measured !== undefined) return Math.max(measured, network ?? 0);
+  return (runMs ?? 0) + (network ?? UNMEASURED_MS);
+}
+
+/**
+ * What `fn` takes to run where it was measured, ms: the lowest smoothed latency of `fn` among
+ * `targets` less that target's poll round trip; `undefined` when none answered `fn` yet.
+ */
+export function typicalRunMs(targets: readonly Target[], fn: string): number | undefined {
+  const runs = targets.flatMap((t) => {
+    const latency = t.latencyMs(fn);
+    return latency === undefined ? [] : [Math.max(0, latency - (t.pollRttMs ?? 0))];
+  });
+  return runs.length > 0 ? Math.min(...runs) : undefined;
 }
 
 /** Takes turns among equal choices. */
@@ -76,7 +106,7 @@ export class RoundRobin {
  * b.loaded({
  *   Id: "b", Url: b.url, Area: "ROME", Cloud: true, AvailableMemMB: 1024, AvailableCPUs: 2,
  *   AvailableWarmContainers: { hello: 1 }, LoadAvg: [0, 0, 0],
- * });
+ * }, 1);
  * console.log(chooseForInvoke([a, b], "hello", new RoundRobin())?.url); // b: it has a warm one
  * ```
  */
@@ -86,8 +116,7 @@ export function chooseForInvoke(
   turns: RoundRobin,
 ): Target | undefined {
   if (targets.length <= 1) return targets[0];
-  const measured = targets.flatMap((t) => t.latencyMs(fn) ?? []);
-  const typical = measured.length > 0 ? Math.min(...measured) : undefined;
+  const typical = typicalRunMs(targets, fn);
   const estimates = targets.map((target) => ({ target, ms: expectedMs(target, fn, typical) }));
   const best = Math.min(...estimates.map((e) => e.ms));
   return turns.next(estimates.filter((e) => e.ms <= best + TIE_MS))?.target;

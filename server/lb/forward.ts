@@ -1,7 +1,8 @@
 /**
  * Sends one request on to a node and hands its answer back, large bodies streamed both ways: the
  * request's headers but the hop-by-hop ones (and `Host`, which names the node) plus
- * `X-Forwarded-For`; the answer's status, headers and body as the node sent them.
+ * `X-Forwarded-For` (and the balancer's trace context, with tracing on); the answer's status,
+ * headers and body as the node sent them.
  *
  * @module
  */
@@ -44,6 +45,24 @@ export function forwardedHeaders(headers: Headers, clientAddress: string): Heade
   return out;
 }
 
+/**
+ * Puts the balancer's trace context `trace` (its `traceparent` and `tracestate`; empty without
+ * tracing) in `headers` in place of the caller's. Deno's `fetch` adds the context of its own
+ * client span (a child of the balancer's) to what it sends, so a request sent `viaFetch` only
+ * loses the caller's: two `traceparent` values would be no valid one.
+ */
+export function replaceTraceContext(
+  headers: Headers,
+  trace: Readonly<Record<string, string>>,
+  viaFetch: boolean,
+): void {
+  if (trace.traceparent === undefined) return;
+  headers.delete("traceparent");
+  headers.delete("tracestate");
+  if (viaFetch) return;
+  for (const [name, value] of Object.entries(trace)) headers.set(name, value);
+}
+
 /** Where a request is sent: a node's base URL, and its keep-alive client for `http:` URLs. */
 export interface ForwardTarget {
   /** Base URL of the node's API. */
@@ -53,7 +72,8 @@ export interface ForwardTarget {
 }
 
 /**
- * Sends `request` (its method, path and query; `body` as held or streamed) to `node`. A held
+ * Sends `request` (its method, path and query; `body` as held or streamed; the balancer's
+ * `trace` context, see {@linkcode replaceTraceContext}) to `node`. A held
  * body goes through the node's own client (its answer read whole, as the node wrote it whole); a
  * streamed one, or any to an `https:` node, through `fetch`, its answer streamed back when it is
  * larger than {@linkcode WHOLE_ANSWER_BYTES} or of unknown length. Rejects when the node cannot
@@ -64,11 +84,13 @@ export async function forward(
   node: ForwardTarget,
   body: ForwardBody,
   clientAddress: string,
+  trace: Readonly<Record<string, string>> = {},
 ): Promise<Response> {
   const url = new URL(request.url);
   const path = `${url.pathname}${url.search}`;
   const headers = forwardedHeaders(request.headers, clientAddress);
   if (node.client && !(body instanceof ReadableStream)) {
+    replaceTraceContext(headers, trace, false);
     const answer = await node.client.request({
       method: request.method,
       path,
@@ -80,6 +102,7 @@ export async function forward(
       headers: answerHeaders(answer.headers),
     });
   }
+  replaceTraceContext(headers, trace, true);
   const answer = await fetch(`${node.url}${path}`, {
     method: request.method,
     headers,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HttpClient } from "../http/client.ts";
-import { forward, forwardedHeaders } from "./forward.ts";
+import { forward, forwardedHeaders, replaceTraceContext } from "./forward.ts";
 
 Deno.test("hop-by-hop headers stay behind; the caller's token and X-Forwarded-For go on", () => {
   const headers = forwardedHeaders(
@@ -18,6 +18,24 @@ Deno.test("hop-by-hop headers stay behind; the caller's token and X-Forwarded-Fo
     authorization: "Bearer t",
     "x-forwarded-for": "10.0.0.1, 127.0.0.1",
   });
+});
+
+Deno.test("the balancer's trace context replaces the caller's; through fetch, Deno's own goes instead", () => {
+  const caller = () =>
+    new Headers({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      tracestate: "vendor=1",
+    });
+  const mine = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+  const own = caller();
+  replaceTraceContext(own, { traceparent: mine }, false);
+  assert.deepEqual(Object.fromEntries(own), { traceparent: mine });
+  const viaFetch = caller();
+  replaceTraceContext(viaFetch, { traceparent: mine }, true);
+  assert.deepEqual(Object.fromEntries(viaFetch), {});
+  const untraced = caller();
+  replaceTraceContext(untraced, {}, false);
+  assert.deepEqual(Object.fromEntries(untraced), Object.fromEntries(caller()), "as it came");
 });
 
 Deno.test("a large body streams to the node and its answer streams back", async () => {

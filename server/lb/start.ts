@@ -1,5 +1,5 @@
 /**
- * Starts `serverledge-lb` from a config: its access rules (the node's: without tokens only on a
+ * Starts `serverledge-lb` from a config: `tracing.enabled` checked as for a node, its access rules (the node's: without tokens only on a
  * loopback `api.ip`), the registry when `etcd.address` is set, the targets and their load
  * polls, and its HTTP front on `api.ip`:`api.port`.
  *
@@ -8,6 +8,7 @@
 import { configuredHosts, serveConfigured } from "../api/listen.ts";
 import { openAccess } from "../auth/open.ts";
 import type { Config } from "../config/mod.ts";
+import { requireTracing } from "../config/tracing_required.ts";
 import type { HttpServer } from "../http/server.ts";
 import { openRegistry } from "../registry/open.ts";
 import type { Registry } from "../registry/registry.ts";
@@ -28,13 +29,15 @@ export interface RunningBalancer extends AsyncDisposable {
 /**
  * Starts a balancer as `config` says; `log` gets its progress lines.
  *
- * @throws {ConfigError} when `api.ip` is not a loopback address and no tokens are configured
+ * @throws {ConfigError} when `tracing.enabled` is set without `OTEL_DENO=true`, or `api.ip` is
+ * not a loopback address and no tokens are configured
  * @throws {UnavailableError} when etcd cannot be reached or the port is in use
  */
 export async function startBalancer(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<RunningBalancer> {
+  requireTracing(config.tracingEnabled, "serverledge-lb");
   const access = await openAccess(config, log);
   let registry: Registry | undefined;
   let sources: TargetSources | undefined;

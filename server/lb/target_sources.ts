@@ -112,7 +112,9 @@ export class TargetSources {
         ? { [CLUSTER_SECRET_HEADER]: clusterSecret }
         : {};
       const timeoutMs = Math.min(POLL_TIMEOUT_MS, loadIntervalMs);
-      target.loaded(await fetchLoad(target.url, headers, timeoutMs));
+      const began = performance.now();
+      const report = await fetchLoad(target.url, headers, timeoutMs);
+      target.loaded(report, performance.now() - began);
       target.recover();
     } catch (error) {
       target.fail((error as Error).message, this.#now() + retryIntervalMs);

@@ -1,7 +1,7 @@
 /**
  * The balancer's targets: the nodes it sends requests to, where it learnt of them, whether they
- * are up, and what it measured of them (their last load report, the requests in flight and the
- * smoothed latency of their answers per function).
+ * are up, and what it measured of them (their last load report, the smoothed round trip of their
+ * load polls, the requests in flight and the smoothed latency of their answers per function).
  *
  * @module
  */
@@ -42,6 +42,7 @@ export class Target {
   #inFlightTotal = 0;
   readonly #latencyMs = new Map<string, number>();
   #invokeLatencyMs?: number;
+  #pollRttMs?: number;
 
   /** @param url base URL @param source where it was learnt of @param id its id, if known */
   constructor(url: string, source: "etcd" | "static", id = url) {
@@ -83,10 +84,19 @@ export class Target {
     this.lastError = undefined;
   }
 
-  /** Records a load report. */
-  loaded(report: LoadReport): void {
+  /** Records a load report, whose poll took `rttMs` from request to parsed answer. */
+  loaded(report: LoadReport, rttMs: number): void {
     this.load = { report, inFlight: new Map(this.#inFlight) };
+    this.#pollRttMs = smooth(this.#pollRttMs, rttMs);
     if (report.Id) this.id = report.Id;
+  }
+
+  /**
+   * Smoothed round trip of its load polls, ms, once one answered: the network part of its
+   * answers (a `/load` takes the node next to no work).
+   */
+  get pollRttMs(): number | undefined {
+    return this.#pollRttMs;
   }
 
   /** Requests of `fn` in flight to it (all of them when `fn` is absent). */
@@ -138,6 +148,7 @@ export class Target {
       Requests: this.requests,
       Failures: this.failures,
       ...(this.#invokeLatencyMs === undefined ? {} : { InvokeLatencyMs: this.#invokeLatencyMs }),
+      ...(this.#pollRttMs === undefined ? {} : { PollRttMs: this.#pollRttMs }),
       ...(report
         ? {
           AvailableMemMB: report.AvailableMemMB,

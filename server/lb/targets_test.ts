@@ -22,6 +22,28 @@ Deno.test("a target counts requests in flight per function and smooths its laten
   );
 });
 
+Deno.test("a target smooths the round trip of its load polls", () => {
+  const target = new Target("http://a", "static");
+  assert.equal(target.pollRttMs, undefined);
+  assert.equal(target.status().PollRttMs, undefined);
+  const load = {
+    Id: "a",
+    Url: "http://a",
+    Area: "ROME",
+    Cloud: true,
+    AvailableMemMB: 1024,
+    AvailableCPUs: 2,
+    AvailableWarmContainers: {},
+    LoadAvg: [0, 0, 0],
+  };
+  target.loaded(load, 10);
+  assert.equal(target.pollRttMs, 10);
+  target.loaded(load, 60);
+  assert.equal(target.pollRttMs, 20);
+  assert.equal(target.status().PollRttMs, 20);
+  assert.equal(target.id, "a", "the report names it");
+});
+
 Deno.test("a failed target is out until a poll answers, and polled again once its retry time comes", () => {
   const target = new Target("http://a", "static");
   target.fail("connection refused", 5_000);

@@ -20,6 +20,13 @@ export interface ReceivedSpan {
   parentSpanId: string;
   /** Attributes, their values as strings. */
   attributes: Record<string, string>;
+  /** Its events, in order, their attributes' values as strings. */
+  events: { name: string; attributes: Record<string, string> }[];
+  /** Whether it ended failed (status code error), and with what message. */
+  error?: string;
+  /** When it started and ended, ns since the Unix epoch. */
+  startNs: bigint;
+  endNs: bigint;
 }
 
 /** A running receiver. */
@@ -52,6 +59,11 @@ function attributesOf(list: KeyValues): Record<string, string> {
   return Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueText(value)]));
 }
 
+/** Whether an OTLP/JSON status code (a number, or the enum's name) is the error code. */
+function isError(code: number | string | undefined): boolean {
+  return code === 2 || code === "STATUS_CODE_ERROR";
+}
+
 /** The spans of an `ExportTraceServiceRequest` in OTLP/JSON. */
 export function decodeTraces(body: unknown): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
@@ -65,6 +77,10 @@ export function decodeTraces(body: unknown): ReceivedSpan[] {
           spanId: string;
           parentSpanId?: string;
           attributes?: KeyValues;
+          events?: { name: string; attributes?: KeyValues }[];
+          status?: { code?: number | string; message?: string };
+          startTimeUnixNano?: string | number;
+          endTimeUnixNano?: string | number;
         }[];
       }[];
     }[];
@@ -80,6 +96,13 @@ export function decodeTraces(body: unknown): ReceivedSpan[] {
           spanId: span.spanId,
           parentSpanId: span.parentSpanId ?? "",
           attributes: attributesOf(span.attributes),
+          events: (span.events ?? []).map((event) => ({
+            name: event.name,
+            attributes: attributesOf(event.attributes),
+          })),
+          ...(isError(span.status?.code) ? { error: span.status?.message ?? "" } : {}),
+          startNs: BigInt(span.startTimeUnixNano ?? 0),
+          endNs: BigInt(span.endTimeUnixNano ?? 0),
         });
       }
     }

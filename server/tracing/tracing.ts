@@ -139,3 +139,17 @@ export function traceContext(): Record<string, string> {
 export function annotate(attributes: Attributes): void {
   if (tracer) trace.getActiveSpan()?.setAttributes(attributes);
 }
+
+/** Records the event `name` with `attributes` on the active span, if any (a retry, say). */
+export function traceEvent(name: string, attributes: Attributes): void {
+  if (tracer) trace.getActiveSpan()?.addEvent(name, attributes);
+}
+
+/**
+ * Records on the server span `span` the status its request was answered with; a 5xx marks it
+ * failed, with the message of `error` when one made the answer.
+ */
+export function recordAnswer(span: Span | undefined, status: number, error?: Error): void {
+  span?.setAttribute("http.response.status_code", status);
+  if (status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
+}
