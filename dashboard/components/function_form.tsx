@@ -62,7 +62,11 @@ export function FunctionForm(props: FunctionFormProps) {
     if (fileInput.current) fileInput.current.value = "";
   }, [props.initial]);
 
-  const runtime = props.runtimes.find((r) => r.Name === form.runtime);
+  // A function may be stored under an alias (Serverledge's `python310`): the form shows the
+  // runtime it names and, unless another is picked, sends the alias back unchanged.
+  const runtime = props.runtimes.find((r) =>
+    r.Name === form.runtime || r.Aliases.includes(form.runtime)
+  );
   const set = (change: Partial<FunctionFormState>) => setForm((f) => ({ ...f, ...change }));
 
   const changeRuntime = (name: string) => {
@@ -151,7 +155,7 @@ export function FunctionForm(props: FunctionFormProps) {
             <Select
               id="fn-runtime"
               name="runtime"
-              value={form.runtime}
+              value={runtime?.Name ?? form.runtime}
               onChange={(e) => changeRuntime(e.currentTarget.value)}
             >
               {props.runtimes.map((r) => (

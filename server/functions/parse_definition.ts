@@ -85,18 +85,18 @@ export function checkName(name: unknown, what: "Function" | "Workflow"): string 
 /**
  * Parses and checks a create/update body. The code archive is unpacked and checked (paths,
  * links, size) and must contain the file the handler names. The definition gets a new
- * `Version` and the runtime's canonical name.
+ * `Version`; its `Runtime` is stored as given (an alias such as Serverledge's `python310` stays
+ * `python310`, so a Go Serverledge node reads the name it knows), and resolved where it is used.
  */
 export async function parseDefinition(
   input: unknown,
   limits: DefinitionLimits,
 ): Promise<ParsedDefinition> {
-  const { fields, runtime, files } = await checkFields(
+  const { fields, files } = await checkFields(
     decodeFields(input, "Function definition", DEFINITION_FIELDS),
     limits,
   );
-  const definition = { ...fields, Runtime: runtime.name, Version: crypto.randomUUID() };
-  return { definition, files };
+  return { definition: { ...fields, Version: crypto.randomUUID() }, files };
 }
 
 /** The limits a stored definition is checked against (see {@linkcode checkStoredDefinition}). */
@@ -120,13 +120,12 @@ export async function checkStoredDefinition(
       `Field "Version" must be a non-empty string, got ${describe(version)}`,
     );
   }
-  return { definition: { ...fields, Runtime: body.Runtime as string, Version: version }, files };
+  return { definition: { ...fields, Version: version }, files };
 }
 
-/** The fields of a definition, checked, and its runtime and files. */
+/** The fields of a definition, checked (its `Runtime` as given), and its files. */
 async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<{
   fields: Omit<FunctionDefinition, "Version">;
-  runtime: Runtime;
   files: CodeFile[];
 }> {
   const name = checkFunctionName(body.Name);
@@ -190,7 +189,7 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
   const files = code === "" ? [] : await checkCode(code, handler, runtime, limits.codeBytes);
   const fields = {
     Name: name,
-    Runtime: runtime.name,
+    Runtime: runtimeName,
     MemoryMB: memoryMB,
     CPUDemand: cpuDemand,
     Handler: handler,
@@ -199,7 +198,7 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
     MaxConcurrency: maxConcurrency,
     Timeout: timeout,
   };
-  return { fields, runtime, files };
+  return { fields, files };
 }
 
 /** A version for a stored definition without one: a digest of its JSON. */

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { encodeBase64 } from "../../protocol/base64.ts";
+import { encodeExecutorCode } from "../containers/executor.ts";
+import { deploy } from "./deployed.ts";
 import { parseDefinition } from "./parse_definition.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
 
@@ -14,10 +16,11 @@ const python = {
   TarFunctionCode: code("hello.py"),
 };
 
-Deno.test("parseDefinition resolves runtime aliases and fills defaults", async () => {
+Deno.test("parseDefinition keeps the runtime as given, resolves it, and fills defaults", async () => {
   const { definition, files } = await parseDefinition(python, LIMITS);
   assert.deepEqual(files.map((f) => f.path), ["hello.py"], "the checked files come back");
-  assert.equal(definition.Runtime, "python311");
+  assert.equal(definition.Runtime, "python310", "stored as given: Go nodes know python310");
+  assert.equal(deploy(definition, encodeExecutorCode(files)).pool.image, "serverledge-python311");
   assert.equal(definition.MaxConcurrency, 1);
   assert.equal(definition.CPUDemand, 0);
   assert.equal(definition.Timeout, 60);
@@ -31,7 +34,7 @@ Deno.test("parseDefinition resolves runtime aliases and fills defaults", async (
     },
     LIMITS,
   );
-  assert.equal(node.Runtime, "nodejs18");
+  assert.equal(node.Runtime, "nodejs17", "stored as given");
 });
 
 Deno.test("parseDefinition accepts a Python package module and a custom image", async () => {
