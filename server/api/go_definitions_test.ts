@@ -1,0 +1,176 @@
+// Definitions and async results shared with Go Serverledge nodes, through a real node on a real
+// etcd: what a Go node writes is put with etcd3 in its exact formats, and what this node writes is
+// decoded by the rules of Go's source (server/testing/go_formats.ts).
+import assert from "node:assert/strict";
+import { Etcd3 } from "etcd3";
+import { startEtcd } from "../testing/etcd.ts";
+import { exampleCode, exampleFunction } from "../testing/functions.ts";
+import {
+  decodeGoFunction,
+  decodeGoResponse,
+  goFunctionJson,
+  goResponseJson,
+} from "../testing/go_formats.ts";
+import { startTestNode } from "../testing/test_node.ts";
+import { sleep } from "../timing/sleep.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+async function until(probe: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await sleep(50);
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** A Python example as a Go node stores it (`SaveToEtcd`: a plain put, no lease). */
+async function goPython(name: string, file: string, signature: Record<string, unknown> | null) {
+  return goFunctionJson({
+    Name: name,
+    Runtime: "python310",
+    MemoryMB: 128,
+    CPUDemand: 0,
+    Handler: `${file.slice(0, -3)}.handler`,
+    TarFunctionCode: await exampleCode(file),
+    CustomImage: "",
+    Signature: signature,
+  });
+}
+
+Deno.test(
+  "a definition a Go node writes is watched, listed, invoked, replaced and removed",
+  opts,
+  async () => {
+    await using etcd = await startEtcd();
+    const go = new Etcd3({ hosts: etcd.url });
+    try {
+      await go.put("/function/before").value(await goPython("before", "hello.py", null));
+      await using node = await startTestNode({
+        config: { "etcd.address": etcd.address, "container.timeout": 7 },
+      });
+      const names = async () => (await node.get("/function")).body as string[];
+      assert.deepEqual(await names(), ["before"], "read at start");
+
+      // Upstream's Go writes a Signature: it is not ours to check, and is ignored.
+      const signature = { Inputs: [{ Name: "name", Type: "Text" }], Outputs: [] };
+      await go.put("/function/gohello").value(await goPython("gohello", "hello.py", signature));
+      await until(async () => (await names()).includes("gohello"), "the watch");
+      const details = (await node.get("/function?details=true")).body as Record<string, unknown>[];
+      const listed = details.find((d) => d.Name === "gohello")!;
+      assert.equal(listed.Runtime, "python310", "as the Go node wrote it");
+      assert.equal(listed.Timeout, 7, "the node's container.timeout, which Go does not write");
+      assert.equal(listed.MaxConcurrency, 1);
+      assert.match(listed.Version as string, /^sha256-[0-9a-f]{32}$/, "derived from the content");
+
+      const cold = await node.post("/invoke/gohello", { Params: { name: "Go" } });
+      assert.equal(cold.status, 200, JSON.stringify(cold.body));
+      assert.equal(cold.body.Result, JSON.stringify("Hello, Go!"));
+      assert.equal(cold.body.IsWarmStart, false);
+      const warm = await node.post("/invoke/gohello", { Params: { name: "again" } });
+      assert.equal(warm.body.Result, JSON.stringify("Hello, again!"));
+      assert.equal(warm.body.IsWarmStart, true);
+
+      // A Go node replaces a definition with a plain put (no Version): the new code is served.
+      await go.put("/function/gohello").value(await goPython("gohello", "double.py", null));
+      await until(async () => {
+        const answer = await node.post("/invoke/gohello", { Params: { a: 2, b: 3 } });
+        return answer.status === 200 && JSON.parse(answer.body.Result as string).product === 6;
+      }, "the replaced definition");
+
+      await go.delete().key("/function/gohello");
+      await until(
+        async () => (await node.post("/invoke/gohello", {})).status === 404,
+        "the delete",
+      );
+    } finally {
+      go.close();
+    }
+  },
+);
+
+Deno.test(
+  "a definition created here is stored as a Go node decodes and runs it",
+  opts,
+  async () => {
+    await using etcd = await startEtcd();
+    const go = new Etcd3({ hosts: etcd.url });
+    try {
+      await using node = await startTestNode({ config: { "etcd.address": etcd.address } });
+      const body = await exampleFunction("hello", "hello.py"); // Runtime "python310"
+      const created = await node.post("/create", body);
+      assert.deepEqual(
+        created.body,
+        { Created: "hello", Runtime: "python311" },
+        "the one running it",
+      );
+
+      const stored = await go.get("/function/hello").string();
+      const decoded = decodeGoFunction(stored!);
+      assert.deepEqual(decoded, { ...body, CPUDemand: 0, CustomImage: "", Signature: null });
+
+      const details = (await node.get("/function?details=true")).body as Record<string, unknown>[];
+      assert.equal(details[0].Runtime, "python310", "listed as given");
+      const run = await node.post("/invoke/hello", { Params: { name: "alias" } });
+      assert.equal(run.body.Result, JSON.stringify("Hello, alias!"), "the alias runs python311");
+    } finally {
+      go.close();
+    }
+  },
+);
+
+Deno.test(
+  "async results: Go's are polled here, ours are at Go's key in Go's format",
+  opts,
+  async () => {
+    await using etcd = await startEtcd();
+    const go = new Etcd3({ hosts: etcd.url });
+    try {
+      await using node = await startTestNode({ config: { "etcd.address": etcd.address } });
+      assert.equal(
+        (await node.post("/create", await exampleFunction("hello", "hello.py"))).status,
+        200,
+      );
+
+      // A result a Go node published (PublishAsyncResponse: async/<reqId>, lease of 1800 s).
+      const published = goResponseJson({ Success: true, Result: '"from Go"', Duration: 0.02 });
+      await go.lease(1800).put("async/hello-3f9ab123456789").value(published);
+      const polled = await node.get("/poll/hello-3f9ab123456789");
+      assert.equal(polled.status, 200);
+      assert.deepEqual(polled.body, JSON.parse(published));
+      assert.equal((await node.get("/poll/hello-3f9ab987654321")).status, 404, "none published");
+
+      // An async request run here, as a client sends it and as a Go edge offloads one
+      // (OffloadAsync: its InvocationRequest, CanDoOffloading false): both end at Go's key.
+      const bodies = [
+        { Async: true, Params: { name: "client" } },
+        {
+          Params: { name: "edge" },
+          QoSClass: 0,
+          QoSMaxRespT: 0,
+          CanDoOffloading: false,
+          Async: true,
+        },
+      ];
+      for (const body of bodies) {
+        const answer = await node.post("/invoke/hello", body);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        const reqId = answer.body.ReqId as string;
+        await until(async () => (await node.get(`/poll/${reqId}`)).status === 200, "the report");
+        const atGo = decodeGoResponse((await go.get(`async/${reqId}`).string())!);
+        assert.equal(atGo.Success, true);
+        assert.equal(atGo.Result, JSON.stringify(`Hello, ${body.Params.name}!`));
+        assert.deepEqual(
+          (await node.get(`/poll/${reqId}`)).body,
+          JSON.parse(
+            (await go.get(`async/${reqId}`).string())!,
+          ),
+          "a Go node's poll answers what this node's does",
+        );
+      }
+    } finally {
+      go.close();
+    }
+  },
+);
