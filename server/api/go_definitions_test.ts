@@ -26,11 +26,16 @@ async function until(probe: () => Promise<boolean>, what: string, ms = 10_000): 
 }
 
 /** A Python example as a Go node stores it (`SaveToEtcd`: a plain put, no lease). */
-async function goPython(name: string, file: string, signature: Record<string, unknown> | null) {
+async function goPython(
+  name: string,
+  file: string,
+  signature: Record<string, unknown> | null,
+  memoryMB = 128,
+) {
   return goFunctionJson({
     Name: name,
     Runtime: "python310",
-    MemoryMB: 128,
+    MemoryMB: memoryMB,
     CPUDemand: 0,
     Handler: `${file.slice(0, -3)}.handler`,
     TarFunctionCode: await exampleCode(file),
@@ -46,12 +51,15 @@ Deno.test(
     await using etcd = await startEtcd();
     const go = new Etcd3({ hosts: etcd.url });
     try {
-      await go.put("/function/before").value(await goPython("before", "hello.py", null));
+      // MemoryMB 0: Go's zero value, written when the creator gave none.
+      await go.put("/function/before").value(await goPython("before", "hello.py", null, 0));
       await using node = await startTestNode({
         config: { "etcd.address": etcd.address, "container.timeout": 7 },
       });
       const names = async () => (await node.get("/function")).body as string[];
       assert.deepEqual(await names(), ["before"], "read at start");
+      const before = await node.post("/invoke/before", { Params: { name: "start" } });
+      assert.equal(before.body.Result, JSON.stringify("Hello, start!"));
 
       // Upstream's Go writes a Signature: it is not ours to check, and is ignored.
       const signature = { Inputs: [{ Name: "name", Type: "Text" }], Outputs: [] };
@@ -62,6 +70,7 @@ Deno.test(
       assert.equal(listed.Runtime, "python310", "as the Go node wrote it");
       assert.equal(listed.Timeout, 7, "the node's container.timeout, which Go does not write");
       assert.equal(listed.MaxConcurrency, 1);
+      assert.equal(details.find((d) => d.Name === "before")!.MemoryMB, 128, "the create default");
       assert.match(listed.Version as string, /^sha256-[0-9a-f]{32}$/, "derived from the content");
 
       const cold = await node.post("/invoke/gohello", { Params: { name: "Go" } });

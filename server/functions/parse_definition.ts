@@ -105,15 +105,17 @@ export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defau
 /**
  * Checks a definition read from the registry (written by any node, or by hand) with the same
  * field and code checks as {@linkcode parseDefinition}, keeping its `Runtime` as stored and its
- * `Version` (one derived from its content when it has none, as Serverledge writes them). Throws an
- * `HttpError` saying what is wrong.
+ * `Version` (one derived from its content when it has none, as Serverledge writes them). What a
+ * Go Serverledge node does not write takes the defaults of a create (`Timeout`, `MaxConcurrency`),
+ * and so does its `MemoryMB` of 0 (Go's zero value: not set). Throws an `HttpError` saying what
+ * is wrong.
  */
 export async function checkStoredDefinition(
   stored: unknown,
   limits: StoredDefinitionLimits,
 ): Promise<ParsedDefinition> {
   const body = requireObject(stored, "Stored definition");
-  const { fields, files } = await checkFields(body, limits);
+  const { fields, files } = await checkFields(withoutGoZeroMemory(body), limits);
   const version = body.Version === undefined ? await contentVersion(body) : body.Version;
   if (typeof version !== "string" || version === "") {
     throw new BadRequestError(
@@ -199,6 +201,17 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
     Timeout: timeout,
   };
   return { fields, files };
+}
+
+/**
+ * `body` without a `MemoryMB` of 0: Go Serverledge writes every field, 0 for a memory its
+ * creator did not give, so a stored 0 means "not set" (the create default applies), not a
+ * container without a memory limit.
+ */
+function withoutGoZeroMemory(body: JsonObject): JsonObject {
+  if (body.MemoryMB !== 0) return body;
+  const { MemoryMB: _unset, ...rest } = body;
+  return rest;
 }
 
 /** A version for a stored definition without one: a digest of its JSON. */

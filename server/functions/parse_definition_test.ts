@@ -3,7 +3,7 @@ import { BadRequestError, NotFoundError } from "../errors.ts";
 import { encodeBase64 } from "../../protocol/base64.ts";
 import { encodeExecutorCode } from "../containers/executor.ts";
 import { deploy } from "./deployed.ts";
-import { parseDefinition } from "./parse_definition.ts";
+import { checkStoredDefinition, parseDefinition } from "./parse_definition.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
 
 const LIMITS = { codeBytes: 1 << 20, defaultTimeout: 60 };
@@ -123,4 +123,32 @@ Deno.test("field names of a definition match in any case", async () => {
   assert.equal(definition.Name, "hello");
   assert.equal(definition.MemoryMB, 128);
   assert.equal(definition.CPUDemand, 0.5);
+});
+
+Deno.test("checkStoredDefinition gives what a Go node does not write the create defaults", async () => {
+  const goWritten = {
+    ...python,
+    MemoryMB: 0, // Go's zero value: its creator gave none
+    CPUDemand: 0,
+    CustomImage: "",
+    Signature: { Inputs: [], Outputs: [] },
+  };
+  const { definition } = await checkStoredDefinition(goWritten, LIMITS);
+  assert.equal(definition.Runtime, "python310");
+  assert.equal(definition.MemoryMB, 128);
+  assert.equal(definition.Timeout, 60);
+  assert.equal(definition.MaxConcurrency, 1);
+  assert.match(definition.Version, /^sha256-[0-9a-f]{32}$/);
+  assert.equal(
+    (await checkStoredDefinition(goWritten, LIMITS)).definition.Version,
+    definition.Version,
+    "the same content, the same version",
+  );
+  const other = await checkStoredDefinition({ ...goWritten, Handler: "hello.other" }, LIMITS);
+  assert.notEqual(other.definition.Version, definition.Version);
+  await assert.rejects(
+    checkStoredDefinition({ ...goWritten, MemoryMB: 8 }, LIMITS),
+    BadRequestError,
+    "a memory given is checked as at create",
+  );
 });
