@@ -11,18 +11,30 @@ import {
   goFunctionJson,
   goResponseJson,
 } from "../testing/go_formats.ts";
-import { startTestNode } from "../testing/test_node.ts";
-import { sleep } from "../timing/sleep.ts";
+import { eventually } from "../testing/registry_contract.ts";
+import { startTestNode, type TestNode } from "../testing/test_node.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-async function until(probe: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await sleep(50);
+/**
+ * Runs `check` with an etcd client playing a Go node (`go`) and a node on the same etcd, which
+ * starts after `before` ran (so it reads at start what `before` wrote).
+ */
+async function withGoNode(
+  check: (go: Etcd3, node: TestNode) => Promise<void>,
+  options: { config?: Record<string, unknown>; before?: (go: Etcd3) => Promise<void> } = {},
+): Promise<void> {
+  await using etcd = await startEtcd();
+  const go = new Etcd3({ hosts: etcd.url });
+  try {
+    await options.before?.(go);
+    await using node = await startTestNode({
+      config: { "etcd.address": etcd.address, ...options.config },
+    });
+    await check(go, node);
+  } finally {
+    go.close();
   }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 /** A Python example as a Go node stores it (`SaveToEtcd`: a plain put, no lease). */
@@ -47,15 +59,8 @@ async function goPython(
 Deno.test(
   "a definition a Go node writes is watched, listed, invoked, replaced and removed",
   opts,
-  async () => {
-    await using etcd = await startEtcd();
-    const go = new Etcd3({ hosts: etcd.url });
-    try {
-      // MemoryMB 0: Go's zero value, written when the creator gave none.
-      await go.put("/function/before").value(await goPython("before", "hello.py", null, 0));
-      await using node = await startTestNode({
-        config: { "etcd.address": etcd.address, "container.timeout": 7 },
-      });
+  () =>
+    withGoNode(async (go, node) => {
       const names = async () => (await node.get("/function")).body as string[];
       assert.deepEqual(await names(), ["before"], "read at start");
       const before = await node.post("/invoke/before", { Params: { name: "start" } });
@@ -64,7 +69,7 @@ Deno.test(
       // Upstream's Go writes a Signature: it is not ours to check, and is ignored.
       const signature = { Inputs: [{ Name: "name", Type: "Text" }], Outputs: [] };
       await go.put("/function/gohello").value(await goPython("gohello", "hello.py", signature));
-      await until(async () => (await names()).includes("gohello"), "the watch");
+      await eventually(async () => (await names()).includes("gohello"));
       const details = (await node.get("/function?details=true")).body as Record<string, unknown>[];
       const listed = details.find((d) => d.Name === "gohello")!;
       assert.equal(listed.Runtime, "python310", "as the Go node wrote it");
@@ -83,30 +88,27 @@ Deno.test(
 
       // A Go node replaces a definition with a plain put (no Version): the new code is served.
       await go.put("/function/gohello").value(await goPython("gohello", "double.py", null));
-      await until(async () => {
+      await eventually(async () => {
         const answer = await node.post("/invoke/gohello", { Params: { a: 2, b: 3 } });
         return answer.status === 200 && JSON.parse(answer.body.Result as string).product === 6;
-      }, "the replaced definition");
+      });
 
       await go.delete().key("/function/gohello");
-      await until(
-        async () => (await node.post("/invoke/gohello", {})).status === 404,
-        "the delete",
-      );
-    } finally {
-      go.close();
-    }
-  },
+      await eventually(async () => (await node.post("/invoke/gohello", {})).status === 404);
+    }, {
+      config: { "container.timeout": 7 },
+      // MemoryMB 0: Go's zero value, written when the creator gave none.
+      before: async (go) => {
+        await go.put("/function/before").value(await goPython("before", "hello.py", null, 0));
+      },
+    }),
 );
 
 Deno.test(
   "a definition created here is stored as a Go node decodes and runs it",
   opts,
-  async () => {
-    await using etcd = await startEtcd();
-    const go = new Etcd3({ hosts: etcd.url });
-    try {
-      await using node = await startTestNode({ config: { "etcd.address": etcd.address } });
+  () =>
+    withGoNode(async (go, node) => {
       const body = await exampleFunction("hello", "hello.py"); // Runtime "python310"
       const created = await node.post("/create", body);
       assert.deepEqual(
@@ -115,32 +117,23 @@ Deno.test(
         "the one running it",
       );
 
-      const stored = await go.get("/function/hello").string();
-      const decoded = decodeGoFunction(stored!);
+      const decoded = decodeGoFunction((await go.get("/function/hello").string())!);
       assert.deepEqual(decoded, { ...body, CPUDemand: 0, CustomImage: "", Signature: null });
 
       const details = (await node.get("/function?details=true")).body as Record<string, unknown>[];
       assert.equal(details[0].Runtime, "python310", "listed as given");
       const run = await node.post("/invoke/hello", { Params: { name: "alias" } });
       assert.equal(run.body.Result, JSON.stringify("Hello, alias!"), "the alias runs python311");
-    } finally {
-      go.close();
-    }
-  },
+    }),
 );
 
 Deno.test(
   "async results: Go's are polled here, ours are at Go's key in Go's format",
   opts,
-  async () => {
-    await using etcd = await startEtcd();
-    const go = new Etcd3({ hosts: etcd.url });
-    try {
-      await using node = await startTestNode({ config: { "etcd.address": etcd.address } });
-      assert.equal(
-        (await node.post("/create", await exampleFunction("hello", "hello.py"))).status,
-        200,
-      );
+  () =>
+    withGoNode(async (go, node) => {
+      const created = await node.post("/create", await exampleFunction("hello", "hello.py"));
+      assert.equal(created.status, 200);
 
       // A result a Go node published (PublishAsyncResponse: async/<reqId>, lease of 1800 s).
       const published = goResponseJson({ Success: true, Result: '"from Go"', Duration: 0.02 });
@@ -152,34 +145,24 @@ Deno.test(
 
       // An async request run here, as a client sends it and as a Go edge offloads one
       // (OffloadAsync: its InvocationRequest, CanDoOffloading false): both end at Go's key.
-      const bodies = [
-        { Async: true, Params: { name: "client" } },
-        {
-          Params: { name: "edge" },
-          QoSClass: 0,
-          QoSMaxRespT: 0,
-          CanDoOffloading: false,
+      const fromEdge = { QoSClass: 0, QoSMaxRespT: 0, CanDoOffloading: false };
+      for (const [name, extra] of [["client", {}], ["edge", fromEdge]] as const) {
+        const answer = await node.post("/invoke/hello", {
+          Params: { name },
           Async: true,
-        },
-      ];
-      for (const body of bodies) {
-        const answer = await node.post("/invoke/hello", body);
+          ...extra,
+        });
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
         const reqId = answer.body.ReqId as string;
-        await until(async () => (await node.get(`/poll/${reqId}`)).status === 200, "the report");
-        const atGo = decodeGoResponse((await go.get(`async/${reqId}`).string())!);
-        assert.equal(atGo.Success, true);
-        assert.equal(atGo.Result, JSON.stringify(`Hello, ${body.Params.name}!`));
+        await eventually(async () => (await node.get(`/poll/${reqId}`)).status === 200);
+        const atGo = (await go.get(`async/${reqId}`).string())!;
+        assert.equal(decodeGoResponse(atGo).Success, true);
+        assert.equal(decodeGoResponse(atGo).Result, JSON.stringify(`Hello, ${name}!`));
         assert.deepEqual(
           (await node.get(`/poll/${reqId}`)).body,
-          JSON.parse(
-            (await go.get(`async/${reqId}`).string())!,
-          ),
+          JSON.parse(atGo),
           "a Go node's poll answers what this node's does",
         );
       }
-    } finally {
-      go.close();
-    }
-  },
+    }),
 );
