@@ -35,7 +35,8 @@ export function newRequestId(functionName: string): string {
 
 /**
  * Serverledge's (Go) request ids, which a Go node on the same etcd answers (`GET /poll` here
- * reads its results): the function name, `-`, the last 5 characters of the node's registry key,
+ * reads its results): the function name, `-`, the last 5 characters of the node's registry key
+ * (digits of its registration time, in Serverledge's key layout, but any key character is taken),
  * and the nanoseconds of the arrival's second (1 to 9 digits, not padded).
  */
 const GO_REQUEST_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}-[A-Za-z0-9_.-]{5}[0-9]{1,9}$/;

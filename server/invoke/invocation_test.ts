@@ -8,6 +8,8 @@ Deno.test("an id of this node names its function", () => {
 
 Deno.test("a Go node's id (name, 5 characters of its key, nanoseconds) names its function", () => {
   assert.deepEqual(functionsOfRequest("hello-3f9ab123456789"), ["hello"]);
+  // As Serverledge's key layout makes them: the key ends with its registration's UnixNano.
+  assert.deepEqual(functionsOfRequest("hello-81234123456789"), ["hello"]);
   assert.deepEqual(functionsOfRequest("hello-3f9ab7"), ["hello"], "nanoseconds are not padded");
 });
 
