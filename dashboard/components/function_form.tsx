@@ -20,6 +20,7 @@ import {
   buildDefinition,
   type CodeSource,
   emptyForm,
+  findRuntimeInfo,
   type FunctionFormState,
 } from "../lib/function_form.ts";
 import type { RuntimeInfo } from "../../protocol/function.ts";
@@ -62,11 +63,8 @@ export function FunctionForm(props: FunctionFormProps) {
     if (fileInput.current) fileInput.current.value = "";
   }, [props.initial]);
 
-  // A function may be stored under an alias (Serverledge's `python310`): the form shows the
-  // runtime it names and, unless another is picked, sends the alias back unchanged.
-  const runtime = props.runtimes.find((r) =>
-    r.Name === form.runtime || r.Aliases.includes(form.runtime)
-  );
+  // Unless another runtime is picked, a function stored under an alias is sent back with it.
+  const runtime = findRuntimeInfo(props.runtimes, form.runtime);
   const set = (change: Partial<FunctionFormState>) => setForm((f) => ({ ...f, ...change }));
 
   const changeRuntime = (name: string) => {
