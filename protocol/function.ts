@@ -10,7 +10,10 @@
 export interface FunctionDefinition {
   /** Unique name, `[A-Za-z0-9_-]`, 1–64 characters. */
   Name: string;
-  /** Canonical runtime name (aliases are resolved before storing), e.g. `python311`. */
+  /**
+   * Runtime name as the creator gave it, canonical or alias (e.g. `python311`, or Serverledge's
+   * `python310`, which Go Serverledge nodes read): nodes resolve the alias where they use it.
+   */
   Runtime: string;
   /** Memory limit of each container of this function, in MB. */
   MemoryMB: number;
@@ -42,7 +45,7 @@ export type FunctionInfo = Omit<FunctionDefinition, "TarFunctionCode">;
 export interface CreatedAnswer {
   /** Name of the new function. */
   Created: string;
-  /** Its canonical runtime. */
+  /** The canonical name of the runtime that runs it (the definition keeps the name given). */
   Runtime: string;
 }
 
@@ -50,7 +53,7 @@ export interface CreatedAnswer {
 export interface UpdatedAnswer {
   /** Name of the replaced function. */
   Updated: string;
-  /** Its canonical runtime. */
+  /** The canonical name of the runtime that runs it (the definition keeps the name given). */
   Runtime: string;
 }
 

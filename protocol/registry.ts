@@ -5,10 +5,14 @@
  * @module
  */
 
-/** What is stored under an async request id: pending until the report exists. */
+/**
+ * What is stored under an async request id: pending until the report exists. A result a Go
+ * Serverledge node wrote (its `Response`, at its own key) reads as `done` without `Node` and
+ * `Function`, which Go does not record.
+ */
 export type AsyncEntry =
   | { Status: "pending"; Node: string; Function: string; Since: number }
-  | { Status: "done"; Node: string; Function: string; Report: Record<string, unknown> };
+  | { Status: "done"; Node?: string; Function?: string; Report: Record<string, unknown> };
 
 /** A node of the deployment as it registers itself. */
 export interface NodeRecord {

@@ -20,6 +20,7 @@ import {
   buildDefinition,
   type CodeSource,
   emptyForm,
+  findRuntimeInfo,
   type FunctionFormState,
 } from "../lib/function_form.ts";
 import type { RuntimeInfo } from "../../protocol/function.ts";
@@ -62,7 +63,8 @@ export function FunctionForm(props: FunctionFormProps) {
     if (fileInput.current) fileInput.current.value = "";
   }, [props.initial]);
 
-  const runtime = props.runtimes.find((r) => r.Name === form.runtime);
+  // Unless another runtime is picked, a function stored under an alias is sent back with it.
+  const runtime = findRuntimeInfo(props.runtimes, form.runtime);
   const set = (change: Partial<FunctionFormState>) => setForm((f) => ({ ...f, ...change }));
 
   const changeRuntime = (name: string) => {
@@ -151,7 +153,7 @@ export function FunctionForm(props: FunctionFormProps) {
             <Select
               id="fn-runtime"
               name="runtime"
-              value={form.runtime}
+              value={runtime?.Name ?? form.runtime}
               onChange={(e) => changeRuntime(e.currentTarget.value)}
             >
               {props.runtimes.map((r) => (

@@ -6,7 +6,7 @@
  */
 import { encodeBase64 } from "../../protocol/base64.ts";
 import { type CodeFile, defaultHandler, editorFileName, packCode, starterCode } from "./code.ts";
-import type { FunctionDefinitionBody, FunctionInfo } from "../../protocol/function.ts";
+import type { FunctionDefinitionBody, FunctionInfo, RuntimeInfo } from "../../protocol/function.ts";
 
 /** Where the code comes from. */
 export type CodeSource = "editor" | "files" | "folder";
@@ -55,6 +55,17 @@ export function emptyForm(runtime: string): FunctionFormState {
     code: starterCode(runtime),
     files: [],
   };
+}
+
+/**
+ * The runtime of the catalog `name` names, canonical or alias: a function may be stored under an
+ * alias (Serverledge's `python310`), which the form shows as the runtime it names.
+ */
+export function findRuntimeInfo(
+  runtimes: readonly RuntimeInfo[],
+  name: string,
+): RuntimeInfo | undefined {
+  return runtimes.find((r) => r.Name === name || r.Aliases.includes(name));
 }
 
 /** A form to update `fn`: its settings, and code to give again (the node never sends it back). */

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { readCodeArchive } from "../../server/functions/code_archive.ts";
-import { buildDefinition, emptyForm, formFromFunction, isArchive } from "./function_form.ts";
+import {
+  buildDefinition,
+  emptyForm,
+  findRuntimeInfo,
+  formFromFunction,
+  isArchive,
+} from "./function_form.ts";
 
 Deno.test("a blank Python form with a name makes a create body with the editor's code", async () => {
   const form = { ...emptyForm("python311"), name: "hello" };
@@ -84,4 +90,32 @@ Deno.test("one picked tar is sent as it is", () => {
   assert.ok(r.ok && r.body.TarFunctionCode === btoa("\x01\x02\x03"));
   assert.ok(isArchive([{ path: "x.TGZ", data: tar }]));
   assert.ok(!isArchive([{ path: "x.tar", data: tar }, { path: "y.py", data: tar }]));
+});
+
+Deno.test("a function stored under an alias shows its runtime and is sent back with the alias", () => {
+  const python = {
+    Name: "python311",
+    Aliases: ["python310", "python3"],
+    Language: "Python 3.11",
+    HandlerFormat: "<module>.<function>",
+    Concurrent: true,
+  };
+  const runtimes = [python, { ...python, Name: "custom", Aliases: [] }];
+  assert.equal(findRuntimeInfo(runtimes, "python310"), python);
+  assert.equal(findRuntimeInfo(runtimes, "python311"), python);
+  assert.equal(findRuntimeInfo(runtimes, "cobol"), undefined);
+  const form = formFromFunction({
+    Name: "hello",
+    Runtime: "python310",
+    MemoryMB: 128,
+    CPUDemand: 0,
+    Handler: "hello.handler",
+    CustomImage: "",
+    MaxConcurrency: 1,
+    Timeout: 60,
+    Version: "v1",
+  });
+  const result = buildDefinition({ ...form, code: "def handler(p, c): 1", source: "editor" });
+  assert.ok(result.ok);
+  if (result.ok) assert.equal(result.body.Runtime, "python310", "what a Go node reads, kept");
 });

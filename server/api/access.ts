@@ -17,7 +17,7 @@ import { OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
 import type { Gatekeeper, Need } from "../auth/gatekeeper.ts";
 import { BadRequestError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
-import { functionOfRequest } from "../invoke/invocation.ts";
+import { functionsOfRequest } from "../invoke/invocation.ts";
 import { decodeFields } from "../validation/wire_fields.ts";
 import { taskResources } from "../../asl/mod.ts";
 import { checkWorkflowName, parseWorkflowSource } from "../workflows/definition.ts";
@@ -54,8 +54,8 @@ const definedFunction: FunctionOf = async (c, _param, definitionOf) =>
   (await definitionOf(c)).definition.Name;
 /** The function named by the path. */
 const pathFunction: FunctionOf = (_c, param) => Promise.resolve(checkFunctionName(param));
-/** The function of the request id in the path. */
-const requestFunction: FunctionOf = (_c, param) => Promise.resolve(functionOfRequest(param));
+/** The function of the request id in the path (every function a Go node's id may name). */
+const requestFunction: FunctionOf = (_c, param) => Promise.resolve(functionsOfRequest(param));
 
 /** A route that changes the function its body names (`deploy`). */
 const deploy = (path: string, verb: string, functionOf: FunctionOf): RouteAccess => ({

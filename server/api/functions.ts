@@ -11,6 +11,7 @@ import type {
   UpdatedAnswer,
 } from "../../protocol/function.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
+import { findRuntime } from "../runtimes/catalog.ts";
 import { decodeFields } from "../validation/wire_fields.ts";
 import { checkedBody, jsonBody } from "./json_body.ts";
 import type { NodeServices } from "./services.ts";
@@ -27,15 +28,15 @@ export function functionRoutes(services: NodeServices): Hono {
   app.post("/create", async (c) => {
     const checked = await checkedBody(c, services);
     await store.create(checked);
-    const { Name, Runtime } = checked.definition;
-    return c.json<CreatedAnswer>({ Created: Name, Runtime });
+    const { Name } = checked.definition;
+    return c.json<CreatedAnswer>({ Created: Name, Runtime: runningRuntime(checked.definition) });
   });
 
   app.post("/update", async (c) => {
     const checked = await checkedBody(c, services);
     await store.update(checked);
-    const { Name, Runtime } = checked.definition;
-    return c.json<UpdatedAnswer>({ Updated: Name, Runtime });
+    const { Name } = checked.definition;
+    return c.json<UpdatedAnswer>({ Updated: Name, Runtime: runningRuntime(checked.definition) });
   });
 
   app.post("/delete", async (c) => {
@@ -52,4 +53,9 @@ export function functionRoutes(services: NodeServices): Hono {
   });
 
   return app;
+}
+
+/** The canonical name of the runtime that runs a checked definition (stored maybe as an alias). */
+function runningRuntime(definition: { Runtime: string }): string {
+  return findRuntime(definition.Runtime)?.name ?? definition.Runtime;
 }

@@ -38,7 +38,7 @@ Deno.test("a body is handed to the worker and comes back checked, its code encod
     "the body's chunks went to the worker, not copied",
   );
   assert.equal(checked.definition.Name, "hello");
-  assert.equal(checked.definition.Runtime, "python311");
+  assert.equal(checked.definition.Runtime, "python310", "the runtime is kept as given");
   assert.equal(checked.definition.TarFunctionCode, code);
   const init = JSON.parse(new TextDecoder().decode(checked.code.initBody)) as ExecutorInitBody;
   assert.deepEqual(init.Files, [

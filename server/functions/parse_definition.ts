@@ -85,18 +85,18 @@ export function checkName(name: unknown, what: "Function" | "Workflow"): string 
 /**
  * Parses and checks a create/update body. The code archive is unpacked and checked (paths,
  * links, size) and must contain the file the handler names. The definition gets a new
- * `Version` and the runtime's canonical name.
+ * `Version`; its `Runtime` is stored as given (an alias such as Serverledge's `python310` stays
+ * `python310`, so a Go Serverledge node reads the name it knows), and resolved where it is used.
  */
 export async function parseDefinition(
   input: unknown,
   limits: DefinitionLimits,
 ): Promise<ParsedDefinition> {
-  const { fields, runtime, files } = await checkFields(
+  const { fields, files } = await checkFields(
     decodeFields(input, "Function definition", DEFINITION_FIELDS),
     limits,
   );
-  const definition = { ...fields, Runtime: runtime.name, Version: crypto.randomUUID() };
-  return { definition, files };
+  return { definition: { ...fields, Version: crypto.randomUUID() }, files };
 }
 
 /** The limits a stored definition is checked against (see {@linkcode checkStoredDefinition}). */
@@ -105,28 +105,29 @@ export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defau
 /**
  * Checks a definition read from the registry (written by any node, or by hand) with the same
  * field and code checks as {@linkcode parseDefinition}, keeping its `Runtime` as stored and its
- * `Version` (one derived from its content when it has none, as Serverledge writes them). Throws an
- * `HttpError` saying what is wrong.
+ * `Version` (one derived from its content when it has none, as Serverledge writes them). What a
+ * Go Serverledge node does not write takes the defaults of a create (`Timeout`, `MaxConcurrency`),
+ * and so does its `MemoryMB` of 0 (Go's zero value: not set). Throws an `HttpError` saying what
+ * is wrong.
  */
 export async function checkStoredDefinition(
   stored: unknown,
   limits: StoredDefinitionLimits,
 ): Promise<ParsedDefinition> {
   const body = requireObject(stored, "Stored definition");
-  const { fields, files } = await checkFields(body, limits);
+  const { fields, files } = await checkFields(withoutGoZeroMemory(body), limits);
   const version = body.Version === undefined ? await contentVersion(body) : body.Version;
   if (typeof version !== "string" || version === "") {
     throw new BadRequestError(
       `Field "Version" must be a non-empty string, got ${describe(version)}`,
     );
   }
-  return { definition: { ...fields, Runtime: body.Runtime as string, Version: version }, files };
+  return { definition: { ...fields, Version: version }, files };
 }
 
-/** The fields of a definition, checked, and its runtime and files. */
+/** The fields of a definition, checked (its `Runtime` as given), and its files. */
 async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<{
   fields: Omit<FunctionDefinition, "Version">;
-  runtime: Runtime;
   files: CodeFile[];
 }> {
   const name = checkFunctionName(body.Name);
@@ -190,7 +191,7 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
   const files = code === "" ? [] : await checkCode(code, handler, runtime, limits.codeBytes);
   const fields = {
     Name: name,
-    Runtime: runtime.name,
+    Runtime: runtimeName,
     MemoryMB: memoryMB,
     CPUDemand: cpuDemand,
     Handler: handler,
@@ -199,7 +200,18 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
     MaxConcurrency: maxConcurrency,
     Timeout: timeout,
   };
-  return { fields, runtime, files };
+  return { fields, files };
+}
+
+/**
+ * `body` without a `MemoryMB` of 0: Go Serverledge writes every field, 0 for a memory its
+ * creator did not give, so a stored 0 means "not set" (the create default applies), not a
+ * container without a memory limit.
+ */
+function withoutGoZeroMemory(body: JsonObject): JsonObject {
+  if (body.MemoryMB !== 0) return body;
+  const { MemoryMB: _unset, ...rest } = body;
+  return rest;
 }
 
 /** A version for a stored definition without one: a digest of its JSON. */

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { encodeBase64 } from "../../protocol/base64.ts";
-import { parseDefinition } from "./parse_definition.ts";
+import { encodeExecutorCode } from "../containers/executor.ts";
+import { deploy } from "./deployed.ts";
+import { checkStoredDefinition, parseDefinition } from "./parse_definition.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
 
 const LIMITS = { codeBytes: 1 << 20, defaultTimeout: 60 };
@@ -14,10 +16,11 @@ const python = {
   TarFunctionCode: code("hello.py"),
 };
 
-Deno.test("parseDefinition resolves runtime aliases and fills defaults", async () => {
+Deno.test("parseDefinition keeps the runtime as given, resolves it, and fills defaults", async () => {
   const { definition, files } = await parseDefinition(python, LIMITS);
   assert.deepEqual(files.map((f) => f.path), ["hello.py"], "the checked files come back");
-  assert.equal(definition.Runtime, "python311");
+  assert.equal(definition.Runtime, "python310", "stored as given: Go nodes know python310");
+  assert.equal(deploy(definition, encodeExecutorCode(files)).pool.image, "serverledge-python311");
   assert.equal(definition.MaxConcurrency, 1);
   assert.equal(definition.CPUDemand, 0);
   assert.equal(definition.Timeout, 60);
@@ -31,7 +34,7 @@ Deno.test("parseDefinition resolves runtime aliases and fills defaults", async (
     },
     LIMITS,
   );
-  assert.equal(node.Runtime, "nodejs18");
+  assert.equal(node.Runtime, "nodejs17", "stored as given");
 });
 
 Deno.test("parseDefinition accepts a Python package module and a custom image", async () => {
@@ -120,4 +123,32 @@ Deno.test("field names of a definition match in any case", async () => {
   assert.equal(definition.Name, "hello");
   assert.equal(definition.MemoryMB, 128);
   assert.equal(definition.CPUDemand, 0.5);
+});
+
+Deno.test("checkStoredDefinition gives what a Go node does not write the create defaults", async () => {
+  const goWritten = {
+    ...python,
+    MemoryMB: 0, // Go's zero value: its creator gave none
+    CPUDemand: 0,
+    CustomImage: "",
+    Signature: { Inputs: [], Outputs: [] },
+  };
+  const { definition } = await checkStoredDefinition(goWritten, LIMITS);
+  assert.equal(definition.Runtime, "python310");
+  assert.equal(definition.MemoryMB, 128);
+  assert.equal(definition.Timeout, 60);
+  assert.equal(definition.MaxConcurrency, 1);
+  assert.match(definition.Version, /^sha256-[0-9a-f]{32}$/);
+  assert.equal(
+    (await checkStoredDefinition(goWritten, LIMITS)).definition.Version,
+    definition.Version,
+    "the same content, the same version",
+  );
+  const other = await checkStoredDefinition({ ...goWritten, Handler: "hello.other" }, LIMITS);
+  assert.notEqual(other.definition.Version, definition.Version);
+  await assert.rejects(
+    checkStoredDefinition({ ...goWritten, MemoryMB: 8 }, LIMITS),
+    BadRequestError,
+    "a memory given is checked as at create",
+  );
 });

@@ -141,9 +141,10 @@ export class FunctionStore {
   async #fromRegistry(event: FunctionEvent): Promise<void> {
     if (event.type === "delete") return this.#remove(event.name);
     const { definition } = event;
-    if (this.#writing.has(definition.Version)) return;
+    const version = definition.Version; // none in a Go node's definition: checked every time
+    if (typeof version === "string" && this.#writing.has(version)) return;
     const cached = this.#cache.get(definition.Name);
-    if (cached && cached.definition.Version === definition.Version) return;
+    if (cached && cached.definition.Version === version) return;
     let checked: CheckedFunction;
     try {
       checked = await this.#options.checker.checkStored(definition, this.#options.limits);

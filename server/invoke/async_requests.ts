@@ -13,7 +13,7 @@ import type { WorkflowReport } from "../../protocol/workflow.ts";
 import { NotFoundError, UnavailableError } from "../errors.ts";
 import type { AsyncEntry } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
-import { functionOfRequest } from "./invocation.ts";
+import { functionsOfRequest } from "./invocation.ts";
 import { failedReport } from "./report.ts";
 import { backoffDelay } from "../timing/backoff.ts";
 import { sleep } from "../timing/sleep.ts";
@@ -78,11 +78,12 @@ export class AsyncRequests {
   }
 
   /**
-   * The report of `reqId`; `NotFoundError` while it runs or when it is unknown,
-   * `BadRequestError` when it is not a request id at all.
+   * The report of `reqId` (an id of this node's or of a Go Serverledge node's, whose result the
+   * registry reads at Go's key); `NotFoundError` while it runs, when it is unknown, or when it
+   * has the form of no request id.
    */
   async poll(reqId: string): Promise<ExecutionReport | WorkflowReport> {
-    functionOfRequest(reqId); // throws the 404 of an id no request could have
+    functionsOfRequest(reqId); // throws the 404 of an id no request could have
     const entry = await this.#options.registry.async.get(reqId);
     if (!entry) throw new NotFoundError(`Request "${reqId}" is unknown or its report expired`);
     if (entry.Status === "pending") {

@@ -7,6 +7,7 @@
 import type { InvocationRequest } from "../../protocol/invocation.ts";
 import { NotFoundError } from "../errors.ts";
 import type { DeployedFunction } from "../functions/deployed.ts";
+import { FUNCTION_NAME } from "../functions/parse_definition.ts";
 
 /** An invocation being served. */
 export interface Invocation {
@@ -33,15 +34,35 @@ export function newRequestId(functionName: string): string {
 }
 
 /**
- * The name of the function a request id belongs to (the part before its UUID).
- *
- * @throws {NotFoundError} when `reqId` does not have the form of a request id (no request has it)
+ * Serverledge's (Go) request ids, which a Go node on the same etcd answers (`GET /poll` here
+ * reads its results): the function name, `-`, the last 5 characters of the node's registry key
+ * (digits of its registration time, in Serverledge's key layout, but any key character is taken),
+ * and the nanoseconds of the arrival's second (1 to 9 digits, not padded).
  */
-export function functionOfRequest(reqId: string): string {
-  if (!REQUEST_ID.test(reqId)) {
+const GO_REQUEST_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}-[A-Za-z0-9_.-]{5}[0-9]{1,9}$/;
+
+/**
+ * The names of the functions a request id may belong to: the one before its UUID for this
+ * node's ids; for a Go node's id, every name it can be read with (a name with `-` followed by
+ * characters of the node's key can be read more than one way), so that access is granted only
+ * when every reading allows it.
+ *
+ * @throws {NotFoundError} when `reqId` has the form of no request id (no request has it)
+ */
+export function functionsOfRequest(reqId: string): readonly string[] {
+  if (REQUEST_ID.test(reqId)) return [reqId.slice(0, reqId.length - UUID_LENGTH - 1)];
+  if (!GO_REQUEST_ID.test(reqId)) {
     throw new NotFoundError(`Request "${reqId.slice(0, 120)}" is unknown or its report expired`);
   }
-  return reqId.slice(0, reqId.length - UUID_LENGTH - 1);
+  const names: string[] = [];
+  for (let digits = 1; digits <= 9; digits++) {
+    const name = reqId.slice(0, reqId.length - digits - 6);
+    const tail = reqId.slice(reqId.length - digits);
+    if (/^[0-9]+$/.test(tail) && reqId[name.length] === "-" && FUNCTION_NAME.test(name)) {
+      names.push(name);
+    }
+  }
+  return [...new Set(names)];
 }
 
 /**

@@ -68,6 +68,8 @@ Deno.test("the registry user of the protected etcd may use the registry's prefix
     const { client } = connection;
     await client.put("/function/x").value("allowed");
     assert.equal(await client.get("/function/x").string(), "allowed");
+    await client.put("async/x").value("allowed"); // Serverledge's async results
+    assert.equal(await client.get("async/x").string(), "allowed");
     await assert.rejects(client.get("/other").string(), EtcdPermissionDeniedError);
     await assert.rejects(client.put("/other").value("x").exec(), EtcdPermissionDeniedError);
   } finally {
@@ -99,8 +101,8 @@ Deno.test("EtcdRegistry.open() names the prefixes a user lacks", async () => {
   assert.equal(
     error.message,
     `Registry "etcd" at "${etcd.address}" denied user "partial" access: grant its role ` +
-      "readwrite permission on the key prefixes /function/, /write-fence/, /async/, /workflow/, " +
-      "/workflow-run/, /registry/",
+      "readwrite permission on the key prefixes /function/, /write-fence/, /async/, async/, " +
+      "/workflow/, /workflow-run/, /registry/",
   );
   const keys = await etcd.asRoot((root) => root.getAll().keys());
   assert.deepEqual(keys, [], "the check wrote nothing");

@@ -5,9 +5,18 @@
  */
 import type { FunctionDefinition } from "../../protocol/function.ts";
 
+/**
+ * A definition as read from the registry, before the function store checked it: any node may
+ * have written it (a Go Serverledge node writes no `Timeout`, `MaxConcurrency` or `Version`),
+ * or a hand, so only a string `Name` is sure; the other fields may be missing or of any type.
+ */
+export type StoredDefinition =
+  & Pick<FunctionDefinition, "Name">
+  & { [Field in Exclude<keyof FunctionDefinition, "Name">]?: unknown };
+
 /** A change to the stored function definitions, as seen by {@linkcode FunctionRegistry.watch}. */
 export type FunctionEvent =
-  | { type: "put"; definition: FunctionDefinition }
+  | { type: "put"; definition: StoredDefinition }
   | { type: "delete"; name: string };
 
 /**
@@ -22,8 +31,8 @@ export interface FunctionRegistry {
   update(definition: FunctionDefinition): Promise<boolean>;
   /** Removes a definition; resolves `false` when there was none. */
   delete(name: string): Promise<boolean>;
-  /** Every stored definition. */
-  list(): Promise<FunctionDefinition[]>;
+  /** Every stored definition, as read (see {@linkcode StoredDefinition}). */
+  list(): Promise<StoredDefinition[]>;
   /**
    * Calls `onEvent` for every change made after this call, by this node or any other.
    * Returns a function that stops watching.

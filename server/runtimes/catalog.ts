@@ -7,7 +7,7 @@
 
 /** A runtime a function can be created with. */
 export interface Runtime {
-  /** Canonical name, stored in function definitions. */
+  /** Canonical name (a definition stores the name its creator gave, canonical or alias). */
   name: string;
   /** Docker image running the executor; empty for `custom` (the function names its image). */
   image: string;
@@ -108,10 +108,12 @@ export function builtInImages(): string[] {
   return RUNTIMES.map((r) => r.image).filter((image) => image !== "");
 }
 
-/** The image a function's containers run: its runtime's, or its own for `custom`. */
+/**
+ * The image a function's containers run: its runtime's (the name it was stored with resolved,
+ * alias or canonical), or its own for `custom`.
+ */
 export function imageFor(definition: { Runtime: string; CustomImage: string }): string {
-  if (definition.Runtime === "custom") return definition.CustomImage;
   const runtime = findRuntime(definition.Runtime);
   if (!runtime) throw new TypeError(`Runtime "${definition.Runtime}" is unknown`);
-  return runtime.image;
+  return runtime.name === "custom" ? definition.CustomImage : runtime.image;
 }

@@ -1,19 +1,23 @@
 /**
  * Async reports in etcd: the JSON of each entry under `/async/<reqId>`, under a lease with the
- * entry's TTL.
+ * entry's TTL; a report also under Serverledge's key `async/<reqId>`, where a Go node polls.
  *
  * @module
  */
+import type { IOperation } from "etcd3";
 import type { AsyncReportStore } from "../async_report_store.ts";
 import type { AsyncEntry } from "../../../protocol/registry.ts";
 import { checkTtl } from "../ttl.ts";
 import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
-import { ASYNC_PREFIX } from "./key_prefixes.ts";
+import { ASYNC_PREFIX, GO_ASYNC_PREFIX } from "./key_prefixes.ts";
 
 /**
  * {@linkcode AsyncReportStore} on etcd: each put grants a lease of the entry's TTL, so etcd
- * removes the entry when it expires.
+ * removes the entry when it expires. Shared with Go Serverledge nodes: a report is written
+ * also as Serverledge's `Response` under `async/<reqId>` (same lease), which Go's `/poll`
+ * answers as is; a request id with no entry of ours is looked up there, so a result a Go node
+ * published reads as done.
  *
  * @example
  * ```ts
@@ -45,17 +49,29 @@ export class EtcdAsyncReportStore implements AsyncReportStore {
     const TTL = Math.ceil(ttlSeconds);
     const { client } = this.#connection;
     const lease = await this.#connection.call(() => client.leaseClient.leaseGrant({ TTL }));
-    const put = client.put(key).value(JSON.stringify(entry)).lease(lease.ID);
-    await this.#connection.call(() => put.exec());
+    const puts = [client.put(key).value(JSON.stringify(entry)).lease(lease.ID)];
+    if (entry.Status === "done") {
+      // Our report is Serverledge's Response (Success and the execution report's fields) with
+      // fields Go ignores; a pending entry is not written there, as Go's poll answers 404 then.
+      puts.push(
+        client.put(GO_ASYNC_PREFIX + reqId).value(JSON.stringify(entry.Report)).lease(lease.ID),
+      );
+    }
+    await this.#connection.call(() => _always(client, puts).commit());
   }
 
-  /** The entry stored under `reqId`, or `undefined`. */
+  /**
+   * The entry stored under `reqId`, or, when there is none, the result a Go node stored under
+   * Serverledge's key (as a `done` entry); `undefined` when neither exists.
+   */
   async get(reqId: string): Promise<AsyncEntry | undefined> {
     const key = _asyncKey(reqId);
     const { client } = this.#connection;
-    const result = await this.#connection.call(() => client.get(key).exec());
-    const value = result.kvs[0]?.value.toString();
-    return value === undefined ? undefined : _parseAsync(value);
+    const gets = [client.get(key), client.get(GO_ASYNC_PREFIX + reqId)];
+    const result = await this.#connection.call(() => _always(client, gets).commit());
+    const [ours, go] = result.responses.map((r) => r.response_range?.kvs[0]?.value.toString());
+    if (ours !== undefined) return _parseAsync(ours);
+    return go === undefined ? undefined : _parseGoResult(go);
   }
 
   /** Ids of the pending entries of `node` (a scan of `/async/`). */
@@ -80,4 +96,15 @@ function _asyncKey(reqId: string): string {
 function _parseAsync(json: string): AsyncEntry | undefined {
   const value = parseJsonObject(json);
   return typeof value?.Status === "string" ? value as unknown as AsyncEntry : undefined;
+}
+
+/** A result Serverledge wrote (its `Response`: `Success` and the report's fields), as an entry. */
+function _parseGoResult(json: string): AsyncEntry | undefined {
+  const value = parseJsonObject(json);
+  return typeof value?.Success === "boolean" ? { Status: "done", Report: value } : undefined;
+}
+
+/** One transaction running `operations` unconditionally (its comparison never holds). */
+function _always(client: EtcdConnection["client"], operations: IOperation[]) {
+  return client.if(ASYNC_PREFIX, "Version", "<", 0).else(...operations);
 }

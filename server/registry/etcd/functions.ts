@@ -6,7 +6,7 @@
  */
 import type { IKeyValue, IOperation } from "etcd3";
 import type { FunctionDefinition } from "../../../protocol/function.ts";
-import type { FunctionEvent, FunctionRegistry } from "../function_registry.ts";
+import type { FunctionEvent, FunctionRegistry, StoredDefinition } from "../function_registry.ts";
 import { OutcomeUnknownError, UnavailableError } from "../../errors.ts";
 import { backoffDelay } from "../../timing/backoff.ts";
 import { sleep } from "../../timing/sleep.ts";
@@ -76,8 +76,11 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
     });
   }
 
-  /** Every stored definition, ordered by name; values that are not definitions are skipped. */
-  async list(): Promise<FunctionDefinition[]> {
+  /**
+   * Every stored definition, ordered by name, as read (a Go node's lacks fields of ours); values
+   * that are not JSON objects with a string `Name` are skipped.
+   */
+  async list(): Promise<StoredDefinition[]> {
     const range = this.#connection.client.getAll().prefix(FUNCTION_PREFIX).sort("Key", "Ascend");
     const result = await this.#connection.call(() => range.exec());
     return result.kvs.flatMap((kv) => _parseDefinition(kv.value.toString()) ?? []);
@@ -178,7 +181,7 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
     key: string,
     fence: string,
     verb: string,
-  ): Promise<FunctionDefinition | undefined> {
+  ): Promise<StoredDefinition | undefined> {
     const { client } = this.#connection;
     const lease = await this.#connection.call(() =>
       client.leaseClient.leaseGrant({ TTL: FENCE_TTL_S })
@@ -205,9 +208,9 @@ interface _Change {
   /** The operation on the key. */
   op: (key: string) => IOperation;
   /** Whether the stored definition (`undefined`: none) shows the write applied. */
-  applied: (current: FunctionDefinition | undefined) => boolean;
+  applied: (current: StoredDefinition | undefined) => boolean;
   /** Whether the stored definition shows the write refused by its condition. */
-  refused: (current: FunctionDefinition | undefined) => boolean;
+  refused: (current: StoredDefinition | undefined) => boolean;
 }
 
 function _functionEvent(type: "put" | "delete", kv: IKeyValue): FunctionEvent | undefined {
@@ -225,7 +228,7 @@ function _functionKey(name: string): string {
   return FUNCTION_PREFIX + name;
 }
 
-function _parseDefinition(json: string): FunctionDefinition | undefined {
+function _parseDefinition(json: string): StoredDefinition | undefined {
   const value = parseJsonObject(json);
-  return typeof value?.Name === "string" ? value as unknown as FunctionDefinition : undefined;
+  return typeof value?.Name === "string" ? value as StoredDefinition : undefined;
 }

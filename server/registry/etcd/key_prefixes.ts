@@ -17,6 +17,12 @@ export const WRITE_FENCE_PREFIX = "/write-fence/";
 /** Key prefix of async entries: `/async/<reqId>`. */
 export const ASYNC_PREFIX = "/async/";
 
+/**
+ * Key prefix of async results as Serverledge (Go) writes and polls them: `async/<reqId>`, with
+ * no leading slash, holding its `Response` JSON (the execution report with `Success`).
+ */
+export const GO_ASYNC_PREFIX = "async/";
+
 /** Key prefix of workflow definitions: `/workflow/<name>` (as Serverledge's upstream). */
 export const WORKFLOW_PREFIX = "/workflow/";
 
@@ -27,13 +33,14 @@ export const WORKFLOW_RUN_PREFIX = "/workflow-run/";
 export const NODE_PREFIX = "/registry/";
 
 /**
- * Every key prefix the registry reads and writes: functions, their write fences, async entries,
- * workflows, their durable runs, node records.
+ * Every key prefix the registry reads and writes: functions, their write fences, async entries
+ * (ours and Serverledge's), workflows, their durable runs, node records.
  */
 export const REGISTRY_PREFIXES: readonly string[] = [
   FUNCTION_PREFIX,
   WRITE_FENCE_PREFIX,
   ASYNC_PREFIX,
+  GO_ASYNC_PREFIX,
   WORKFLOW_PREFIX,
   WORKFLOW_RUN_PREFIX,
   NODE_PREFIX,
