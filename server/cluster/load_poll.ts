@@ -26,8 +26,9 @@ export interface LoadPollerOptions {
 /**
  * Polls nodes' load: `GET /load`, or for a node that answers it 404 (a Go node), `GET /status`
  * read with {@linkcode loadOfGoStatus}. It remembers which nodes answer only `/status`, so
- * that a Go node is asked `/load` once, not at every poll; a node it stops answering `/status`
- * is asked `/load` first again at the next poll (another node may have taken its URL).
+ * that a Go node is asked `/load` once, not at every poll; a node whose `/status` answers
+ * without load figures is asked `/load` first again at the next poll (another node may have
+ * taken its URL). A poll of a node asked while one is under way shares that one's answer.
  *
  * @example
  * ```ts
@@ -42,6 +43,7 @@ export class LoadPoller {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #timeoutMs: number;
   readonly #statusOnly = new Set<string>();
+  readonly #underWay = new Map<string, Promise<PeerLoad>>();
 
   /** @param options headers and timeout of each poll */
   constructor(options: LoadPollerOptions) {
@@ -53,7 +55,16 @@ export class LoadPoller {
    * The load of the node at `baseUrl`; rejects when it does not answer 2xx within the
    * timeout, or answers `/status` without load figures.
    */
-  async poll(baseUrl: string): Promise<PeerLoad> {
+  poll(baseUrl: string): Promise<PeerLoad> {
+    let polling = this.#underWay.get(baseUrl);
+    if (!polling) {
+      polling = this.#poll(baseUrl).finally(() => this.#underWay.delete(baseUrl));
+      this.#underWay.set(baseUrl, polling);
+    }
+    return polling;
+  }
+
+  async #poll(baseUrl: string): Promise<PeerLoad> {
     const signal = AbortSignal.timeout(this.#timeoutMs);
     if (!this.#statusOnly.has(baseUrl)) {
       const response = await this.#get(baseUrl, "/load", signal);
@@ -61,11 +72,11 @@ export class LoadPoller {
       await response.body?.cancel();
       this.#statusOnly.add(baseUrl);
     }
+    const response = await this.#get(baseUrl, "/status", signal);
     try {
-      const response = await this.#get(baseUrl, "/status", signal);
       return loadOfGoStatus(await _okJson(response, "/status") as GoNodeStatus);
     } catch (error) {
-      this.#statusOnly.delete(baseUrl);
+      if (!signal.aborted) this.#statusOnly.delete(baseUrl); // it answered, but no load
       throw error;
     }
   }

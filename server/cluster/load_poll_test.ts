@@ -98,3 +98,25 @@ Deno.test("LoadPoller rejects a node answering /load with an error other than 40
     /GET \/load answered 401/,
   );
 });
+
+Deno.test(
+  "LoadPoller shares a poll under way, and keeps reading /status past a timeout",
+  opts,
+  async () => {
+    await using etcd = await startEtcd();
+    await using goNode = await startGoNode({ etcdAddress: etcd.address });
+    const poller = new LoadPoller({ timeoutMs: 2_000 });
+    const [first, second] = await Promise.all([poller.poll(goNode.url), poller.poll(goNode.url)]);
+    assert.equal(first, second);
+    assert.equal(goNode.count("/load"), 1);
+    assert.equal(goNode.count("/status"), 1);
+
+    const slow = new LoadPoller({ timeoutMs: 300 });
+    await slow.poll(goNode.url);
+    goNode.delayMs = 600;
+    await assert.rejects(slow.poll(goNode.url));
+    goNode.delayMs = 0;
+    await slow.poll(goNode.url);
+    assert.equal(goNode.count("/load"), 2, "once per poller: a timeout is no sign of another node");
+  },
+);

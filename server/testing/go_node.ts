@@ -29,6 +29,7 @@
  */
 import { Etcd3, type Lease } from "etcd3";
 import type { GoNodeStatus } from "../../protocol/status.ts";
+import { sleep } from "../timing/sleep.ts";
 
 /** Which Go Serverledge the node behaves as (its record and its `/status`). */
 export type GoRelease = "grussorusso" | "faas";
@@ -80,6 +81,8 @@ export interface GoNode extends AsyncDisposable {
   readonly status: GoNodeStatus;
   /** Every request received, in order. */
   readonly requests: readonly GoNodeRequest[];
+  /** Milliseconds it waits before answering each request (a slow node); 0 at start. */
+  delayMs: number;
   /** How many requests it received for `path`. */
   count(path: string): number;
   /** Revokes its lease, so its key is gone at once (Go's deregistration); it keeps serving. */
@@ -101,6 +104,7 @@ export async function startGoNode(options: GoNodeOptions): Promise<GoNode> {
   const area = options.area ?? "ROME";
   const id = options.id ?? `${crypto.randomUUID().replaceAll("-", "").slice(0, 22)}${Date.now()}`;
   const requests: GoNodeRequest[] = [];
+  let delayMs = 0;
   const functions = options.functions ?? {};
   const status: GoNodeStatus = {
     AvailableWarmContainers: {},
@@ -119,6 +123,7 @@ export async function startGoNode(options: GoNodeOptions): Promise<GoNode> {
         headers: Object.fromEntries(request.headers),
         body,
       });
+      if (delayMs > 0) await sleep(delayMs);
       return _answer(request.method, path, body, status, functions);
     },
   );
@@ -149,6 +154,12 @@ export async function startGoNode(options: GoNodeOptions): Promise<GoNode> {
     record,
     status,
     requests,
+    get delayMs() {
+      return delayMs;
+    },
+    set delayMs(ms: number) {
+      delayMs = ms;
+    },
     count: (path) => requests.filter((r) => r.path === path).length,
     deregister,
     async [Symbol.asyncDispose]() {
