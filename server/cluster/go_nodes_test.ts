@@ -8,6 +8,7 @@ import { exampleFunction } from "../testing/functions.ts";
 import { goLookup, startGoNode } from "../testing/go_node.ts";
 import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
+import { eventually } from "../testing/registry_contract.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -20,14 +21,6 @@ const FAST = {
 
 async function neighbours(node: NodeProcess): Promise<NeighbourStatus[]> {
   return (await (await fetch(`${node.url}/status`)).json()).Neighbours;
-}
-
-async function until(probe: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!await probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 Deno.test(
@@ -45,12 +38,13 @@ Deno.test(
     await using edge = await startNodeProcess({
       config: { ...FAST, "etcd.address": etcd.address, "scheduler.policy": "cloudonly" },
     });
-    await until(
+    // The edge sees the Go cloud node, with its load.
+    await eventually(
       async () =>
         (await neighbours(edge)).some((n) =>
           n.Id === goCloud.id && n.Reachable && n.Cloud && n.AvailableMemMB === 4096
         ),
-      "the edge to see the Go cloud node with its load",
+      15_000,
     );
     const seen = (await neighbours(edge)).find((n) => n.Id === goCloud.id)!;
     assert.equal(seen.Url, goCloud.url);
@@ -85,10 +79,7 @@ Deno.test(
 
     // Its record gone (Go deregisters by revoking its lease), it drops out of the view.
     await goCloud.deregister();
-    await until(
-      async () => !(await neighbours(edge)).some((n) => n.Id === goCloud.id),
-      "the Go cloud node to drop out",
-    );
+    await eventually(async () => !(await neighbours(edge)).some((n) => n.Id === goCloud.id));
   },
 );
 

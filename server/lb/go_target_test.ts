@@ -8,18 +8,11 @@ import { startEtcd } from "../testing/etcd.ts";
 import { startGoNode } from "../testing/go_node.ts";
 import { freePort, startNodeProcess } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
+import { eventually } from "../testing/registry_contract.ts";
 import { sleep } from "../timing/sleep.ts";
 import { startBalancer } from "./start.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-async function until(probe: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 Deno.test("the balancer takes a Go cloud node of its area as a target", opts, async () => {
   await using etcd = await startEtcd();
@@ -49,7 +42,7 @@ Deno.test("the balancer takes a Go cloud node of its area as a target", opts, as
     () => {},
   );
   const targets = () => lb.balancer.status().Targets;
-  await until(() => targets().some((t) => t.Up && t.AvailableMemMB !== undefined), "the target");
+  await eventually(() => targets().some((t) => t.Up && t.AvailableMemMB !== undefined));
   assert.deepEqual(targets().map((t) => [t.Url, t.Id, t.Source, t.Up]), [
     [goCloud.url, goCloud.id, "etcd", true],
   ]);
@@ -70,7 +63,7 @@ Deno.test("the balancer takes a Go cloud node of its area as a target", opts, as
   await using cloud = await startNodeProcess({
     config: { "etcd.address": etcdAddress, "registry.area": "ROME", cloud: true },
   });
-  await until(() => targets().some((t) => t.Url === cloud.url && t.Up), "our cloud node");
+  await eventually(() => targets().some((t) => t.Url === cloud.url && t.Up), 30_000);
   await sleep(1_000);
   assert.deepEqual(
     targets().map((t) => [t.Url, t.Id]).sort(),
@@ -81,6 +74,6 @@ Deno.test("the balancer takes a Go cloud node of its area as a target", opts, as
   );
 
   await goCloud.deregister();
-  await until(() => targets().length === 1, "the Go node to go");
+  await eventually(() => targets().length === 1);
   assert.equal(targets()[0].Url, cloud.url);
 });
