@@ -98,7 +98,9 @@ export class EtcdMembershipRegistry implements MembershipRegistry {
    */
   async list(): Promise<NodeRecord[]> {
     const { client } = this.#connection;
-    const ranges = [NODE_PREFIX, GO_NODE_PREFIX].map((prefix) => client.getAll().prefix(prefix));
+    const ranges = [NODE_PREFIX, GO_NODE_PREFIX].map((prefix) =>
+      client.getAll().prefix(prefix).sort("Key", "Ascend")
+    );
     const result = await this.#connection.call(() =>
       client.if(NODE_PREFIX, "Version", "<", 0).else(...ranges).commit()
     );
