@@ -1,6 +1,6 @@
 // A deployment moving node by node: our node processes and simulated Go Serverledge nodes on
 // one real etcd. Our edge offloads to a Go cloud node it knows only from Go's keys and its
-// /status; a Go edge, reading Go's layout as Go's code does, finds and invokes our cloud node.
+// /status, and takes a serverledge-faas edge as a neighbour; a Go edge, reading Go's layout as Go's code does, finds and invokes our cloud node.
 import assert from "node:assert/strict";
 import type { NeighbourStatus } from "../../protocol/status.ts";
 import { startEtcd } from "../testing/etcd.ts";
@@ -35,6 +35,9 @@ Deno.test(
       functions: { hello: (params) => `Hello ${params.name} from Go` },
     });
     goCloud.status.AvailableWarmContainers = { hello: 1 };
+    // A serverledge-faas edge of the area (its record `ip;apiPort;udpPort`) is a neighbour.
+    await using goEdge = await startGoNode({ etcdAddress: etcd.address, release: "faas" });
+    goEdge.status.AvailableMemMB = 1024;
     await using edge = await startNodeProcess({
       config: { ...FAST, "etcd.address": etcd.address, "scheduler.policy": "cloudonly" },
     });
@@ -49,6 +52,14 @@ Deno.test(
     const seen = (await neighbours(edge)).find((n) => n.Id === goCloud.id)!;
     assert.equal(seen.Url, goCloud.url);
     assert.deepEqual(seen.AvailableWarmContainers, { hello: 1 });
+    await eventually(
+      async () =>
+        (await neighbours(edge)).some((n) =>
+          n.Id === goEdge.id && n.Reachable && !n.Cloud && n.AvailableMemMB === 1024 &&
+          n.Url === goEdge.url && n.LoadAvg?.length === 3
+        ),
+      15_000,
+    );
 
     const hello = await exampleFunction("hello", "hello.py");
     assert.equal((await edge.post("/create", hello)).status, 200);
