@@ -161,3 +161,29 @@ export interface InvocationEvent {
   /** When it finished (ms since the epoch). */
   Time: number;
 }
+
+/**
+ * What a Go Serverledge node answers at `GET /status` (it has no `/load`), as far as its
+ * releases agree: grussorusso/serverledge sends `Url`, `AvailableWarmContainers`,
+ * `AvailableMemMB`, `AvailableCPUs`, `DropCount` and Vivaldi `Coordinates`;
+ * serverledge-faas/serverledge adds `LoadAvg` (and `UsedMemMB` in some releases), and not
+ * always `Url` nor `DropCount`. Every field may be missing.
+ */
+export interface GoNodeStatus {
+  /** Base URL of its API, as the node sees itself. */
+  Url?: string;
+  /** Idle warm containers per function. */
+  AvailableWarmContainers?: Record<string, number>;
+  /** Memory not held by containers, MB (Go's `int64`). */
+  AvailableMemMB?: number;
+  /** CPUs not reserved by running requests (Go's `float64`). */
+  AvailableCPUs?: number;
+  /** Requests dropped so far. */
+  DropCount?: number;
+  /** Memory held by containers, MB (serverledge-faas). */
+  UsedMemMB?: number;
+  /** 1, 5 and 15 minute load averages; `-1` each when unknown (serverledge-faas). */
+  LoadAvg?: number[];
+  /** Its Vivaldi network coordinates (`Vec`, `Error`, `Adjustment`, `Height`). */
+  Coordinates?: Record<string, unknown>;
+}

@@ -1,15 +1,15 @@
 /**
  * The node's view of its deployment: it registers itself in the registry under a lease, learns
  * the other nodes from the registry (watched, so a node that dies drops out within the lease
- * TTL), and polls the nearby ones' load over HTTP (`GET /load`) to know their free memory, warm
- * containers and latency without asking anyone on the invoke path.
+ * TTL), and polls the nearby ones' load over HTTP (`GET /load`, a Go node's `GET /status`) to
+ * know their free memory, warm containers and latency without asking anyone on the invoke path.
  *
  * @module
  */
 import type { NodeRecord } from "../../protocol/registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { Peer } from "./peer.ts";
-import { fetchLoad } from "./load_poll.ts";
+import { LoadPoller } from "./load_poll.ts";
 import { backoffDelay } from "../timing/backoff.ts";
 
 /** Options of {@linkcode ClusterView}. */
@@ -44,6 +44,7 @@ export class ClusterView {
   readonly #options: ClusterViewOptions;
   readonly #peers = new Map<string, Peer>();
   readonly #now: () => number;
+  readonly #loads: LoadPoller;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   readonly #retries = new Set<ReturnType<typeof setTimeout>>();
   #stopWatch: () => void = () => {};
@@ -55,6 +56,7 @@ export class ClusterView {
   constructor(options: ClusterViewOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#loads = new LoadPoller({ headers: options.peerHeaders, timeoutMs: POLL_TIMEOUT_MS });
   }
 
   /**
@@ -211,7 +213,7 @@ export class ClusterView {
   async #poll(peer: Peer): Promise<void> {
     const started = performance.now();
     try {
-      const load = await fetchLoad(peer.url, this.#options.peerHeaders ?? {}, POLL_TIMEOUT_MS);
+      const load = await this.#loads.poll(peer.url);
       const rtt = performance.now() - started;
       peer.latencyMs = peer.latencyMs === undefined
         ? rtt

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LoadReport } from "../../protocol/status.ts";
+import type { PeerLoad } from "./load_poll.ts";
 
 /** A known node with its last known load. */
 export interface Peer {
@@ -16,7 +16,7 @@ export interface Peer {
   /** Whether it is a cloud node. */
   cloud: boolean;
   /** Last load report, `undefined` until it answered once. */
-  load?: LoadReport;
+  load?: PeerLoad;
   /** Smoothed round-trip time of status polls, ms (`undefined` until measured). */
   latencyMs?: number;
   /** When the last poll answered (ms since epoch), 0 if never. */

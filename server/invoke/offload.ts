@@ -79,7 +79,7 @@ export async function forwardInvocation(
       cause: error,
     });
   }
-  let answer: Record<string, unknown>;
+  let answer: unknown;
   try {
     answer = await response.json();
   } catch (error) {
@@ -87,11 +87,11 @@ export async function forwardInvocation(
       cause: error,
     });
   }
-  if (!("Success" in answer)) {
+  // A Go node answers some refusals with a JSON string (`""` for an unknown function).
+  if (typeof answer !== "object" || answer === null || !("Success" in answer)) {
+    const reason = (answer as { Error?: unknown } | null)?.Error ?? "no reason";
     throw new OffloadError(
-      `Node "${peer.id}" could not run the request (${response.status}): ${
-        answer.Error ?? "no reason"
-      }`,
+      `Node "${peer.id}" could not run the request (${response.status}): ${reason}`,
       true,
     );
   }

@@ -1,7 +1,8 @@
 /**
  * Keeps the balancer's targets current: the nodes of `lb.targets`, and the cloud nodes of its
  * area registered in etcd (from the registry's watch as they come and go, with a listing now
- * and then as a safety net); and polls each target's load (`GET /load`) every
+ * and then as a safety net); and polls each target's load (`GET /load`, a Go node's
+ * `GET /status`) every
  * `lb.load.interval`. A target that fails a poll or a request is out; once `lb.retry.interval`
  * has passed it is polled again, and it is back in when a poll answers.
  *
@@ -9,7 +10,7 @@
  */
 import { CLUSTER_SECRET_HEADER } from "../../protocol/auth.ts";
 import type { NodeRecord } from "../../protocol/registry.ts";
-import { fetchLoad } from "../cluster/load_poll.ts";
+import { LoadPoller } from "../cluster/load_poll.ts";
 import type { MembershipRegistry } from "../registry/membership_registry.ts";
 import type { Target, TargetSet } from "./targets.ts";
 
@@ -42,6 +43,7 @@ export interface TargetSourcesOptions {
 export class TargetSources {
   readonly #options: TargetSourcesOptions;
   readonly #now: () => number;
+  readonly #loads: LoadPoller;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #stopWatch = () => {};
 
@@ -49,6 +51,11 @@ export class TargetSources {
   constructor(options: TargetSourcesOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    const { clusterSecret, loadIntervalMs } = options;
+    this.#loads = new LoadPoller({
+      headers: clusterSecret ? { [CLUSTER_SECRET_HEADER]: clusterSecret } : {},
+      timeoutMs: Math.min(POLL_TIMEOUT_MS, loadIntervalMs),
+    });
   }
 
   /**
@@ -106,18 +113,13 @@ export class TargetSources {
   }
 
   async #poll(target: Target): Promise<void> {
-    const { clusterSecret, loadIntervalMs, retryIntervalMs } = this.#options;
     try {
-      const headers: Record<string, string> = clusterSecret
-        ? { [CLUSTER_SECRET_HEADER]: clusterSecret }
-        : {};
-      const timeoutMs = Math.min(POLL_TIMEOUT_MS, loadIntervalMs);
       const began = performance.now();
-      const report = await fetchLoad(target.url, headers, timeoutMs);
+      const report = await this.#loads.poll(target.url);
       target.loaded(report, performance.now() - began);
       target.recover();
     } catch (error) {
-      target.fail((error as Error).message, this.#now() + retryIntervalMs);
+      target.fail((error as Error).message, this.#now() + this.#options.retryIntervalMs);
     }
   }
 }

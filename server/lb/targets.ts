@@ -6,7 +6,7 @@
  * @module
  */
 import type { BalancerTarget } from "../../protocol/lb.ts";
-import type { LoadReport } from "../../protocol/status.ts";
+import type { PeerLoad } from "../cluster/load_poll.ts";
 import { HttpClient } from "../http/client.ts";
 
 /**
@@ -34,7 +34,7 @@ export class Target {
   /** Why it went out. */
   lastError?: string;
   /** Its last load report, and the requests in flight per function when it came. */
-  load?: { report: LoadReport; inFlight: ReadonlyMap<string, number> };
+  load?: { report: PeerLoad; inFlight: ReadonlyMap<string, number> };
   /** Requests sent and failed since start. */
   requests = 0;
   failures = 0;
@@ -85,7 +85,7 @@ export class Target {
   }
 
   /** Records a load report, whose poll took `rttMs` from request to parsed answer. */
-  loaded(report: LoadReport, rttMs: number): void {
+  loaded(report: PeerLoad, rttMs: number): void {
     this.load = { report, inFlight: new Map(this.#inFlight) };
     this.#pollRttMs = smooth(this.#pollRttMs, rttMs);
     if (report.Id) this.id = report.Id;

@@ -4,7 +4,9 @@
  * `/workflow/<name>` (workflow record JSON), `/workflow-run/<reqId>` (a durable async run under
  * a lease of the async TTL),
  * `/async/<reqId>` (entry JSON under a lease with the entry's TTL) and
- * `/registry/<area>/<edge|cloud>/<id>` (node record JSON under the node's lease). Each part
+ * `/registry/<area>/<edge|cloud>/<id>` (node record JSON under the node's lease, with the node's
+ * URL under `registry/<area>/<id>` or `registry/cloud/<area>/<id>`, Go Serverledge's layout, where
+ * Go nodes' records are read too). Each part
  * lives in `etcd/`, on one {@linkcode EtcdConnection}.
  *
  * @module
@@ -75,7 +77,7 @@ export class EtcdRegistry implements Registry, AsyncDisposable {
   readonly workflowRuns: EtcdWorkflowRunStore;
   /** Async entries under `/async/`. */
   readonly async: EtcdAsyncReportStore;
-  /** Node records under `/registry/`. */
+  /** Node records under `/registry/` (and Go Serverledge's under `registry/`). */
   readonly nodes: EtcdMembershipRegistry;
   #connection: EtcdConnection;
   #watches: PrefixWatches;

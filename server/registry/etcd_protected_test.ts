@@ -70,6 +70,9 @@ Deno.test("the registry user of the protected etcd may use the registry's prefix
     assert.equal(await client.get("/function/x").string(), "allowed");
     await client.put("async/x").value("allowed"); // Serverledge's async results
     assert.equal(await client.get("async/x").string(), "allowed");
+    // Go Serverledge's node records (no leading slash) too.
+    await client.put("registry/ROME/x").value("http://127.0.0.1:1323");
+    assert.equal(await client.get("registry/ROME/x").string(), "http://127.0.0.1:1323");
     await assert.rejects(client.get("/other").string(), EtcdPermissionDeniedError);
     await assert.rejects(client.put("/other").value("x").exec(), EtcdPermissionDeniedError);
   } finally {
@@ -102,7 +105,7 @@ Deno.test("EtcdRegistry.open() names the prefixes a user lacks", async () => {
     error.message,
     `Registry "etcd" at "${etcd.address}" denied user "partial" access: grant its role ` +
       "readwrite permission on the key prefixes /function/, /write-fence/, /async/, async/, " +
-      "/workflow/, /workflow-run/, /registry/",
+      "/workflow/, /workflow-run/, /registry/, registry/",
   );
   const keys = await etcd.asRoot((root) => root.getAll().keys());
   assert.deepEqual(keys, [], "the check wrote nothing");

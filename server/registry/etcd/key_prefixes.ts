@@ -33,8 +33,14 @@ export const WORKFLOW_RUN_PREFIX = "/workflow-run/";
 export const NODE_PREFIX = "/registry/";
 
 /**
+ * Key prefix of node records in Go Serverledge's layout (no leading slash):
+ * `registry/<area>/<id>` for an edge node, `registry/cloud/<area>/<id>` for a cloud node.
+ */
+export const GO_NODE_PREFIX = "registry/";
+
+/**
  * Every key prefix the registry reads and writes: functions, their write fences, async entries
- * (ours and Serverledge's), workflows, their durable runs, node records.
+ * (ours and Serverledge's), workflows, their durable runs, node records (ours, and Go Serverledge's).
  */
 export const REGISTRY_PREFIXES: readonly string[] = [
   FUNCTION_PREFIX,
@@ -44,4 +50,5 @@ export const REGISTRY_PREFIXES: readonly string[] = [
   WORKFLOW_PREFIX,
   WORKFLOW_RUN_PREFIX,
   NODE_PREFIX,
+  GO_NODE_PREFIX,
 ];

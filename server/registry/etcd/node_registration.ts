@@ -1,5 +1,5 @@
 /**
- * The lease keep-alive of one registered node: its key under a lease that etcd3 keeps alive,
+ * The lease keep-alive of one registered node: its keys under a lease that etcd3 keeps alive,
  * put again under a new lease whenever the lease is lost, until stopped.
  *
  * @module
@@ -14,14 +14,20 @@ import { etcdErrorMessage } from "./failure.ts";
 /** Milliseconds between two attempts to register a node again after losing its lease. */
 const REGISTER_BACKOFF_MS = { firstMs: 100, maxMs: 2_000 };
 
+/** One key of a registered node and its value, as stored. */
+export interface RegisteredEntry {
+  /** The key. */
+  key: string;
+  /** Its value. */
+  value: string;
+}
+
 /** What a {@linkcode NodeRegistration} puts, and where. */
 export interface NodeRegistrationOptions {
-  /** Where the key is put. */
+  /** Where the keys are put. */
   connection: EtcdConnection;
-  /** The node's key. */
-  key: string;
-  /** The node's record, as stored. */
-  value: string;
+  /** The node's keys (its record in each layout), all put under the same lease. */
+  entries: readonly RegisteredEntry[];
   /** The node's id, for logs. */
   id: string;
   /** Seconds of each lease (whole seconds). */
@@ -29,8 +35,8 @@ export interface NodeRegistrationOptions {
 }
 
 /**
- * One registration of a node: `start` puts the key under a lease, then keeps it registered in
- * the background; `stop` revokes the lease.
+ * One registration of a node: `start` puts its keys under one lease, then keeps them
+ * registered in the background; `stop` revokes the lease (deleting every key at once).
  *
  * @example
  * ```ts
@@ -39,9 +45,8 @@ export interface NodeRegistrationOptions {
  *
  * const connection = new EtcdConnection("127.0.0.1:2379", 3_000);
  * const record = { Id: "n1", Url: "http://127.0.0.1:1323", Area: "ROME", Cloud: false };
- * const value = JSON.stringify(record);
- * const key = "/registry/ROME/edge/n1";
- * const registration = new NodeRegistration({ connection, key, value, id: "n1", ttlSeconds: 20 });
+ * const entries = [{ key: "/registry/ROME/edge/n1", value: JSON.stringify(record) }];
+ * const registration = new NodeRegistration({ connection, entries, id: "n1", ttlSeconds: 20 });
  * await registration.start();
  * await registration.stop(1_000);
  * connection.close();
@@ -55,7 +60,7 @@ export class NodeRegistration {
   #loop: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
-  /** @param options the key, its value and its TTL */
+  /** @param options the keys, their values and the TTL */
   constructor(options: NodeRegistrationOptions) {
     this.#options = options;
   }
@@ -101,17 +106,19 @@ export class NodeRegistration {
   }
 
   /**
-   * Puts the node under a new lease. Resolves, once the put succeeded, `lost`: a promise of the
-   * error that makes the lease lost. Rejects with `UnavailableError` (releasing the lease) if
-   * the put fails.
+   * Puts the node's keys under a new lease. Resolves, once every put succeeded, `lost`: a
+   * promise of the error that makes the lease lost. Rejects with `UnavailableError` (revoking
+   * the lease, so no key is left behind) if a put fails.
    */
   async #register(): Promise<{ lost: Promise<unknown> }> {
-    const { connection, key, value, ttlSeconds } = this.#options;
+    const { connection, entries, ttlSeconds } = this.#options;
     const lease = connection.client.lease(ttlSeconds);
     const lost = new Promise<unknown>((resolve) => lease.on("lost", resolve));
     this.#lease = lease;
     try {
-      await connection.call(() => lease.put(key).value(value).exec());
+      for (const { key, value } of entries) {
+        await connection.call(() => lease.put(key).value(value).exec());
+      }
       return { lost };
     } catch (error) {
       this.#lease = undefined;
