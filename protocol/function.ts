@@ -31,12 +31,60 @@ export interface FunctionDefinition {
   Timeout: number;
   /** Changes on every create/update; containers of an older version are retired. */
   Version: string;
+  /**
+   * The function's declared inputs and outputs, as Serverledge's `Signature`; `null` when its
+   * creator declared none. Kept for clients, workflows and Go nodes; invokes are not checked
+   * against it (Go Serverledge checks none either).
+   */
+  Signature: FunctionSignature | null;
+}
+
+/**
+ * Type names of a {@linkcode SignatureEntry}, Go Serverledge's (`internal/function/signature.go`;
+ * `Void` is serverledge-faas's, for a function taking or returning nothing).
+ */
+export const SIGNATURE_TYPES = [
+  "Int",
+  "Float",
+  "Text",
+  "Bool",
+  "ArrayInt",
+  "ArrayFloat",
+  "ArrayBool",
+  "ArrayText",
+  "ArrayArrayInt",
+  "ArrayArrayFloat",
+  "Void",
+] as const;
+
+/** One of {@linkcode SIGNATURE_TYPES}. */
+export type SignatureType = typeof SIGNATURE_TYPES[number];
+
+/** One declared input or output: the key in `Params` (or in the result) and its type. */
+export interface SignatureEntry {
+  /** Key of the parameter or of the result field. */
+  Name: string;
+  /** Its type. */
+  Type: SignatureType;
+}
+
+/** Serverledge's `Signature`: what a function takes and returns. */
+export interface FunctionSignature {
+  /** Declared parameters (empty: none declared). */
+  Inputs: SignatureEntry[];
+  /** Declared result fields (empty: none declared). */
+  Outputs: SignatureEntry[];
 }
 
 /** The body of `POST /create` and `POST /update`: optional fields take the node's defaults. */
 export type FunctionDefinitionBody =
   & Pick<FunctionDefinition, "Name" | "Runtime" | "MemoryMB" | "Handler" | "TarFunctionCode">
-  & Partial<Pick<FunctionDefinition, "CPUDemand" | "CustomImage" | "MaxConcurrency" | "Timeout">>;
+  & Partial<
+    Pick<
+      FunctionDefinition,
+      "CPUDemand" | "CustomImage" | "MaxConcurrency" | "Timeout" | "Signature"
+    >
+  >;
 
 /** A definition as `GET /function?details=true` lists it: everything but the code. */
 export type FunctionInfo = Omit<FunctionDefinition, "TarFunctionCode">;

@@ -6,7 +6,12 @@
  */
 import { encodeBase64 } from "../../protocol/base64.ts";
 import { type CodeFile, defaultHandler, editorFileName, packCode, starterCode } from "./code.ts";
-import type { FunctionDefinitionBody, FunctionInfo, RuntimeInfo } from "../../protocol/function.ts";
+import type {
+  FunctionDefinitionBody,
+  FunctionInfo,
+  FunctionSignature,
+  RuntimeInfo,
+} from "../../protocol/function.ts";
 
 /** Where the code comes from. */
 export type CodeSource = "editor" | "files" | "folder";
@@ -35,6 +40,8 @@ export interface FunctionFormState {
   code: string;
   /** Picked files (for `files` and `folder`). */
   files: CodeFile[];
+  /** The function's `Signature`, not edited here: an update sends it back, so it is kept. */
+  signature: FunctionSignature | null;
 }
 
 /** Same as the node's check. */
@@ -54,6 +61,7 @@ export function emptyForm(runtime: string): FunctionFormState {
     source: "editor",
     code: starterCode(runtime),
     files: [],
+    signature: null,
   };
 }
 
@@ -81,6 +89,7 @@ export function formFromFunction(fn: FunctionInfo): FunctionFormState {
     timeout: fn.Timeout ? String(fn.Timeout) : "",
     source: "files",
     code: "",
+    signature: fn.Signature ?? null,
   };
 }
 
@@ -150,6 +159,7 @@ export function buildDefinition(form: FunctionFormState): DefinitionResult {
       error: form.source === "editor" ? "Code: the editor is empty" : "Code: pick the code's files",
     };
   }
+  if (form.signature) body.Signature = form.signature;
   if (isArchive(files)) body.TarFunctionCode = encodeBase64(files[0].data);
   else if (files.length > 0) body.TarFunctionCode = packCode(files);
   return { ok: true, body };

@@ -69,6 +69,7 @@ Deno.test("an update form keeps the settings and asks for the code again", () =>
     MaxConcurrency: 1,
     Timeout: 60,
     Version: "v1",
+    Signature: null,
   });
   assert.equal(form.memory, "256");
   assert.equal(form.cpu, "");
@@ -77,6 +78,28 @@ Deno.test("an update form keeps the settings and asks for the code again", () =>
   assert.equal(form.source, "files");
   const r = buildDefinition(form);
   assert.ok(!r.ok && r.field === "files");
+});
+
+Deno.test("an update form sends the function's Signature back, and a new form none", () => {
+  const signature = { Inputs: [{ Name: "n", Type: "Int" as const }], Outputs: [] };
+  const form = formFromFunction({
+    Name: "f",
+    Runtime: "python311",
+    MemoryMB: 128,
+    CPUDemand: 0,
+    Handler: "f.handler",
+    CustomImage: "",
+    MaxConcurrency: 1,
+    Timeout: 60,
+    Version: "v1",
+    Signature: signature,
+  });
+  const r = buildDefinition({ ...form, source: "editor", code: "def handler(p, c): 1" });
+  assert.ok(r.ok);
+  if (r.ok) assert.deepEqual(r.body.Signature, signature);
+  const fresh = buildDefinition({ ...emptyForm("python311"), name: "g" });
+  assert.ok(fresh.ok);
+  if (fresh.ok) assert.equal("Signature" in fresh.body, false);
 });
 
 Deno.test("one picked tar is sent as it is", () => {
@@ -114,6 +137,7 @@ Deno.test("a function stored under an alias shows its runtime and is sent back w
     MaxConcurrency: 1,
     Timeout: 60,
     Version: "v1",
+    Signature: null,
   });
   const result = buildDefinition({ ...form, code: "def handler(p, c): 1", source: "editor" });
   assert.ok(result.ok);

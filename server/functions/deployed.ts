@@ -29,6 +29,7 @@ export interface DeployedFunction {
  * const fn = deploy({
  *   Name: "hello", Runtime: "python311", MemoryMB: 128, CPUDemand: 0, Handler: "hello.handler",
  *   TarFunctionCode: "", CustomImage: "", MaxConcurrency: 1, Timeout: 60, Version: "v1",
+ *   Signature: null,
  * }, encodeExecutorCode([
  *   { path: "hello.py", mode: 0o644, data: new TextEncoder().encode("def handler(p, c): 1") },
  * ]));

@@ -18,6 +18,7 @@ import {
 } from "../validation/fields.ts";
 import { decodeFields } from "../validation/wire_fields.ts";
 import { readCodeArchive } from "./code_archive.ts";
+import { checkSignature } from "./signature.ts";
 
 /**
  * Node limits a definition is checked against. The pool's memory and CPUs are none: a function
@@ -53,6 +54,7 @@ const DEFINITION_FIELDS = [
   "CustomImage",
   "MaxConcurrency",
   "Timeout",
+  "Signature",
 ] as const satisfies readonly (keyof FunctionDefinition)[];
 
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:@]{0,254}$/;
@@ -84,7 +86,8 @@ export function checkName(name: unknown, what: "Function" | "Workflow"): string 
 
 /**
  * Parses and checks a create/update body. The code archive is unpacked and checked (paths,
- * links, size) and must contain the file the handler names. The definition gets a new
+ * links, size) and must contain the file the handler names; a `Signature` is checked and kept (`null` when
+ * none is given). The definition gets a new
  * `Version`; its `Runtime` is stored as given (an alias such as Serverledge's `python310` stays
  * `python310`, so a Go Serverledge node reads the name it knows), and resolved where it is used.
  */
@@ -166,6 +169,7 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
   const handler = optionalString(body, "Handler");
   const customImage = optionalString(body, "CustomImage");
   const code = optionalString(body, "TarFunctionCode");
+  const signature = checkSignature(body.Signature);
 
   if (runtime.name === "custom") {
     if (!IMAGE_REFERENCE.test(customImage)) {
@@ -199,6 +203,7 @@ async function checkFields(body: JsonObject, limits: DefinitionLimits): Promise<
     CustomImage: customImage,
     MaxConcurrency: maxConcurrency,
     Timeout: timeout,
+    Signature: signature,
   };
   return { fields, files };
 }

@@ -24,6 +24,7 @@ Deno.test("parseDefinition keeps the runtime as given, resolves it, and fills de
   assert.equal(definition.MaxConcurrency, 1);
   assert.equal(definition.CPUDemand, 0);
   assert.equal(definition.Timeout, 60);
+  assert.equal(definition.Signature, null, "none given");
   assert.match(definition.Version, /^[0-9a-f-]{36}$/);
   const { definition: node } = await parseDefinition(
     {
@@ -117,6 +118,16 @@ Deno.test("MemoryMB missing takes 128 MB; CPUDemand -1 (no CPU cap) is kept", as
   assert.equal(definition.CPUDemand, -1);
 });
 
+Deno.test("a Signature is checked and kept, its field name in any case", async () => {
+  const signature = { Inputs: [{ Name: "name", Type: "Text" }], Outputs: [] };
+  const { definition } = await parseDefinition({ ...python, signature }, LIMITS);
+  assert.deepEqual(definition.Signature, signature);
+  await assert.rejects(
+    parseDefinition({ ...python, Signature: { Inputs: [{ Name: "n", Type: "Number" }] } }, LIMITS),
+    /"Signature.Inputs\[0\].Type" must be one of .*, got "Number"/,
+  );
+});
+
 Deno.test("field names of a definition match in any case", async () => {
   const lowered = Object.fromEntries(Object.entries(python).map(([k, v]) => [k.toLowerCase(), v]));
   const { definition } = await parseDefinition({ ...lowered, cpudemand: 0.5 }, LIMITS);
@@ -138,6 +149,11 @@ Deno.test("checkStoredDefinition gives what a Go node does not write the create 
   assert.equal(definition.MemoryMB, 128);
   assert.equal(definition.Timeout, 60);
   assert.equal(definition.MaxConcurrency, 1);
+  assert.deepEqual(
+    definition.Signature,
+    { Inputs: [], Outputs: [] },
+    "kept as the Go node wrote it",
+  );
   assert.match(definition.Version, /^sha256-[0-9a-f]{32}$/);
   assert.equal(
     (await checkStoredDefinition(goWritten, LIMITS)).definition.Version,
@@ -150,5 +166,10 @@ Deno.test("checkStoredDefinition gives what a Go node does not write the create 
     checkStoredDefinition({ ...goWritten, MemoryMB: 8 }, LIMITS),
     BadRequestError,
     "a memory given is checked as at create",
+  );
+  await assert.rejects(
+    checkStoredDefinition({ ...goWritten, Signature: { Inputs: [{ Name: "n" }] } }, LIMITS),
+    BadRequestError,
+    "a signature is checked as at create",
   );
 });

@@ -45,6 +45,7 @@ export function definition(
     MaxConcurrency: 1,
     Timeout: 60,
     Version: crypto.randomUUID(),
+    Signature: null,
     ...overrides,
   } satisfies FunctionDefinition;
 }
@@ -96,7 +97,8 @@ export function collectNodeEvents(
 
 /**
  * Checks that functions are created only under a new name, updated only when they exist,
- * deleted once, listed by name with their code, and that an empty name is refused.
+ * deleted once, listed by name with their code and `Signature`, and that an empty name is
+ * refused.
  */
 export async function assertFunctionCrud(functions: FunctionRegistry): Promise<void> {
   const a = definition("a");
@@ -106,7 +108,11 @@ export async function assertFunctionCrud(functions: FunctionRegistry): Promise<v
   assert.equal(await functions.create(definition("a", { MemoryMB: 1 })), false);
   assert.deepEqual(await functions.list(), [a, b]);
 
-  const a2 = definition("a", { MemoryMB: 256, TarFunctionCode: btoa("new code") });
+  const a2 = definition("a", {
+    MemoryMB: 256,
+    TarFunctionCode: btoa("new code"),
+    Signature: { Inputs: [{ Name: "n", Type: "Int" }], Outputs: [{ Name: "sum", Type: "Float" }] },
+  });
   assert.equal(await functions.update(a2), true);
   assert.equal(await functions.update(definition("missing")), false);
   assert.deepEqual(await functions.list(), [a2, b]);
