@@ -10,6 +10,7 @@ import {
   decodeGoResponse,
   goFunctionJson,
   goResponseJson,
+  type GoSignature,
 } from "../testing/go_formats.ts";
 import { eventually } from "../testing/registry_contract.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
@@ -41,7 +42,7 @@ async function withGoNode(
 async function goPython(
   name: string,
   file: string,
-  signature: Record<string, unknown> | null,
+  signature: GoSignature | null,
   memoryMB = 128,
 ) {
   return goFunctionJson({
@@ -66,7 +67,7 @@ Deno.test(
       const before = await node.post("/invoke/before", { Params: { name: "start" } });
       assert.equal(before.body.Result, JSON.stringify("Hello, start!"));
 
-      // Upstream's Go writes a Signature: it is not ours to check, and is ignored.
+      // Upstream's Go writes a Signature: it is kept and listed as the Go node wrote it.
       const signature = { Inputs: [{ Name: "name", Type: "Text" }], Outputs: [] };
       await go.put("/function/gohello").value(await goPython("gohello", "hello.py", signature));
       await eventually(async () => (await names()).includes("gohello"));
@@ -77,6 +78,8 @@ Deno.test(
       assert.equal(listed.MaxConcurrency, 1);
       assert.equal(details.find((d) => d.Name === "before")!.MemoryMB, 128, "the create default");
       assert.match(listed.Version as string, /^sha256-[0-9a-f]{32}$/, "derived from the content");
+      assert.deepEqual(listed.Signature, signature);
+      assert.equal(details.find((d) => d.Name === "before")!.Signature, null, "Go wrote none");
 
       const cold = await node.post("/invoke/gohello", { Params: { name: "Go" } });
       assert.equal(cold.status, 200, JSON.stringify(cold.body));
@@ -92,6 +95,8 @@ Deno.test(
         const answer = await node.post("/invoke/gohello", { Params: { a: 2, b: 3 } });
         return answer.status === 200 && JSON.parse(answer.body.Result as string).product === 6;
       });
+      const replaced = (await node.get("/function?details=true")).body as Record<string, unknown>[];
+      assert.equal(replaced.find((d) => d.Name === "gohello")!.Signature, null, "replaced too");
 
       await go.delete().key("/function/gohello");
       await eventually(async () => (await node.post("/invoke/gohello", {})).status === 404);
@@ -111,6 +116,9 @@ Deno.test(
     withGoNode(async (go, node) => {
       const body = await exampleFunction("hello", "hello.py"); // Runtime "python310"
       const created = await node.post("/create", body);
+      const Signature = { Inputs: [{ Name: "name", Type: "Text" }], Outputs: [] };
+      const typed = await exampleFunction("typed", "hello.py", { Signature });
+      assert.equal((await node.post("/create", typed)).status, 200);
       assert.deepEqual(
         created.body,
         { Created: "hello", Runtime: "python311" },
@@ -119,9 +127,12 @@ Deno.test(
 
       const decoded = decodeGoFunction((await go.get("/function/hello").string())!);
       assert.deepEqual(decoded, { ...body, CPUDemand: 0, CustomImage: "", Signature: null });
+      const typedAtGo = decodeGoFunction((await go.get("/function/typed").string())!);
+      assert.deepEqual(typedAtGo.Signature, Signature, "a Go node reads the Signature given here");
 
       const details = (await node.get("/function?details=true")).body as Record<string, unknown>[];
       assert.equal(details[0].Runtime, "python310", "listed as given");
+      assert.deepEqual(details[1].Signature, Signature);
       const run = await node.post("/invoke/hello", { Params: { name: "alias" } });
       assert.equal(run.body.Result, JSON.stringify("Hello, alias!"), "the alias runs python311");
     }),

@@ -9,8 +9,8 @@
  * @module
  */
 
-/** The Go types of the struct fields decoded here. */
-type GoType = "string" | "int64" | "float64" | "bool" | "object";
+/** The Go types of the struct fields decoded here (`signature`: `*function.Signature`). */
+type GoType = "string" | "int64" | "float64" | "bool" | "signature";
 
 /** A Go struct: its exported fields and their types, in declaration order. */
 type GoStruct = Readonly<Record<string, GoType>>;
@@ -24,8 +24,20 @@ const GO_FUNCTION = {
   Handler: "string",
   TarFunctionCode: "string",
   CustomImage: "string",
-  Signature: "object",
+  Signature: "signature",
 } as const satisfies GoStruct;
+
+/** How Go's errors name the types of {@linkcode GoType}. */
+const GO_TYPE_NAMES: Readonly<Record<GoType, string>> = {
+  string: "string",
+  int64: "int64",
+  float64: "float64",
+  bool: "bool",
+  signature: "*function.Signature",
+};
+
+/** `function.InputDef` and `function.OutputDef` of Serverledge (the same fields). */
+const GO_SIGNATURE_ENTRY = { Name: "string", Type: "string" } as const satisfies GoStruct;
 
 /** `function.Response` of Serverledge: `Success` and the embedded `ExecutionReport`'s fields. */
 const GO_RESPONSE = {
@@ -44,9 +56,20 @@ const GO_RESPONSE = {
 export type GoValue<S extends GoStruct> = {
   -readonly [K in keyof S]: S[K] extends "string" ? string
     : S[K] extends "bool" ? boolean
-    : S[K] extends "object" ? Record<string, unknown> | null
+    : S[K] extends "signature" ? GoSignature | null
     : number;
 };
+
+/** An input or output of a signature as Go decodes it (`null`: a nil `*InputDef`). */
+export type GoSignatureEntry = GoValue<typeof GO_SIGNATURE_ENTRY> | null;
+
+/** `function.Signature` as Go decodes it (`null`: a nil slice). */
+export interface GoSignature {
+  /** `[]*InputDef`. */
+  Inputs: GoSignatureEntry[] | null;
+  /** `[]*OutputDef`. */
+  Outputs: GoSignatureEntry[] | null;
+}
 
 /** A function as a Go node decodes it. */
 export type GoFunction = GoValue<typeof GO_FUNCTION>;
@@ -103,12 +126,17 @@ function marshalGoStruct(value: Record<string, unknown>, fields: GoStruct): stri
 }
 
 function zeroValue(type: GoType): unknown {
-  return type === "string" ? "" : type === "bool" ? false : type === "object" ? null : 0;
+  if (type === "signature") return null;
+  return type === "string" ? "" : type === "bool" ? false : 0;
 }
 
 /** Go's `json.Unmarshal` of an object into a struct of `fields`. */
 function decodeGoStruct<S extends GoStruct>(json: string, fields: S): GoValue<S> {
-  const value: unknown = JSON.parse(json);
+  return decodeGoObject(JSON.parse(json), fields);
+}
+
+/** Go's decoding of a JSON value into a struct of `fields`. */
+function decodeGoObject<S extends GoStruct>(value: unknown, fields: S): GoValue<S> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(`json: cannot unmarshal ${describe(value)} into a Go struct`);
   }
@@ -128,7 +156,7 @@ function decodeGoStruct<S extends GoStruct>(json: string, fields: S): GoValue<S>
 
 function goScalar(item: unknown, type: GoType, field: string): unknown {
   const fails = () =>
-    new TypeError(`json: cannot unmarshal ${describe(item)} into ${field} ${type}`);
+    new TypeError(`json: cannot unmarshal ${describe(item)} into ${field} ${GO_TYPE_NAMES[type]}`);
   switch (type) {
     case "string":
       if (typeof item !== "string") throw fails();
@@ -142,10 +170,27 @@ function goScalar(item: unknown, type: GoType, field: string): unknown {
     case "float64":
       if (typeof item !== "number") throw fails();
       return item;
-    case "object":
+    case "signature":
       if (typeof item !== "object" || Array.isArray(item)) throw fails();
-      return item;
+      return decodeGoSignature(item as Record<string, unknown>);
   }
+}
+
+/** `function.Signature` decoded from `value`: two slices of pointers to `{Name, Type}`. */
+function decodeGoSignature(value: Record<string, unknown>): GoSignature {
+  const lists = { Inputs: "Inputs", Outputs: "Outputs" } as const;
+  const signature: GoSignature = { Inputs: null, Outputs: null };
+  for (const [key, item] of Object.entries(value)) {
+    const list = Object.values(lists).find((l) => l.toLowerCase() === key.toLowerCase());
+    if (list === undefined || item === null) continue;
+    if (!Array.isArray(item)) {
+      throw new TypeError(`json: cannot unmarshal ${describe(item)} into Signature.${list}`);
+    }
+    signature[list] = item.map((entry) =>
+      entry === null ? null : decodeGoObject(entry, GO_SIGNATURE_ENTRY)
+    );
+  }
+  return signature;
 }
 
 function describe(value: unknown): string {

@@ -48,9 +48,19 @@ Deno.test("decodeGoFunction fails where Go fails: types, and runtimes Go does no
   assert.throws(bad({ MemoryMB: 12.5 }), /MemoryMB int64/);
   assert.throws(bad({ MemoryMB: "128" }), /MemoryMB int64/);
   assert.throws(bad({ Name: 1 }), /Name string/);
-  assert.throws(bad({ Signature: [] }), /Signature object/);
+  assert.throws(bad({ Signature: [] }), /Signature \*function.Signature/);
+  assert.throws(bad({ Signature: { Inputs: {} } }), /object into Signature.Inputs/);
+  assert.throws(bad({ Signature: { Inputs: [{ Name: "n", Type: 1 }] } }), /Type string/);
   assert.throws(bad({ Runtime: "python311" }), /no runtime "python311"/);
   assert.throws(() => decodeGoFunction("[]"), /array/);
+});
+
+Deno.test("decodeGoFunction decodes a Signature as Go does: any case, nil slices and entries", () => {
+  const signature = { inputs: [{ name: "n", TYPE: "Int" }, null], Outputs: null, Other: 1 };
+  assert.deepEqual(decodeGoFunction(JSON.stringify({ ...fn, signature })).Signature, {
+    Inputs: [{ Name: "n", Type: "Int" }, null],
+    Outputs: null,
+  });
 });
 
 Deno.test("a Go Response has Success and the report's fields, zero values for the rest", () => {
