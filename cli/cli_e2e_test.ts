@@ -121,6 +121,64 @@ Deno.test(
       assert.equal(definitions.find((d) => d.Name === "double")?.CPUDemand, 0.5);
     });
 
+    await t.step("Serverledge's signature flags: create and update --input --output", async () => {
+      const typed = [
+        "-f",
+        "typed",
+        "--runtime",
+        "python310",
+        "--handler",
+        "double.handler",
+        "--src",
+        "examples/double.py",
+        "-H",
+        "127.0.0.1",
+        "-P",
+        port,
+      ];
+      const signature = async () => {
+        const definitions = (await node.get("/function?details=true")).body as {
+          Name: string;
+          Signature: unknown;
+        }[];
+        return definitions.find((d) => d.Name === "typed")?.Signature;
+      };
+      assert.deepEqual(
+        await cliJson([
+          "create",
+          ...typed,
+          "--input",
+          "a:Int",
+          "--input",
+          "b:Int",
+          "--output",
+          "product:Int",
+        ]),
+        { Created: "typed", Runtime: "python311" },
+      );
+      assert.deepEqual(await signature(), {
+        Inputs: [{ Name: "a", Type: "Int" }, { Name: "b", Type: "Int" }],
+        Outputs: [{ Name: "product", Type: "Int" }],
+      });
+      await cliJson(["update", ...typed, "--output", "product:Float"]);
+      assert.deepEqual(await signature(), {
+        Inputs: [],
+        Outputs: [{ Name: "product", Type: "Float" }],
+      });
+      const bad = await cli(["update", ...typed, "--input", "a:Integer"]);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, /Option "-input" takes name:Type, .* got "a:Integer"/);
+      assert.deepEqual(await signature(), {
+        Inputs: [],
+        Outputs: [{ Name: "product", Type: "Float" }],
+      }, "nothing sent");
+      assert.deepEqual(
+        await cliJson(["delete", "-f", "typed", "-H", "127.0.0.1", "-P", port]),
+        { Deleted: "typed" },
+        "the later steps list the other functions",
+      );
+    });
+
     await t.step(
       "today's flags: invoke -f -p -j -o --resptime -c",
       async () => {

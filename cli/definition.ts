@@ -8,6 +8,7 @@ import type { FunctionDefinitionBody } from "../protocol/function.ts";
 import type { Flags, FlagSpec } from "./args.ts";
 import { FUNCTION_FLAG } from "./command.ts";
 import { UsageError } from "./errors.ts";
+import { parseSignature } from "./signature.ts";
 import { packSource } from "./source.ts";
 
 /** Options of `create` and `update` (Serverledge's names; `-cpus` is also read as `-cpu`). */
@@ -54,11 +55,23 @@ export const DEFINITION_FLAGS: readonly FlagSpec[] = [
     value: "image",
     help: "Docker image of a function of runtime custom",
   },
+  {
+    name: "input",
+    kind: "list",
+    value: "name:Type",
+    help: "a declared input of the Signature, e.g. n:Int (Int, Float, Text, Bool, ArrayInt, …)",
+  },
+  {
+    name: "output",
+    kind: "list",
+    value: "name:Type",
+    help: "a declared output of the Signature, e.g. sum:Float",
+  },
 ];
 
 /**
  * The definition body for `POST /create` and `POST /update`, with the code packed from `-src`
- * (a relative path read from `cwd`).
+ * (a relative path read from `cwd`) and the `Signature` of `-input` and `-output`, if any.
  */
 export async function definitionBody(flags: Flags, cwd: string): Promise<FunctionDefinitionBody> {
   const runtime = flags.string("runtime")!;
@@ -75,5 +88,7 @@ export async function definitionBody(flags: Flags, cwd: string): Promise<Functio
   };
   if (flags.has("cpu")) body.CPUDemand = flags.number("cpu");
   if (flags.has("custom_image")) body.CustomImage = flags.string("custom_image");
+  const signature = parseSignature(flags.list("input"), flags.list("output"));
+  if (signature) body.Signature = signature;
   return body;
 }
