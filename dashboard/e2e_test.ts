@@ -408,3 +408,36 @@ Deno.test(
     await Deno.remove(dir, { recursive: true });
   },
 );
+
+Deno.test(
+  "dashboard: a function's Signature is shown, and an update through the form keeps it",
+  opts,
+  async () => {
+    await using node = await startTestNode();
+    await using browser = await openBrowser();
+    const { page } = browser;
+    const Signature = {
+      Inputs: [{ Name: "name", Type: "Text" }],
+      Outputs: [{ Name: "greeting", Type: "Text" }],
+    };
+    const created = await node.post(
+      "/create",
+      await exampleFunction("typed-sig", "hello.py", { Signature }),
+    );
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+
+    await page.goto(`${node.url}/`);
+    await page.getByRole("link", { name: "Functions" }).click();
+    await text(page.getByTestId("signature-typed-sig"), /\(name: Text\) → \(greeting: Text\)/);
+    await page.getByRole("button", { name: "Update typed-sig" }).click();
+    await page.getByText("Editor", { exact: true }).click();
+    await page.locator("#fn-code").fill('def handler(params, context):\n    return "new"\n');
+    await page.getByRole("button", { name: "Update function" }).click();
+    await text(page.getByTestId("functions-message"), /Updated "typed-sig"/);
+    const details = (await node.get("/function?details=true")).body as Record<string, unknown>[];
+    assert.deepEqual(details[0].Signature, Signature, "sent back by the form");
+    const run = await node.post("/invoke/typed-sig", {});
+    assert.equal(run.body.Result, '"new"', "the update went through");
+    assert.deepEqual(browser.errors, []);
+  },
+);

@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from "preact/hooks";
 import type { NodeApi } from "../lib/api.ts";
-import { formatMB } from "../lib/format.ts";
+import { formatMB, formatSignature } from "../lib/format.ts";
 import { emptyForm, formFromFunction, type FunctionFormState } from "../lib/function_form.ts";
 import type { FunctionInfo, RuntimeInfo } from "../../protocol/function.ts";
 import type { PoolStatus } from "../../protocol/status.ts";
@@ -151,6 +151,15 @@ function FunctionItem(props: {
       <p class={`mt-1 truncate font-mono text-xs ${mutedClass}`} title={fn.Handler}>
         {fn.Handler || fn.CustomImage}
       </p>
+      {fn.Signature && (
+        <p
+          class={`truncate font-mono text-xs ${mutedClass}`}
+          title="Signature"
+          data-testid={`signature-${fn.Name}`}
+        >
+          {formatSignature(fn.Signature)}
+        </p>
+      )}
       <div class="mt-2 flex flex-wrap items-center gap-2">
         <Button variant="primary" onClick={props.onInvoke} aria-label={`Invoke ${fn.Name}`}>
           Invoke

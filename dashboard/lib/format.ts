@@ -1,8 +1,9 @@
 /**
- * Number and time formats of the dashboard.
+ * Number, time and signature formats of the dashboard.
  *
  * @module
  */
+import type { FunctionSignature, SignatureEntry } from "../../protocol/function.ts";
 
 /** Seconds as a short duration: `42 s`, `5 min 3 s`, `2 h 7 min`, `3 d 4 h`. */
 export function formatUptime(seconds: number): string {
@@ -67,4 +68,12 @@ export function formatResult(result: string): string {
   } catch {
     return result;
   }
+}
+
+/** A function's `Signature` on one line: `(a: Int, b: Int) → (sum: Float)`; `""` for none. */
+export function formatSignature(signature: FunctionSignature | null | undefined): string {
+  if (!signature) return "";
+  const list = (entries: readonly SignatureEntry[]) =>
+    `(${entries.map((e) => e.Name === "" ? e.Type : `${e.Name}: ${e.Type}`).join(", ")})`;
+  return `${list(signature.Inputs)} → ${list(signature.Outputs)}`;
 }

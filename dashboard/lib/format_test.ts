@@ -5,6 +5,7 @@ import {
   formatNumber,
   formatResult,
   formatSeconds,
+  formatSignature,
   formatUptime,
 } from "./format.ts";
 
@@ -44,4 +45,19 @@ Deno.test("formatNumber, formatAgo and formatResult", () => {
   assert.equal(formatResult('{"sum":3}'), '{\n  "sum": 3\n}');
   assert.equal(formatResult("not json"), "not json");
   assert.equal(formatResult(""), "");
+});
+
+Deno.test("formatSignature shows inputs and outputs, nothing when none is declared", () => {
+  assert.equal(
+    formatSignature({
+      Inputs: [{ Name: "a", Type: "Int" }, { Name: "xs", Type: "ArrayFloat" }],
+      Outputs: [{ Name: "sum", Type: "Float" }],
+    }),
+    "(a: Int, xs: ArrayFloat) → (sum: Float)",
+  );
+  assert.equal(
+    formatSignature({ Inputs: [{ Name: "", Type: "Void" }], Outputs: [] }),
+    "(Void) → ()",
+  );
+  assert.equal(formatSignature(null), "");
 });
