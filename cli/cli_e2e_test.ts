@@ -122,20 +122,8 @@ Deno.test(
     });
 
     await t.step("Serverledge's signature flags: create and update --input --output", async () => {
-      const typed = [
-        "-f",
-        "typed",
-        "--runtime",
-        "python310",
-        "--handler",
-        "double.handler",
-        "--src",
-        "examples/double.py",
-        "-H",
-        "127.0.0.1",
-        "-P",
-        port,
-      ];
+      const typed = ["-f", "typed", "-runtime", "python310", "-handler", "double.handler", ...at];
+      typed.push("-src", "examples/double.py");
       const signature = async () => {
         const definitions = (await node.get("/function?details=true")).body as {
           Name: string;

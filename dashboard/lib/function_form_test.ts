@@ -7,6 +7,24 @@ import {
   formFromFunction,
   isArchive,
 } from "./function_form.ts";
+import type { FunctionInfo } from "../../protocol/function.ts";
+
+/** A listed function `f` (Python, 128 MB, the defaults), then `changes`. */
+function listed(changes: Partial<FunctionInfo> = {}): FunctionInfo {
+  return {
+    Name: "f",
+    Runtime: "python311",
+    MemoryMB: 128,
+    CPUDemand: 0,
+    Handler: "f.handler",
+    CustomImage: "",
+    MaxConcurrency: 1,
+    Timeout: 60,
+    Version: "v1",
+    Signature: null,
+    ...changes,
+  };
+}
 
 Deno.test("a blank Python form with a name makes a create body with the editor's code", async () => {
   const form = { ...emptyForm("python311"), name: "hello" };
@@ -59,18 +77,7 @@ Deno.test("optional numbers are sent only when given", () => {
 });
 
 Deno.test("an update form keeps the settings and asks for the code again", () => {
-  const form = formFromFunction({
-    Name: "f",
-    Runtime: "python311",
-    MemoryMB: 256,
-    CPUDemand: 0,
-    Handler: "f.handler",
-    CustomImage: "",
-    MaxConcurrency: 1,
-    Timeout: 60,
-    Version: "v1",
-    Signature: null,
-  });
+  const form = formFromFunction(listed({ MemoryMB: 256 }));
   assert.equal(form.memory, "256");
   assert.equal(form.cpu, "");
   assert.equal(form.maxConcurrency, "");
@@ -82,18 +89,7 @@ Deno.test("an update form keeps the settings and asks for the code again", () =>
 
 Deno.test("an update form sends the function's Signature back, and a new form none", () => {
   const signature = { Inputs: [{ Name: "n", Type: "Int" as const }], Outputs: [] };
-  const form = formFromFunction({
-    Name: "f",
-    Runtime: "python311",
-    MemoryMB: 128,
-    CPUDemand: 0,
-    Handler: "f.handler",
-    CustomImage: "",
-    MaxConcurrency: 1,
-    Timeout: 60,
-    Version: "v1",
-    Signature: signature,
-  });
+  const form = formFromFunction(listed({ Signature: signature }));
   const r = buildDefinition({ ...form, source: "editor", code: "def handler(p, c): 1" });
   assert.ok(r.ok);
   if (r.ok) assert.deepEqual(r.body.Signature, signature);
@@ -127,18 +123,9 @@ Deno.test("a function stored under an alias shows its runtime and is sent back w
   assert.equal(findRuntimeInfo(runtimes, "python310"), python);
   assert.equal(findRuntimeInfo(runtimes, "python311"), python);
   assert.equal(findRuntimeInfo(runtimes, "cobol"), undefined);
-  const form = formFromFunction({
-    Name: "hello",
-    Runtime: "python310",
-    MemoryMB: 128,
-    CPUDemand: 0,
-    Handler: "hello.handler",
-    CustomImage: "",
-    MaxConcurrency: 1,
-    Timeout: 60,
-    Version: "v1",
-    Signature: null,
-  });
+  const form = formFromFunction(
+    listed({ Name: "hello", Runtime: "python310", Handler: "hello.handler" }),
+  );
   const result = buildDefinition({ ...form, code: "def handler(p, c): 1", source: "editor" });
   assert.ok(result.ok);
   if (result.ok) assert.equal(result.body.Runtime, "python310", "what a Go node reads, kept");
