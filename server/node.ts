@@ -25,7 +25,7 @@ import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
 import { UdpSourceGate } from "./cluster/udp_gate.ts";
-import { listenForStatusPolls, UdpStatusResponder, udpStatusPlan } from "./cluster/udp_status.ts";
+import { listenForStatusPolls, udpStatusPlan, UdpStatusResponder } from "./cluster/udp_status.ts";
 import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { Telemetry } from "./metrics/telemetry.ts";
