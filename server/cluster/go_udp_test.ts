@@ -7,20 +7,12 @@ import type { LoadReport } from "../../protocol/status.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { goLookup, goUdpStatusRequest, startGoNode } from "../testing/go_node.ts";
-import { startNodeProcess } from "../testing/node_process.ts";
+import { freeUdpPort, startNodeProcess } from "../testing/node_process.ts";
 import { eventually } from "../testing/registry_contract.ts";
 import { startTestNode } from "../testing/test_node.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FAST = { "registry.ttl": 2, "registry.nearby.interval": 1, "registry.area": "X" };
-
-/** A UDP port free on 127.0.0.1 now. */
-function freeUdpPort(): number {
-  const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-  const { port } = socket.addr as Deno.NetAddr;
-  socket.close();
-  return port;
-}
 
 Deno.test(
   "a Go edge of the area gets our edge's status over UDP; an unregistered source gets nothing",

@@ -344,9 +344,9 @@ export const KEY_TABLE = [
         "registry.udp.port",
         integer(0, 65535),
         9876,
-        "UDP port (on `api.ip`) where an edge node with etcd answers the status polls of Go " +
-          "Serverledge edges of its area, and only theirs; with tokens or `cluster.secret`, only " +
-          "when set; `0`: never (our nodes poll each other over HTTP)",
+        "UDP port (on `api.ip`) where an edge node with etcd answers Go Serverledge edges' " +
+          "status polls, from the hosts of its area's registered edge nodes only; with tokens " +
+          "or `cluster.secret`, only when set; `0`: never (our nodes poll each other over HTTP)",
       ),
       /** `registry.nearby.interval`: seconds between two polls of edge neighbours' load. */
       nearbyInterval: key(
