@@ -184,6 +184,21 @@ export interface GoNodeStatus {
   UsedMemMB?: number;
   /** 1, 5 and 15 minute load averages; `-1` each when unknown (serverledge-faas). */
   LoadAvg?: number[];
-  /** Its Vivaldi network coordinates (`Vec`, `Error`, `Adjustment`, `Height`). */
-  Coordinates?: Record<string, unknown>;
+  /** Its Vivaldi network coordinates. */
+  Coordinates?: VivaldiCoordinate;
+}
+
+/**
+ * A Vivaldi network coordinate as Go Serverledge sends it (hexablock/vivaldi's `Coordinate`):
+ * seconds, in 3 dimensions on Go's nodes, which refuse a coordinate of another dimension.
+ */
+export interface VivaldiCoordinate {
+  /** The Euclidean part, one figure per dimension. */
+  Vec: number[];
+  /** Confidence in the coordinate (dimensionless; 1.5 before any observation). */
+  Error: number;
+  /** Distance offset from recent observations. */
+  Adjustment: number;
+  /** Non-Euclidean offset of the node's access link (at least 1e-5). */
+  Height: number;
 }

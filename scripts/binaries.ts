@@ -33,6 +33,8 @@ export const NODE_BINARY: Binary = {
   entry: "main.ts",
   runFlags: [
     "--unstable-kv",
+    // Deno.listenDatagram: the status answers to Go edges (server/cluster/udp_status.ts).
+    "--unstable-net",
     "--allow-net",
     "--allow-read",
     "--allow-write",

@@ -9,6 +9,7 @@
 
 const TEST_PERMISSIONS = [
   "--unstable-kv",
+  "--unstable-net",
   "--allow-net",
   "--allow-read",
   "--allow-write",

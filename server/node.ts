@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import { CLUSTER_SECRET_HEADER } from "../protocol/auth.ts";
 import { configuredHosts, serveConfigured } from "./api/listen.ts";
 import type { NodeServices } from "./api/services.ts";
+import { nodeLoad } from "./api/status.ts";
 import { createApp } from "./app.ts";
 import { type Access, openAccess } from "./auth/open.ts";
 import type { Config } from "./config/mod.ts";
@@ -23,6 +24,8 @@ import { CodeChecker } from "./functions/code_checker.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
 import { ClusterView } from "./cluster/cluster_view.ts";
+import { UdpSourceGate } from "./cluster/udp_gate.ts";
+import { listenForStatusPolls, udpStatusPlan, UdpStatusResponder } from "./cluster/udp_status.ts";
 import { Dispatcher } from "./invoke/dispatcher.ts";
 import { Invoker } from "./invoke/invoker.ts";
 import { Telemetry } from "./metrics/telemetry.ts";
@@ -88,21 +91,26 @@ export function containerSandbox(config: Config): SandboxOptions {
 /**
  * Starts a node: refuses `tracing.enabled` without `OTEL_DENO=true` (a `ConfigError`), reads its tokens (refusing a non-loopback `api.ip` without any before
  * touching anything), locks its data dir and node id (failing with a `ConflictError` when
- * another node holds either), checks Docker and the runtime images (failing with the command
- * that fixes them), removes containers the node left behind, opens the registry and loads
- * functions.
+ * another node holds either), opens the UDP port Go edges poll (see `cluster/udp_status.ts`),
+ * checks Docker and the runtime images (failing with the command that fixes them), removes
+ * containers the node left behind, opens the registry and loads functions.
  */
 export async function startNode(config: Config, options: StartNodeOptions = {}): Promise<Node> {
   requireTracing(config.tracingEnabled, "the node");
   const log = options.log ?? console.log;
   const access = await openAccess(config, log);
   let lock: NodeLock | undefined;
+  let statusPolls: Deno.DatagramConn | undefined;
   try {
     // With etcd the data dir holds nothing: nodes sharing a working directory need no data.dir.
     const dataDir = config.etcd.address === "" ? config.dataDir : undefined;
     lock = await lockNode({ nodeId: config.nodeId, dataDir });
-    return await assembleNode(config, options, log, { access, lock });
+    const plan = udpStatusPlan(config, !access.gatekeeper.open);
+    if ("skipped" in plan && plan.skipped) log(plan.skipped);
+    if ("port" in plan) statusPolls = listenForStatusPolls(plan, log);
+    return await assembleNode(config, options, log, { access, lock, statusPolls });
   } catch (error) {
+    statusPolls?.close();
     lock?.release();
     access.close();
     throw error;
@@ -115,6 +123,8 @@ interface NodeHolds {
   access: Access;
   /** Its locks on the data dir and the node id. */
   lock: NodeLock;
+  /** The socket Go edges poll its status on, if it answers them. */
+  statusPolls?: Deno.DatagramConn;
 }
 
 /** The node's parts, started in order; `holds` are let go once the node is closed. */
@@ -122,7 +132,7 @@ async function assembleNode(
   config: Config,
   options: StartNodeOptions,
   log: (line: string) => void,
-  { access, lock }: NodeHolds,
+  { access, lock, statusPolls }: NodeHolds,
 ): Promise<Node> {
   const backend = options.backend ??
     new DockerBackend({ nodeId: config.nodeId, sandbox: containerSandbox(config) });
@@ -245,11 +255,16 @@ async function assembleNode(
       defaultTimeout: config.container.timeout,
     },
   };
+  const goPolls = statusPolls && new UdpStatusResponder(statusPolls, {
+    figures: () => ({ ...nodeLoad(services), DropCount: telemetry.counters.dropped }),
+    gate: new UdpSourceGate({ peers: () => cluster.peers(), area: config.registry.area }),
+  });
   let closed: Promise<void> | undefined;
   const close = () =>
     closed ??= (async () => {
       telemetry.events.close();
       stopJanitor();
+      await goPolls?.close();
       await cluster.close();
       store.close();
       workflows.close();

@@ -3,7 +3,7 @@
 // exactly as it is here. The environment overrides only what must differ on a test machine, each
 // through the key's SERVERLEDGE_* variable: `etcd.address` (the test's etcd listens on a free
 // port, not on Serverledge's default localhost:2379), `api.port` (1323 and 1326 may be taken by
-// other nodes on this machine), `data.dir` (one temporary dir for both nodes, as two nodes
+// other nodes on this machine) and, with etcd, the edge's `registry.udp.port` (9876, likewise), `data.dir` (one temporary dir for both nodes, as two nodes
 // started in one working directory share its `.data`) and `node.id` (so that the test removes
 // the containers of its own nodes), plus `container.pool.blank: 0` (no blank containers kept
 // ready: fewer containers on a shared machine, none of which the example needs).
@@ -13,7 +13,11 @@ import type { ExecutionReport } from "../../protocol/invocation.ts";
 import type { NodeStatus } from "../../protocol/status.ts";
 import { startEtcd } from "../../server/testing/etcd.ts";
 import { exampleFunction } from "../../server/testing/functions.ts";
-import { type NodeProcess, startNodeProcess } from "../../server/testing/node_process.ts";
+import {
+  freeUdpPort,
+  type NodeProcess,
+  startNodeProcess,
+} from "../../server/testing/node_process.ts";
 import { sleep } from "../../server/timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -83,7 +87,10 @@ Deno.test(
     await using workDir = await temporaryDir();
     const shared = { "etcd.address": etcd.address, "data.dir": `${workDir.path}/.data` };
     // In the README's order: the edge first, then the cloud.
-    await using edge = await startNodeProcess({ file: EDGE_FILE, config: shared });
+    await using edge = await startNodeProcess({
+      file: EDGE_FILE,
+      config: { ...shared, "registry.udp.port": freeUdpPort() },
+    });
     await using cloud = await startNodeProcess({ file: CLOUD_FILE, config: shared });
     await until(() => sees(edge, cloud), "the edge to see the cloud");
 

@@ -339,13 +339,14 @@ export const KEY_TABLE = [
       ),
       /** `registry.ttl`: seconds of the registration lease. */
       ttl: key("registry.ttl", integer(1), 20, "Seconds of the node's registration lease"),
-      /** `registry.udp.port`: accepted, unused (load is polled over HTTP). */
+      /** `registry.udp.port`: port of the status answers to Go edges (0: none). */
       udpPort: key(
         "registry.udp.port",
-        integer(1, 65535),
+        integer(0, 65535),
         9876,
-        "Accepted for Serverledge compatibility; unused: nodes poll each other's load over HTTP " +
-          "(`GET /load` on the API port)",
+        "UDP port (on `api.ip`) where an edge node with etcd answers Go Serverledge edges' " +
+          "status polls, from the hosts of its area's registered edge nodes only; with tokens " +
+          "or `cluster.secret`, only when set; `0`: never (our nodes poll each other over HTTP)",
       ),
       /** `registry.nearby.interval`: seconds between two polls of edge neighbours' load. */
       nearbyInterval: key(

@@ -9,6 +9,7 @@
  * - serverledge-faas/serverledge: `registry/<area>/<id>`, the value `ip;apiPort;udpPort`.
  *
  * It records every request it gets, for tests to check what our nodes sent it.
+ * {@linkcode goUdpStatusRequest} polls a neighbour over UDP as a Go edge does.
  *
  * @example
  * ```ts
@@ -221,5 +222,54 @@ export async function goLookup(
     return await client.getAll().prefix(prefix).strings();
   } finally {
     client.close();
+  }
+}
+
+/** Options of {@linkcode goUdpStatusRequest}. */
+export interface GoUdpStatusRequestOptions {
+  /** The neighbour's host, as Go takes it from the neighbour's registry URL. */
+  hostname: string;
+  /** Its `registry.udp.port`. */
+  port: number;
+  /** The address the poll is sent from. @default "127.0.0.1" */
+  from?: string;
+  /** Milliseconds to wait for the reply (Go waits without a deadline). @default 1000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Polls a neighbour's status as a Go edge does: sends the 1-byte datagram `A` from a socket of
+ * its own, reads one reply into a 1024-byte buffer, trims the NULs of the buffer and decodes
+ * the JSON. `undefined` when no reply came within the timeout; throws when the reply is not
+ * JSON (Go then drops the neighbour).
+ */
+export async function goUdpStatusRequest(
+  options: GoUdpStatusRequestOptions,
+): Promise<GoNodeStatus | undefined> {
+  const socket = Deno.listenDatagram({
+    transport: "udp",
+    hostname: options.from ?? "127.0.0.1",
+    port: 0,
+  });
+  const timer = setTimeout(() => socket.close(), options.timeoutMs ?? 1000);
+  try {
+    await socket.send(new TextEncoder().encode("A"), {
+      transport: "udp",
+      hostname: options.hostname,
+      port: options.port,
+    });
+    const buffer = new Uint8Array(1024);
+    const received = await socket.receive(buffer).then(([datagram]) => datagram, () => undefined);
+    if (!received) return undefined;
+    buffer.set(received); // Go reads into its buffer and trims the zero bytes left at its end
+    const text = new TextDecoder().decode(buffer).replace(/^\0+|\0+$/g, "");
+    return JSON.parse(text);
+  } finally {
+    clearTimeout(timer);
+    try {
+      socket.close();
+    } catch {
+      // closed by the timeout
+    }
   }
 }

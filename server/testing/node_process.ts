@@ -22,6 +22,14 @@ export function freePort(): number {
   return port;
 }
 
+/** A free UDP port on 127.0.0.1 (for `registry.udp.port`). */
+export function freeUdpPort(): number {
+  const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  const { port } = socket.addr as Deno.NetAddr;
+  socket.close();
+  return port;
+}
+
 /** Runs `main.ts` with `args`; output is piped. */
 export function spawnMain(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
