@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { newToken, tokenHash, tokenLine } from "../protocol/auth.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
-import { startNodeProcess } from "../server/testing/node_process.ts";
+import { FAST_CLUSTER, startNodeProcess } from "../server/testing/node_process.ts";
 import { postJson } from "../server/testing/post_json.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
 import { openBrowser } from "./testing/browser.ts";
@@ -218,9 +218,7 @@ Deno.test(
     await using etcd = await startEtcd();
     const config = {
       "etcd.address": etcd.address,
-      "registry.ttl": 2,
-      "registry.nearby.interval": 1,
-      "registry.monitoring.interval": 1,
+      ...FAST_CLUSTER,
     };
     await using cloud = await startNodeProcess({
       config: { ...config, cloud: true, "container.pool.memory": 2048 },

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { newToken, tokenHash, tokenLine } from "../../protocol/auth.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
-import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -42,9 +42,7 @@ Deno.test(
     await using etcd = await startEtcd();
     const config = {
       "etcd.address": etcd.address,
-      "registry.ttl": 2,
-      "registry.nearby.interval": 1,
-      "registry.monitoring.interval": 1,
+      ...FAST_CLUSTER,
       "auth.tokens.file": `${dir}/tokens`,
       "container.pool.memory": 128,
       "scheduler.policy": "edgeonly",

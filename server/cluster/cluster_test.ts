@@ -3,15 +3,13 @@
 import assert from "node:assert/strict";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
-import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FAST = {
-  "registry.ttl": 2,
-  "registry.nearby.interval": 1,
-  "registry.monitoring.interval": 1,
+  ...FAST_CLUSTER,
   "registry.area": "ROME",
 };
 

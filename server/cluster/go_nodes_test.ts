@@ -6,16 +6,14 @@ import type { NeighbourStatus } from "../../protocol/status.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { goLookup, startGoNode } from "../testing/go_node.ts";
-import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
 import { eventually } from "../testing/registry_contract.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FAST = {
-  "registry.ttl": 2,
-  "registry.nearby.interval": 1,
-  "registry.monitoring.interval": 1,
+  ...FAST_CLUSTER,
   "registry.area": "ROME",
 };
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
-import { startNodeProcess } from "../testing/node_process.ts";
+import { FAST_CLUSTER, startNodeProcess } from "../testing/node_process.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -15,9 +15,7 @@ Deno.test(
     await using etcd = await startEtcd();
     const shared = {
       "etcd.address": etcd.address,
-      "registry.ttl": 2,
-      "registry.nearby.interval": 1,
-      "registry.monitoring.interval": 1,
+      ...FAST_CLUSTER,
     };
     await using cloud = await startNodeProcess({
       config: { ...shared, cloud: true, "container.pool.memory": 2048 },

@@ -8,16 +8,19 @@ import type { BalancerStatus } from "../../protocol/lb.ts";
 import { parseConfig } from "../config/mod.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
-import { freePort, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import {
+  FAST_CLUSTER,
+  freePort,
+  type NodeProcess,
+  startNodeProcess,
+} from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
 import { sleep } from "../timing/sleep.ts";
 import { type RunningBalancer, startBalancer } from "./start.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FAST = {
-  "registry.ttl": 2,
-  "registry.nearby.interval": 1,
-  "registry.monitoring.interval": 1,
+  ...FAST_CLUSTER,
   "registry.area": "ROME",
   cloud: true,
 };

@@ -30,6 +30,16 @@ export function freeUdpPort(): number {
   return port;
 }
 
+/**
+ * Registry timings under which node processes see each other within a second or two (a 2 s
+ * lease, polls every second), for tests of several nodes on one etcd.
+ */
+export const FAST_CLUSTER = {
+  "registry.ttl": 2,
+  "registry.nearby.interval": 1,
+  "registry.monitoring.interval": 1,
+} as const;
+
 /** Runs `main.ts` with `args`; output is piped. */
 export function spawnMain(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {

@@ -5,17 +5,11 @@ import assert from "node:assert/strict";
 import type { NodeStatus } from "../../protocol/status.ts";
 import type { WorkflowRecord, WorkflowReport } from "../../protocol/workflow.ts";
 import { startEtcd } from "../testing/etcd.ts";
-import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { createWorkflowFunctions, workflowBody } from "../testing/workflows.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-/** Nodes that see each other within a second or two. */
-const FAST = {
-  "registry.ttl": 2,
-  "registry.nearby.interval": 1,
-  "registry.monitoring.interval": 1,
-};
 
 async function status(node: NodeProcess): Promise<NodeStatus> {
   return await fetch(`${node.url}/status`).then((r) => r.json());
@@ -31,7 +25,7 @@ async function until(probe: () => Promise<boolean>, what: string): Promise<void>
 
 Deno.test("an edge node's workflow tasks are offloaded to the cloud node", opts, async () => {
   await using etcd = await startEtcd();
-  const config = { ...FAST, "etcd.address": etcd.address };
+  const config = { ...FAST_CLUSTER, "etcd.address": etcd.address };
   await using cloud = await startNodeProcess({ config: { ...config, cloud: true } });
   await using edge = await startNodeProcess({
     config: { ...config, "scheduler.policy": "cloudonly" },
