@@ -13,7 +13,7 @@ import { sleep } from "../../timing/sleep.ts";
 import { type EtcdConnection, mayHaveReachedEtcd } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
 import type { PrefixWatches } from "./prefix_watch.ts";
-import { FUNCTION_PREFIX, WRITE_FENCE_PREFIX } from "./key_prefixes.ts";
+import { FUNCTION_PREFIX, keyUnder, WRITE_FENCE_PREFIX } from "./key_prefixes.ts";
 
 /** Seconds a fence is kept: far longer than a write stays on its way once etcd answers. */
 const FENCE_TTL_S = 600;
@@ -122,7 +122,7 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
    * {@linkcode EtcdFunctionRegistry.#settle}.
    */
   async #write(change: _Change): Promise<boolean> {
-    const key = _functionKey(change.name);
+    const key = keyUnder(FUNCTION_PREFIX, change.name, "Function name");
     const fence = WRITE_FENCE_PREFIX + crypto.randomUUID();
     const { client } = this.#connection;
     const transaction = client.if(fence, "Create", "==", 0)
@@ -219,13 +219,6 @@ function _functionEvent(type: "put" | "delete", kv: IKeyValue): FunctionEvent | 
   }
   const definition = _parseDefinition(kv.value.toString());
   return definition ? { type, definition } : undefined;
-}
-
-function _functionKey(name: string): string {
-  if (typeof name !== "string" || name.length === 0 || name.includes("/")) {
-    throw new TypeError(`Function name "${name}" is invalid: it must be non-empty, without "/"`);
-  }
-  return FUNCTION_PREFIX + name;
 }
 
 function _parseDefinition(json: string): StoredDefinition | undefined {

@@ -52,3 +52,23 @@ export const REGISTRY_PREFIXES: readonly string[] = [
   NODE_PREFIX,
   GO_NODE_PREFIX,
 ];
+
+/**
+ * The key of `name` under `prefix`: one path segment, so a name cannot reach another key.
+ *
+ * @param what how the name is called in the error, e.g. `Function name`
+ * @throws {TypeError} when `name` is not a non-empty string without `/`
+ *
+ * @example
+ * ```ts
+ * import { FUNCTION_PREFIX, keyUnder } from "./key_prefixes.ts";
+ *
+ * keyUnder(FUNCTION_PREFIX, "hello", "Function name"); // "/function/hello"
+ * ```
+ */
+export function keyUnder(prefix: string, name: string, what: string): string {
+  if (typeof name !== "string" || name.length === 0 || name.includes("/")) {
+    throw new TypeError(`${what} "${name}" is invalid: it must be non-empty, without "/"`);
+  }
+  return prefix + name;
+}

@@ -9,7 +9,7 @@ import { checkTtl } from "../ttl.ts";
 import type { WorkflowRunStore } from "../workflow_run_store.ts";
 import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
-import { WORKFLOW_RUN_PREFIX } from "./key_prefixes.ts";
+import { keyUnder, WORKFLOW_RUN_PREFIX } from "./key_prefixes.ts";
 
 /**
  * {@linkcode WorkflowRunStore} on etcd: each put grants a lease of the TTL.
@@ -62,8 +62,5 @@ export class EtcdWorkflowRunStore implements WorkflowRunStore {
 }
 
 function _runKey(reqId: string): string {
-  if (typeof reqId !== "string" || reqId.length === 0 || reqId.includes("/")) {
-    throw new TypeError(`Request id "${reqId}" is invalid: it must be non-empty, without "/"`);
-  }
-  return WORKFLOW_RUN_PREFIX + reqId;
+  return keyUnder(WORKFLOW_RUN_PREFIX, reqId, "Request id");
 }

@@ -9,7 +9,7 @@ import type { WorkflowRecord } from "../../../protocol/workflow.ts";
 import type { WorkflowEvent, WorkflowRegistry } from "../workflow_registry.ts";
 import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
-import { WORKFLOW_PREFIX } from "./key_prefixes.ts";
+import { keyUnder, WORKFLOW_PREFIX } from "./key_prefixes.ts";
 import type { PrefixWatches } from "./prefix_watch.ts";
 
 /**
@@ -47,7 +47,7 @@ export class EtcdWorkflowRegistry implements WorkflowRegistry {
     record: Omit<WorkflowRecord, "Version">,
     overwrite: boolean,
   ): Promise<WorkflowRecord | false> {
-    const key = _workflowKey(record.Name);
+    const key = keyUnder(WORKFLOW_PREFIX, record.Name, "Workflow name");
     const { client } = this.#connection;
     for (;;) {
       const read = await this.#connection.call(() => client.get(key).exec());
@@ -66,7 +66,7 @@ export class EtcdWorkflowRegistry implements WorkflowRegistry {
 
   /** Removes the workflow named `name`, if any. */
   async delete(name: string): Promise<boolean> {
-    const key = _workflowKey(name);
+    const key = keyUnder(WORKFLOW_PREFIX, name, "Workflow name");
     const result = await this.#connection.call(() =>
       this.#connection.client.delete().key(key).exec()
     );
@@ -90,13 +90,6 @@ function _workflowEvent(type: "put" | "delete", kv: IKeyValue): WorkflowEvent | 
   if (type === "delete") return { type, name: kv.key.toString().slice(WORKFLOW_PREFIX.length) };
   const record = _parseRecord(kv.value.toString());
   return record ? { type, record } : undefined;
-}
-
-function _workflowKey(name: string): string {
-  if (typeof name !== "string" || name.length === 0 || name.includes("/")) {
-    throw new TypeError(`Workflow name "${name}" is invalid: it must be non-empty, without "/"`);
-  }
-  return WORKFLOW_PREFIX + name;
 }
 
 function _parseRecord(json: string): WorkflowRecord | undefined {
