@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { IOperation } from "etcd3";
 import type { AsyncReportStore } from "../async_report_store.ts";
 import type { AsyncEntry } from "../../../protocol/registry.ts";
 import { checkTtl } from "../ttl.ts";
 import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
+import { atOneRevision } from "./one_revision.ts";
 import { ASYNC_PREFIX, GO_ASYNC_PREFIX } from "./key_prefixes.ts";
 
 /**
@@ -57,7 +57,7 @@ export class EtcdAsyncReportStore implements AsyncReportStore {
         client.put(GO_ASYNC_PREFIX + reqId).value(JSON.stringify(entry.Report)).lease(lease.ID),
       );
     }
-    await this.#connection.call(() => _always(client, puts).commit());
+    await atOneRevision(this.#connection, puts);
   }
 
   /**
@@ -68,7 +68,7 @@ export class EtcdAsyncReportStore implements AsyncReportStore {
     const key = _asyncKey(reqId);
     const { client } = this.#connection;
     const gets = [client.get(key), client.get(GO_ASYNC_PREFIX + reqId)];
-    const result = await this.#connection.call(() => _always(client, gets).commit());
+    const result = await atOneRevision(this.#connection, gets);
     const [ours, go] = result.responses.map((r) => r.response_range?.kvs[0]?.value.toString());
     if (ours !== undefined) return _parseAsync(ours);
     return go === undefined ? undefined : _parseGoResult(go);
@@ -102,9 +102,4 @@ function _parseAsync(json: string): AsyncEntry | undefined {
 function _parseGoResult(json: string): AsyncEntry | undefined {
   const value = parseJsonObject(json);
   return typeof value?.Success === "boolean" ? { Status: "done", Report: value } : undefined;
-}
-
-/** One transaction running `operations` unconditionally (its comparison never holds). */
-function _always(client: EtcdConnection["client"], operations: IOperation[]) {
-  return client.if(ASYNC_PREFIX, "Version", "<", 0).else(...operations);
 }

@@ -17,6 +17,7 @@ import type { EtcdConnection } from "./connection.ts";
 import { parseJsonObject } from "./json_object.ts";
 import { goNodeKey, goNodePlace, parseGoNode } from "./go_node_records.ts";
 import { NodeRegistration } from "./node_registration.ts";
+import { atOneRevision } from "./one_revision.ts";
 import type { PrefixWatches, ToEvent } from "./prefix_watch.ts";
 import { GO_NODE_PREFIX, NODE_PREFIX } from "./key_prefixes.ts";
 
@@ -101,9 +102,7 @@ export class EtcdMembershipRegistry implements MembershipRegistry {
     const ranges = [NODE_PREFIX, GO_NODE_PREFIX].map((prefix) =>
       client.getAll().prefix(prefix).sort("Key", "Ascend")
     );
-    const result = await this.#connection.call(() =>
-      client.if(NODE_PREFIX, "Version", "<", 0).else(...ranges).commit()
-    );
+    const result = await atOneRevision(this.#connection, ranges);
     const [ours, go] = result.responses.map((op) => op.response_range.kvs);
     const nodes = ours.flatMap((kv) => _parseNode(kv) ?? []);
     const known = new Set(nodes.flatMap((node) => [node.Id, node.Url]));
