@@ -11,12 +11,12 @@
  */
 import { HttpError, UnavailableError } from "../errors.ts";
 import type { CheckedFunction } from "./code_checks.ts";
-import type { DefinitionLimits, StoredDefinitionLimits } from "./parse_definition.ts";
+import type { DefinitionLimits } from "./parse_definition.ts";
 
 /** A job for the worker. */
 export type CheckJob =
   | { id: number; kind: "body"; body: Uint8Array[]; limits: DefinitionLimits }
-  | { id: number; kind: "stored"; stored: unknown; limits: StoredDefinitionLimits };
+  | { id: number; kind: "stored"; stored: unknown; limits: DefinitionLimits };
 
 /** The worker's answer to a job: the checked function, or why it failed. */
 export type CheckReply =
@@ -86,7 +86,7 @@ export class CodeChecker implements Disposable {
    *
    * @throws {HttpError} saying what is wrong with it
    */
-  checkStored(stored: unknown, limits: StoredDefinitionLimits): Promise<CheckedFunction> {
+  checkStored(stored: unknown, limits: DefinitionLimits): Promise<CheckedFunction> {
     return this.#run({ id: this.#nextId++, kind: "stored", stored, limits }, []);
   }
 

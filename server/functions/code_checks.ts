@@ -31,7 +31,6 @@ import {
   checkStoredDefinition,
   type DefinitionLimits,
   parseDefinition,
-  type StoredDefinitionLimits,
 } from "./parse_definition.ts";
 
 /** A definition that passed every check, with its code encoded for executors. */
@@ -66,7 +65,7 @@ export async function checkDefinitionBody(
  */
 export async function checkStoredFunction(
   stored: unknown,
-  limits: StoredDefinitionLimits,
+  limits: DefinitionLimits,
 ): Promise<CheckedFunction> {
   const { definition, files } = await checkStoredDefinition(stored, limits);
   return { definition, code: encodeFunctionCode({ definition, files }) };

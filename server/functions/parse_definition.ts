@@ -102,9 +102,6 @@ export async function parseDefinition(
   return { definition: { ...fields, Version: crypto.randomUUID() }, files };
 }
 
-/** The limits a stored definition is checked against (see {@linkcode checkStoredDefinition}). */
-export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defaultTimeout">;
-
 /**
  * Checks a definition read from the registry (written by any node, or by hand) with the same
  * field and code checks as {@linkcode parseDefinition}, keeping its `Runtime` as stored and its
@@ -115,7 +112,7 @@ export type StoredDefinitionLimits = Pick<DefinitionLimits, "codeBytes" | "defau
  */
 export async function checkStoredDefinition(
   stored: unknown,
-  limits: StoredDefinitionLimits,
+  limits: DefinitionLimits,
 ): Promise<ParsedDefinition> {
   const body = requireObject(stored, "Stored definition");
   const { fields, files } = await checkFields(withoutGoZeroMemory(body), limits);

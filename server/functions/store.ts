@@ -15,7 +15,7 @@ import type { Registry } from "../registry/registry.ts";
 import type { CodeChecker } from "./code_checker.ts";
 import type { CheckedFunction } from "./code_checks.ts";
 import { deploy, type DeployedFunction } from "./deployed.ts";
-import type { StoredDefinitionLimits } from "./parse_definition.ts";
+import type { DefinitionLimits } from "./parse_definition.ts";
 
 /** Called after the cached definition of a function changed or disappeared. */
 export type FunctionChangeListener = (
@@ -26,7 +26,7 @@ export type FunctionChangeListener = (
 /** Options of {@linkcode FunctionStore.open}. */
 export interface FunctionStoreOptions {
   /** What definitions read from the registry are checked against (as `/create` checks). */
-  limits: StoredDefinitionLimits;
+  limits: DefinitionLimits;
   /** Checks definitions read from the registry, off the main thread. */
   checker: CodeChecker;
   /** Told about definitions in the registry that fail the checks (they are not served). */
