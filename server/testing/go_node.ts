@@ -31,6 +31,7 @@
 import { Etcd3, type Lease } from "etcd3";
 import type { GoNodeStatus } from "../../protocol/status.ts";
 import { sleep } from "../timing/sleep.ts";
+import { goResponseJson } from "./go_formats.ts";
 
 /** Which Go Serverledge the node behaves as (its record and its `/status`). */
 export type GoRelease = "grussorusso" | "faas";
@@ -193,18 +194,13 @@ function _answer(
   const started = performance.now();
   const result = run(request.Params ?? {});
   const seconds = (performance.now() - started) / 1000;
-  // Go's function.Response: Success and the embedded ExecutionReport's fields, flat.
-  return Response.json({
+  const response = goResponseJson({
     Success: true,
     Result: JSON.stringify(result),
     ResponseTime: seconds,
-    IsWarmStart: false,
-    InitTime: 0,
-    OffloadLatency: 0,
     Duration: seconds,
-    SchedAction: "",
-    Output: "",
   });
+  return new Response(response, { headers: { "content-type": "application/json" } });
 }
 
 /**
