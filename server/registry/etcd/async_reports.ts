@@ -46,15 +46,14 @@ export class EtcdAsyncReportStore implements AsyncReportStore {
   async put(reqId: string, entry: AsyncEntry, ttlSeconds: number): Promise<void> {
     checkTtl(ttlSeconds, "Async");
     const key = _asyncKey(reqId);
-    const TTL = Math.ceil(ttlSeconds);
     const { client } = this.#connection;
-    const lease = await this.#connection.call(() => client.leaseClient.leaseGrant({ TTL }));
-    const puts = [client.put(key).value(JSON.stringify(entry)).lease(lease.ID)];
+    const lease = await this.#connection.grantLease(ttlSeconds);
+    const puts = [client.put(key).value(JSON.stringify(entry)).lease(lease)];
     if (entry.Status === "done") {
       // Our report is Serverledge's Response (Success and the execution report's fields) with
       // fields Go ignores; a pending entry is not written there, as Go's poll answers 404 then.
       puts.push(
-        client.put(GO_ASYNC_PREFIX + reqId).value(JSON.stringify(entry.Report)).lease(lease.ID),
+        client.put(GO_ASYNC_PREFIX + reqId).value(JSON.stringify(entry.Report)).lease(lease),
       );
     }
     await atOneRevision(this.#connection, puts);

@@ -134,6 +134,18 @@ export class EtcdConnection {
     }
   }
 
+  /**
+   * Grants a lease of `ttlSeconds`, rounded up to whole seconds (etcd raises it to its minimum
+   * lease TTL, 2 s with default settings); resolves its id.
+   *
+   * @throws {UnavailableError} when etcd does not answer (see {@linkcode EtcdConnection.call})
+   */
+  async grantLease(ttlSeconds: number): Promise<string> {
+    const TTL = Math.ceil(ttlSeconds);
+    const lease = await this.call(() => this.client.leaseClient.leaseGrant({ TTL }));
+    return lease.ID;
+  }
+
   /** Closes the client. */
   close(): void {
     this.client.close();

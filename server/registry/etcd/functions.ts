@@ -183,12 +183,10 @@ export class EtcdFunctionRegistry implements FunctionRegistry {
     verb: string,
   ): Promise<StoredDefinition | undefined> {
     const { client } = this.#connection;
-    const lease = await this.#connection.call(() =>
-      client.leaseClient.leaseGrant({ TTL: FENCE_TTL_S })
-    );
+    const lease = await this.#connection.grantLease(FENCE_TTL_S);
     const result = await this.#connection.call(() =>
       client.if(fence, "Create", "==", 0)
-        .then(client.put(fence).value(verb).lease(lease.ID), client.get(key))
+        .then(client.put(fence).value(verb).lease(lease), client.get(key))
         .else(client.get(key))
         .commit()
     );

@@ -36,9 +36,8 @@ export class EtcdWorkflowRunStore implements WorkflowRunStore {
   async put(run: WorkflowRunState, ttlSeconds: number): Promise<void> {
     checkTtl(ttlSeconds, "Workflow run");
     const { client } = this.#connection;
-    const TTL = Math.ceil(ttlSeconds);
-    const lease = await this.#connection.call(() => client.leaseClient.leaseGrant({ TTL }));
-    const put = client.put(_runKey(run.ReqId)).value(JSON.stringify(run)).lease(lease.ID);
+    const lease = await this.#connection.grantLease(ttlSeconds);
+    const put = client.put(_runKey(run.ReqId)).value(JSON.stringify(run)).lease(lease);
     await this.#connection.call(() => put.exec());
   }
 
