@@ -102,16 +102,25 @@ function dynamicLabel(
   return value.kind === "path" ? value.path.source : value.source;
 }
 
+/** A Task state and the function it names. */
+export interface TaskReference {
+  /** The state's name. */
+  readonly state: string;
+  /** Its function. */
+  readonly resource: string;
+}
+
+/** Every Task state, at any depth, in the definition's order, with its function. */
+export function taskStates(machine: StateMachine): TaskReference[] {
+  return [...machine.states.values()].flatMap((state): TaskReference[] => {
+    if (state.type === "Task") return [{ state: state.name, resource: state.resource }];
+    if (state.type === "Parallel") return state.branches.flatMap(taskStates);
+    if (state.type === "Map") return taskStates(state.processor);
+    return [];
+  });
+}
+
 /** Every function a Task names, at any depth, each once, in the definition's order. */
 export function taskResources(machine: StateMachine): string[] {
-  const found = new Set<string>();
-  const walk = (m: StateMachine) => {
-    for (const state of m.states.values()) {
-      if (state.type === "Task") found.add(state.resource);
-      if (state.type === "Parallel") state.branches.forEach(walk);
-      if (state.type === "Map") walk(state.processor);
-    }
-  };
-  walk(machine);
-  return [...found];
+  return [...new Set(taskStates(machine).map((task) => task.resource))];
 }

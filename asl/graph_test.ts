@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { graphOf, taskResources } from "./graph.ts";
+import { graphOf, taskResources, taskStates } from "./graph.ts";
 import { parseStateMachine } from "./parse.ts";
 
 const machine = parseStateMachine({
@@ -71,4 +71,12 @@ Deno.test("the graph: nodes in order, edges of every kind, nested graphs", () =>
 
 Deno.test("taskResources lists each function once, at any depth", () => {
   assert.deepEqual(taskResources(machine), ["single", "left"]);
+});
+
+Deno.test("taskStates lists every Task state at any depth, in order, with its function", () => {
+  assert.deepEqual(taskStates(machine), [
+    { state: "One", resource: "single" },
+    { state: "A", resource: "left" },
+    { state: "B", resource: "single" },
+  ]);
 });

@@ -5,7 +5,8 @@
  *
  * - {@linkcode parseStateMachine} parses and validates a definition, or throws an
  *   {@linkcode AslDefinitionError} whose message names each state and field at fault.
- * - {@linkcode taskResources} lists the functions a machine's Task states name;
+ * - {@linkcode taskStates} lists a machine's Task states with their functions,
+ *   {@linkcode taskResources} the functions they name;
  *   {@linkcode graphOf} gives its graph for the dashboard.
  * - {@linkcode runStateMachine} runs it through {@linkcode RunHooks}: `runTask` for each Task
  *   attempt, `wait` for every delay, `onStep` told of each state entered and left. Step ids are
@@ -43,8 +44,8 @@
  */
 export { parseStateMachine } from "./parse.ts";
 export { runStateMachine } from "./run.ts";
-export { graphOf, taskResources } from "./graph.ts";
-export type { GraphEdge, GraphNode, StateGraph } from "./graph.ts";
+export { graphOf, taskResources, taskStates } from "./graph.ts";
+export type { GraphEdge, GraphNode, StateGraph, TaskReference } from "./graph.ts";
 export type { RunHooks, RunOutcome, StepEvent, TaskCall } from "./hooks.ts";
 export {
   AslDefinitionError,

@@ -62,21 +62,33 @@ export async function runStateMachine(
   hooks: RunHooks,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<RunOutcome> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  signal.addEventListener("abort", abort, { once: true });
   const run = new Run(hooks, (input ?? null) as Json);
   try {
-    const body = run.machine(machine, run.input, "", controller.signal);
-    const output = machine.timeoutSeconds === undefined
-      ? await body
-      : await run.bounded(body, "!timeout", machine.timeoutSeconds, controller);
+    const output = await withChildController(signal, (controller) => {
+      const body = run.machine(machine, run.input, "", controller.signal);
+      return machine.timeoutSeconds === undefined
+        ? body
+        : run.bounded(body, "!timeout", machine.timeoutSeconds, controller);
+    });
     return { status: "succeeded", output };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (error instanceof Cancelled) throw error;
     const { error: name, cause } = errorValueOf(error);
     return { status: "failed", error: name, cause };
+  }
+}
+
+/** Runs `work` with a controller that `signal` aborts and that is aborted once `work` settles. */
+async function withChildController<T>(
+  signal: AbortSignal,
+  work: (controller: AbortController) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  signal.addEventListener("abort", abort, { once: true });
+  try {
+    return await work(controller);
   } finally {
     signal.removeEventListener("abort", abort);
     controller.abort();
@@ -353,28 +365,24 @@ class Run {
   }
 
   async #task(state: TaskState, input: Json, step: string, signal: AbortSignal): Promise<Json> {
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    signal.addEventListener("abort", abort, { once: true });
     try {
-      const call = this.hooks.runTask({
-        step,
-        state: state.name,
-        resource: state.resource,
-        input,
-        timeoutSeconds: state.timeoutSeconds,
-        signal: controller.signal,
+      const result = await withChildController(signal, (controller) => {
+        const call = this.hooks.runTask({
+          step,
+          state: state.name,
+          resource: state.resource,
+          input,
+          timeoutSeconds: state.timeoutSeconds,
+          signal: controller.signal,
+        });
+        return state.timeoutSeconds === undefined
+          ? call
+          : this.bounded(call, `${step}!timeout`, state.timeoutSeconds, controller);
       });
-      const result = state.timeoutSeconds === undefined
-        ? await call
-        : await this.bounded(call, `${step}!timeout`, state.timeoutSeconds, controller);
       return (result ?? null) as Json;
     } catch (error) {
       if (signal.aborted) throw new Cancelled();
       throw error;
-    } finally {
-      signal.removeEventListener("abort", abort);
-      controller.abort();
     }
   }
 

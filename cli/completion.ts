@@ -76,16 +76,15 @@ class CompletionTable {
     return [spec.name, ...(spec.aliases ?? [])].map((n) => n.length === 1 ? `-${n}` : `--${n}`);
   }
 
-  /** The spellings matched before a value: one dash or two for long names. */
-  patterns(spec: FlagSpec): string[] {
-    return [spec.name, ...(spec.aliases ?? [])].flatMap((n) =>
-      n.length === 1 ? [`-${n}`] : [`-${n}`, `--${n}`]
-    );
+  /** The spellings of `specs` before a value, as a shell pattern: `-f|-function|--function`. */
+  pattern(specs: readonly FlagSpec[]): string {
+    return specs.flatMap((spec) => [spec.name, ...(spec.aliases ?? [])])
+      .flatMap((n) => n.length === 1 ? [`-${n}`] : [`-${n}`, `--${n}`]).join("|");
   }
 
   /** The options of `command` (its own and the global ones) that take a value, by what completes it. */
   valueFlags(command?: Command): { files: FlagSpec[]; choices: FlagSpec[]; other: FlagSpec[] } {
-    const taking = [...GLOBAL_FLAGS, ...(command?.flags ?? [])].filter((s) => s.kind !== "boolean");
+    const taking = flagsOf(command).filter((s) => s.kind !== "boolean");
     return {
       files: taking.filter((spec) => spec.complete === "files"),
       choices: taking.filter((spec) => Array.isArray(spec.complete)),
@@ -93,19 +92,23 @@ class CompletionTable {
     };
   }
 
-  /** Every spelling, across all commands, of an option that takes a value. */
-  valuedPatterns(): string[] {
-    return this.flags.filter((spec) => spec.kind !== "boolean").flatMap((s) => this.patterns(s));
+  /** Every spelling, across all commands, of an option that takes a value, as a pattern. */
+  valuedPattern(): string {
+    return this.pattern(this.flags.filter((spec) => spec.kind !== "boolean"));
   }
 
   /** The option words of `command` (its own and the global ones). */
   optionWords(command?: Command): string[] {
-    return [...GLOBAL_FLAGS, ...(command?.flags ?? [])].flatMap((spec) => this.spellings(spec));
+    return flagsOf(command).flatMap((spec) => this.spellings(spec));
   }
 }
 
+/** The options of `command` (none when there is no command yet) and the global ones. */
+function flagsOf(command: Command | undefined): FlagSpec[] {
+  return [...GLOBAL_FLAGS, ...(command?.flags ?? [])];
+}
+
 function bashScript(table: CompletionTable): string {
-  const pattern = (specs: FlagSpec[]) => specs.flatMap((s) => table.patterns(s)).join("|");
   const commandWords = table.words.map((w) => w.name).join(" ");
   /** The lines of one command's branch: its option values, else its options or `words`. */
   const branch = (label: string, command: Command | undefined, words: string) => {
@@ -114,12 +117,12 @@ function bashScript(table: CompletionTable): string {
       `    ${label})`,
       '      case "$prev" in',
       ...(files.length
-        ? [`        ${pattern(files)}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`]
+        ? [`        ${table.pattern(files)}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`]
         : []),
       ...choices.map((spec) =>
-        `        ${pattern([spec])}) words="${(spec.complete as string[]).join(" ")}" ;;`
+        `        ${table.pattern([spec])}) words="${(spec.complete as string[]).join(" ")}" ;;`
       ),
-      ...(other.length ? [`        ${pattern(other)}) COMPREPLY=(); return ;;`] : []),
+      ...(other.length ? [`        ${table.pattern(other)}) COMPREPLY=(); return ;;`] : []),
       `        *) [[ $cur == -* ]] && words="${
         table.optionWords(command).join(" ")
       }" || words="${words}" ;;`,
@@ -133,7 +136,7 @@ function bashScript(table: CompletionTable): string {
     '  local command="" words="" i',
     "  for ((i = 1; i < COMP_CWORD; i++)); do",
     '    case "${COMP_WORDS[i]}" in',
-    `      ${table.valuedPatterns().join("|")}) ((i++)) ;;`,
+    `      ${table.valuedPattern()}) ((i++)) ;;`,
     "      -*) ;;",
     '      *) command="${COMP_WORDS[i]}"; break ;;',
     "    esac",
@@ -151,7 +154,6 @@ function bashScript(table: CompletionTable): string {
 }
 
 function zshScript(table: CompletionTable): string {
-  const pattern = (specs: FlagSpec[]) => specs.flatMap((s) => table.patterns(s)).join("|");
   const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
   const described = table.words.map((w) => quote(`${w.name}:${w.summary}`)).join(" ");
   /** The lines of one command's branch: its option values, else its options or `words`. */
@@ -160,11 +162,11 @@ function zshScript(table: CompletionTable): string {
     return [
       `    (${label})`,
       "      case $prev in",
-      ...(files.length ? [`        (${pattern(files)}) _files ;;`] : []),
+      ...(files.length ? [`        (${table.pattern(files)}) _files ;;`] : []),
       ...choices.map((spec) =>
-        `        (${pattern([spec])}) compadd -- ${(spec.complete as string[]).join(" ")} ;;`
+        `        (${table.pattern([spec])}) compadd -- ${(spec.complete as string[]).join(" ")} ;;`
       ),
-      ...(other.length ? [`        (${pattern(other)}) ;;`] : []),
+      ...(other.length ? [`        (${table.pattern(other)}) ;;`] : []),
       `        (*) if [[ $cur == -* ]]; then compadd -- ${
         table.optionWords(command).join(" ")
       }; else ${words}; fi ;;`,
@@ -179,7 +181,7 @@ function zshScript(table: CompletionTable): string {
     `  local -a subcommands=(${described})`,
     "  for (( i = 2; i < CURRENT; i++ )); do",
     "    case ${words[i]} in",
-    `      (${table.valuedPatterns().join("|")}) (( i++ )) ;;`,
+    `      (${table.valuedPattern()}) (( i++ )) ;;`,
     "      (-*) ;;",
     "      (*) command=${words[i]}; break ;;",
     "    esac",

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { resolve } from "node:path";
 import { CliError, UsageError } from "./errors.ts";
-import { describeFsError } from "./fs_error.ts";
+import { readUserTextFile } from "./fs_error.ts";
 import { QOS_CLASS_NAMES } from "../protocol/qos.ts";
 
 /**
@@ -91,14 +90,7 @@ export async function readParamsFile(
   path: string,
   cwd: string = Deno.cwd(),
 ): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(resolve(cwd, path));
-  } catch (error) {
-    throw new CliError(`Cannot read parameters file "${path}": ${describeFsError(error)}`, {
-      cause: error,
-    });
-  }
+  const text = await readUserTextFile(path, cwd, "parameters file");
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { resolve } from "node:path";
 import { encodeBase64 } from "../protocol/base64.ts";
 import type { AsyncAnswer } from "../protocol/invocation.ts";
 import type {
@@ -17,23 +16,12 @@ import type {
 import { apiError } from "./client.ts";
 import { type Command, FUNCTION_FLAG } from "./command.ts";
 import { CliError } from "./errors.ts";
-import { describeFsError } from "./fs_error.ts";
+import { readUserTextFile } from "./fs_error.ts";
 import { INVOCATION_FLAGS, invocationInputs } from "./invoke.ts";
 import type { FlagSpec } from "./args.ts";
 
 /** `-function`, naming a workflow. */
 const WORKFLOW_FLAG: FlagSpec = { ...FUNCTION_FLAG, help: "name of the workflow" };
-
-/** Reads the definition file `path` (relative to `cwd`); the node validates what it holds. */
-export async function readDefinition(path: string, cwd: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(resolve(cwd, path));
-  } catch (error) {
-    throw new CliError(`Cannot read definition file "${path}": ${describeFsError(error)}`, {
-      cause: error,
-    });
-  }
-}
 
 /** The `create-workflow` command. */
 export const createWorkflowCommand: Command = {
@@ -58,7 +46,8 @@ export const createWorkflowCommand: Command = {
     },
   ],
   async run({ flags, client, output, cwd }) {
-    const definition = await readDefinition(flags.string("src")!, cwd);
+    // Sent as it is: the node validates the definition.
+    const definition = await readUserTextFile(flags.string("src")!, cwd, "definition file");
     const body: WorkflowCreateRequest = {
       Name: flags.string("function")!,
       ASLSrc: encodeBase64(new TextEncoder().encode(definition)),

@@ -41,12 +41,6 @@ const STATUS_CLASS: Record<NodeRun["status"] | "idle", string> = {
   failed: "fill-red-50 stroke-red-500 dark:fill-red-900 dark:stroke-red-400",
 };
 
-const STATUS_WORD: Record<NodeRun["status"], string> = {
-  running: "running",
-  done: "done",
-  failed: "failed",
-};
-
 const EDGE_CLASS: Record<PlacedEdge["kind"] | "taken", string> = {
   next: "stroke-slate-400 dark:stroke-slate-500",
   choice: "stroke-slate-400 dark:stroke-slate-500",
@@ -75,7 +69,7 @@ function short(text: string, chars: number): string {
 /** What a state's box says under its name: its type and function, or what it did. */
 export function nodeCaption(node: PlacedNode, run: NodeRun | undefined): string {
   if (run) {
-    const parts: string[] = [STATUS_WORD[run.status]];
+    const parts: string[] = [run.status];
     if (run.steps > 1) parts.push(`×${run.steps}`);
     if (run.lastMs !== undefined) parts.push(formatSeconds(run.lastMs / 1000));
     if (run.executedOn.length > 0) parts.push(run.executedOn.join(", "));
@@ -92,7 +86,7 @@ export function nodeDescription(node: PlacedNode, run: NodeRun | undefined): str
   const took = run.lastMs !== undefined ? ` in ${formatSeconds(run.lastMs / 1000)}` : "";
   const where = run.executedOn.length > 0 ? ` on ${run.executedOn.join(", ")}` : "";
   const error = run.error ? `: ${run.error}` : "";
-  return `${what}: ${STATUS_WORD[run.status]}${times}${took}${where}${error}`;
+  return `${what}: ${run.status}${times}${took}${where}${error}`;
 }
 
 /** The drawing. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AslDefinitionError, graphOf, parseStateMachine, type StateGraph } from "../../asl/mod.ts";
+import { AslDefinitionError, parseStateMachine, taskStates } from "../../asl/mod.ts";
 import type { StateMachine } from "../../asl/mod.ts";
 import type { WorkflowCreateRequest } from "../../protocol/workflow.ts";
 import { decodeBase64 } from "../../protocol/base64.ts";
@@ -45,7 +45,7 @@ export function parseWorkflowCreate(
   functionExists: (name: string) => boolean,
 ): CheckedWorkflow {
   const { name, definition, machine, body } = parseWorkflowSource(input);
-  const missing = taskStates(graphOf(machine)).find(({ resource }) => !functionExists(resource));
+  const missing = taskStates(machine).find(({ resource }) => !functionExists(resource));
   if (missing) {
     throw new BadRequestError(
       `Workflow "${name}": state "${missing.state}": "Resource" names no function ` +
@@ -88,13 +88,4 @@ export function parseMachine(definition: string): StateMachine {
     }
     throw error;
   }
-}
-
-/** Every Task state of `graph` (nested ones included) with its function. */
-function taskStates(graph: StateGraph): { state: string; resource: string }[] {
-  return graph.nodes.flatMap((node) => [
-    ...(node.resource === undefined ? [] : [{ state: node.name, resource: node.resource }]),
-    ...(node.branches ?? []).flatMap(taskStates),
-    ...(node.processor ? taskStates(node.processor) : []),
-  ]);
 }

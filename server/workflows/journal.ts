@@ -46,11 +46,6 @@ export class Journal {
     this.#persist = persist;
   }
 
-  /** Steps journaled when the run started (a resumed run's completed tasks). */
-  get entries(): JournalEntries {
-    return this.#entries;
-  }
-
   /** The journaled outcome of `step`, if it completed. */
   task(step: string): TaskOutcome | undefined {
     return this.#entries.tasks[step];

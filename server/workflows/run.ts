@@ -53,12 +53,10 @@ export async function runWorkflow(
 ): Promise<WorkflowReport> {
   const started = performance.now();
   const reports: Record<string, ExecutionReport> = {};
-  const executedOn = new Map<string, string | undefined>();
   const outcome = await runStateMachine(run.workflow.machine, run.request.Params, {
     runTask: async (call) => {
       const outcome = run.journal.task(call.step) ?? await runTask(call, run, services);
       reports[call.step] = outcome.report;
-      executedOn.set(call.step, outcome.report.ExecutedOn);
       if (outcome.error) throw new AslTaskError(outcome.error.error, outcome.error.cause);
       return outcome.output;
     },
@@ -66,7 +64,7 @@ export async function runWorkflow(
       const deadline = await run.journal.deadline(step, until);
       await sleep(Math.max(0, deadline - Date.now()), waitSignal);
     },
-    onStep: (event) => run.onStep?.(event, executedOn.get(event.step)),
+    onStep: (event) => run.onStep?.(event, reports[event.step]?.ExecutedOn),
   }, signal);
   signal?.throwIfAborted();
   const report: WorkflowReport = {

@@ -98,6 +98,7 @@ export class WorkflowRunner {
       const next = { ...state, Resumes: state.Resumes + 1 };
       const note = `Resumed after a node restart (${next.Resumes}): ${done} completed task ` +
         "attempt(s) replayed from the journal, not run again";
+      await registry.workflowRuns.put(next, this.#options.ttlSeconds);
       await this.#background(next, workflow, note);
       resumed.add(state.ReqId);
       log(`Resumed workflow run "${state.ReqId}" (${done} task attempt(s) journaled)`);
@@ -113,7 +114,6 @@ export class WorkflowRunner {
         ttlSeconds,
       );
     const journal = new Journal({ tasks: state.Tasks, waits: state.Waits }, persist);
-    if (resumed) await persist(journal.entries);
     const request: WorkflowInvocation = { ...state.Request, Async: true };
     await asyncRequests.submit(state.ReqId, state.Workflow, async (signal) => {
       const report = await this.#run(state.ReqId, workflow, request, journal, resumed, signal);
