@@ -6,7 +6,7 @@
 import type { InvocationRequest } from "../../protocol/invocation.ts";
 import { QOS_CLASS_NAMES, qosClassOf } from "../../protocol/qos.ts";
 import { BadRequestError } from "../errors.ts";
-import { describe, numberField, optionalBoolean } from "../validation/fields.ts";
+import { describe, numberField, optionalBoolean, optionalObject } from "../validation/fields.ts";
 import { decodeFields } from "../validation/wire_fields.ts";
 
 /** The fields of an invoke body, as Serverledge names them. */
@@ -24,13 +24,10 @@ export function parseInvocationRequest(input: unknown): InvocationRequest {
   const body = input === undefined || input === null
     ? {}
     : decodeFields(input, "Request body", INVOCATION_FIELDS);
-  const params = body.Params ?? {};
-  if (typeof params !== "object" || params === null || Array.isArray(params)) {
-    throw new BadRequestError(`Field "Params" must be a JSON object, got ${describe(params)}`);
-  }
+  const params = optionalObject(body, "Params");
   const qosClass = readQosClass(body.QoSClass ?? 0);
   return {
-    Params: params as Record<string, unknown>,
+    Params: params,
     CanDoOffloading: optionalBoolean(body, "CanDoOffloading", true),
     Async: optionalBoolean(body, "Async", false),
     QoSClass: qosClass,

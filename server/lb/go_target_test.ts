@@ -55,7 +55,7 @@ Deno.test("the balancer takes a Go cloud node of its area as a target", opts, as
   assert.equal(response.status, 200, JSON.stringify(answer));
   assert.equal(answer.Result, JSON.stringify("Hello lb from Go"));
   assert.equal(goCloud.count("/invoke/hello"), 1);
-  await sleep(1_500); // three more polls
+  await eventually(() => goCloud.count("/status") >= 4); // three more polls
   assert.equal(goCloud.count("/load"), 1, "asked /load once, then /status only");
   assert.ok(goCloud.count("/status") >= 4, `${goCloud.count("/status")} polls`);
 

@@ -46,6 +46,16 @@ export function optionalBoolean(body: JsonObject, field: string, fallback: boole
   return value;
 }
 
+/** Reads an optional JSON object field (`undefined` and `null` give an empty object). */
+export function optionalObject(body: JsonObject, field: string): JsonObject {
+  const value = body[field];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new BadRequestError(`Field "${field}" must be a JSON object, got ${describe(value)}`);
+  }
+  return value as JsonObject;
+}
+
 /** Range and kind of a numeric field. */
 export interface NumberRule {
   /** Smallest accepted value. */

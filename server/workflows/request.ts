@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { BadRequestError } from "../errors.ts";
-import { describe, numberField, optionalBoolean } from "../validation/fields.ts";
+import { numberField, optionalBoolean, optionalObject } from "../validation/fields.ts";
 import { decodeFields } from "../validation/wire_fields.ts";
 
 /** A workflow invocation, every default applied. */
@@ -26,15 +25,12 @@ export function parseWorkflowInvocation(input: unknown): WorkflowInvocation {
   const body = input === undefined || input === null
     ? {}
     : decodeFields(input, "Request body", ["Params", "QoS", "CanDoOffloading", "Async"]);
-  const params = body.Params ?? {};
-  if (typeof params !== "object" || params === null || Array.isArray(params)) {
-    throw new BadRequestError(`Field "Params" must be a JSON object, got ${describe(params)}`);
-  }
+  const params = optionalObject(body, "Params");
   const qos = body.QoS === undefined || body.QoS === null
     ? {}
     : decodeFields(body.QoS, 'Field "QoS"', ["Class", "MaxRespT"]);
   return {
-    Params: params as Record<string, unknown>,
+    Params: params,
     QoSClass: numberField(qos, "Class", { min: 0, max: 2, integer: true }, 0),
     QoSMaxRespT: numberField(qos, "MaxRespT", { min: -1, max: 86_400 }, -1) || -1,
     CanDoOffloading: optionalBoolean(body, "CanDoOffloading", true),
