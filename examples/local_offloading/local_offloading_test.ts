@@ -18,7 +18,7 @@ import {
   type NodeProcess,
   startNodeProcess,
 } from "../../server/testing/node_process.ts";
-import { sleep } from "../../server/timing/sleep.ts";
+import { until } from "../../server/testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const EDGE_FILE = fileURLToPath(new URL("./confEdge.yaml", import.meta.url));
@@ -38,16 +38,6 @@ async function invoke(node: NodeProcess, fn: string, body: Record<string, unknow
   const answer = await node.post(`/invoke/${fn}`, body);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body as unknown as ExecutionReport;
-}
-
-/** Waits until `probe` holds, for 15 s at most. */
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await sleep(100);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 /** Whether `edge` has polled the cloud node `cloud` (as `serverledge-cli status` shows it). */

@@ -2,17 +2,9 @@ import assert from "node:assert/strict";
 import { newToken, tokenHash, tokenLine } from "../../protocol/auth.ts";
 import { ConfigError } from "../config/mod.ts";
 import { writeTokensFile } from "../testing/tokens.ts";
+import { until } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 import { TokensFile } from "./tokens_file.ts";
-
-/** Waits until `probe` answers true (the file is looked at every 20 ms here). */
-async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 Deno.test("TokensFile re-reads a changed file; a broken one is logged once, the last good kept", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tokens-file-" });

@@ -7,6 +7,7 @@ import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { writeTokensFile } from "../testing/tokens.ts";
+import { until } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -22,14 +23,6 @@ interface Neighbour {
 interface Status {
   Neighbours: Neighbour[];
   Invocations: Record<string, number>;
-}
-
-async function until(probe: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!await probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 Deno.test(

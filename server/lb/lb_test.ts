@@ -16,7 +16,7 @@ import {
 } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
 import { writeTokensFile } from "../testing/tokens.ts";
-import { sleep } from "../timing/sleep.ts";
+import { until } from "../testing/until.ts";
 import { type RunningBalancer, startBalancer } from "./start.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -25,18 +25,6 @@ const FAST = {
   "registry.area": "ROME",
   cloud: true,
 };
-
-async function until(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!await probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function balancer(
   config: Record<string, unknown>,
