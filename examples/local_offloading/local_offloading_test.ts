@@ -3,10 +3,11 @@
 // exactly as it is here. The environment overrides only what must differ on a test machine, each
 // through the key's SERVERLEDGE_* variable: `etcd.address` (the test's etcd listens on a free
 // port, not on Serverledge's default localhost:2379), `api.port` (1323 and 1326 may be taken by
-// other nodes on this machine) and, with etcd, the edge's `registry.udp.port` (9876, likewise), `data.dir` (one temporary dir for both nodes, as two nodes
-// started in one working directory share its `.data`) and `node.id` (so that the test removes
-// the containers of its own nodes), plus `container.pool.blank: 0` (no blank containers kept
-// ready: fewer containers on a shared machine, none of which the example needs).
+// other nodes on this machine) and, with etcd, the edge's `registry.udp.port` (9876, likewise),
+// `data.dir` (one temporary dir for both nodes, as two nodes started in one working directory
+// share its `.data`) and `node.id` (so that the test removes the containers of its own nodes),
+// plus `container.pool.blank: 0` (no blank containers kept ready: fewer containers on a shared
+// machine, none of which the example needs).
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { ExecutionReport } from "../../protocol/invocation.ts";
