@@ -40,55 +40,51 @@ function chain(): unknown {
 
 /** Measures the workflow figures; resolves their rows. */
 export async function run(): Promise<Row[]> {
-  const node = await startNodeProcess();
-  try {
-    const url = node.url;
-    await post(`${url}/create`, await trivialFunction("bench"));
-    await post(`${url}/workflow/create`, workflowBody("chain", chain()));
-    const client = async () => {
-      let a = 1;
-      for (let i = 0; i < STATES; i++) {
-        const report = await post(`${url}/invoke/bench`, { Params: { a, b: 1 } });
-        if (!report.Success) throw new Error(`invoke failed: ${JSON.stringify(report)}`);
-        a = JSON.parse(report.Result as string).a;
-      }
-    };
-    const inNode: number[] = [];
-    const workflow = async () => {
-      const report = await post(`${url}/workflow/invoke/chain`, {
-        Params: { a: 1 },
-      }) as unknown as WorkflowReport;
-      if (!report.Success) throw new Error(`workflow failed: ${JSON.stringify(report)}`);
-      const tasks = Object.values(report.Reports).reduce((sum, r) => sum + r.ResponseTime, 0);
-      inNode.push((report.ResponseTime - tasks) * 1000 / STATES);
-    };
-    for (let i = 0; i < 20; i++) await client(), await workflow(); // warm container, JIT
-    inNode.length = 0;
-    const clientTimes: number[] = [];
-    const workflowTimes: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      let t = performance.now();
-      await client();
-      clientTimes.push(performance.now() - t);
-      t = performance.now();
-      await workflow();
-      workflowTimes.push(performance.now() - t);
+  await using node = await startNodeProcess();
+  const url = node.url;
+  await post(`${url}/create`, await trivialFunction("bench"));
+  await post(`${url}/workflow/create`, workflowBody("chain", chain()));
+  const client = async () => {
+    let a = 1;
+    for (let i = 0; i < STATES; i++) {
+      const report = await post(`${url}/invoke/bench`, { Params: { a, b: 1 } });
+      if (!report.Success) throw new Error(`invoke failed: ${JSON.stringify(report)}`);
+      a = JSON.parse(report.Result as string).a;
     }
-    const perClient = median(clientTimes) / STATES;
-    const perWorkflow = median(workflowTimes) / STATES;
-    const delta = perWorkflow - perClient;
-    return [
-      [
-        `workflow of ${STATES} warm tasks, per state (median)`,
-        ms(perWorkflow),
-        ms(perClient),
-        `${delta >= 0 ? "+" : ""}${ms(delta)}`,
-      ],
-      ["workflow overhead in the node, per state (median)", ms(median(inNode)), "-", "-"],
-    ];
-  } finally {
-    await node[Symbol.asyncDispose]();
+  };
+  const inNode: number[] = [];
+  const workflow = async () => {
+    const report = await post(`${url}/workflow/invoke/chain`, {
+      Params: { a: 1 },
+    }) as unknown as WorkflowReport;
+    if (!report.Success) throw new Error(`workflow failed: ${JSON.stringify(report)}`);
+    const tasks = Object.values(report.Reports).reduce((sum, r) => sum + r.ResponseTime, 0);
+    inNode.push((report.ResponseTime - tasks) * 1000 / STATES);
+  };
+  for (let i = 0; i < 20; i++) await client(), await workflow(); // warm container, JIT
+  inNode.length = 0;
+  const clientTimes: number[] = [];
+  const workflowTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now();
+    await client();
+    clientTimes.push(performance.now() - t);
+    t = performance.now();
+    await workflow();
+    workflowTimes.push(performance.now() - t);
   }
+  const perClient = median(clientTimes) / STATES;
+  const perWorkflow = median(workflowTimes) / STATES;
+  const delta = perWorkflow - perClient;
+  return [
+    [
+      `workflow of ${STATES} warm tasks, per state (median)`,
+      ms(perWorkflow),
+      ms(perClient),
+      `${delta >= 0 ? "+" : ""}${ms(delta)}`,
+    ],
+    ["workflow overhead in the node, per state (median)", ms(median(inNode)), "-", "-"],
+  ];
 }
 
 if (import.meta.main) await printRun(run);

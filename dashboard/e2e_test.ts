@@ -5,12 +5,13 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
-import { newToken, tokenHash, tokenLine } from "../protocol/auth.ts";
+import { newToken } from "../protocol/auth.ts";
 import { startEtcd } from "../server/testing/etcd.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { FAST_CLUSTER, startNodeProcess } from "../server/testing/node_process.ts";
 import { postJson } from "../server/testing/post_json.ts";
 import { startTestNode } from "../server/testing/test_node.ts";
+import { writeTokensFile } from "../server/testing/tokens.ts";
 import { openBrowser } from "./testing/browser.ts";
 import { unstyledClasses } from "./testing/unstyled.ts";
 import { text, until } from "./testing/wait.ts";
@@ -333,12 +334,7 @@ Deno.test(
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "dashboard-tokens-" });
     const [admin, reader] = [newToken(), newToken()];
-    await Deno.writeTextFile(
-      `${dir}/tokens`,
-      `${tokenLine(await tokenHash(admin), "admin")}\n${
-        tokenLine(await tokenHash(reader), "read")
-      }\n`,
-    );
+    await writeTokensFile(`${dir}/tokens`, [[admin, "admin"], [reader, "read"]]);
     await using node = await startTestNode({ config: { "auth.tokens.file": `${dir}/tokens` } });
     await using browser = await openBrowser();
     const { page } = browser;

@@ -218,6 +218,29 @@ async function init(ex: Executor, files: ReturnType<typeof file>[]) {
   assert.deepEqual(r.body, { Ready: true, Initialized: true });
 }
 
+/** `handler` answers `null` for an undefined result, and a BigInt (`kind: "big"`) as its string. */
+async function checkOddResults(ex: Executor, handler: string) {
+  let r = await ex.invoke(handler);
+  assert.equal(r.body.Result, "null");
+  r = await ex.invoke(handler, { kind: "big" });
+  assert.equal(r.body.Result, '"10"');
+}
+
+/**
+ * `throws` (throwing `Error("boom")`) and `rejects.js` (rejecting with `TypeError("nope")`) fail
+ * with the error and its stack, which names the file.
+ */
+async function checkThrows(ex: Executor, throws: string) {
+  let r = await ex.invoke(throws);
+  assert.equal(r.body.Success, false);
+  assert.equal(r.body.Result, "");
+  assert.match(r.body.Error, /^Error: boom\n\s+at /);
+  assert.match(r.body.Error, new RegExp(throws.replaceAll(".", "\\.")));
+  r = await ex.invoke("rejects.js");
+  assert.equal(r.body.Success, false);
+  assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
+}
+
 /** What a chatty handler prints for `tag`: five lines on stdout and stderr, interleaved. */
 function chattyOutput(tag: string): string {
   return [0, 1, 2, 3, 4].map((i) => `${tag} out ${i}\n${tag} err ${i}\n`).join("");
@@ -459,23 +482,9 @@ testRuntime("nodejs18", "sieve.js", [
     assert.deepEqual(JSON.parse(r.body.Result), { tmp: "scratch", root: "EROFS" });
   });
 
-  await t.step("results: undefined and non-JSON values", async () => {
-    let r = await ex.invoke("values.js");
-    assert.equal(r.body.Result, "null");
-    r = await ex.invoke("values.js", { kind: "big" });
-    assert.equal(r.body.Result, '"10"');
-  });
+  await t.step("results: undefined and non-JSON values", () => checkOddResults(ex, "values.js"));
 
-  await t.step("throws and rejections fail with the stack", async () => {
-    let r = await ex.invoke("throws.js");
-    assert.equal(r.body.Success, false);
-    assert.equal(r.body.Result, "");
-    assert.match(r.body.Error, /^Error: boom\n\s+at /);
-    assert.match(r.body.Error, /throws\.js/);
-    r = await ex.invoke("rejects.js");
-    assert.equal(r.body.Success, false);
-    assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
-  });
+  await t.step("throws and rejections fail with the stack", () => checkThrows(ex, "throws.js"));
 
   await t.step("missing or invalid handlers fail clearly", async () => {
     let r = await ex.invoke("nope.js");
@@ -733,23 +742,9 @@ testRuntime("deno2", "hello.ts", [
     });
   });
 
-  await t.step("results: undefined and non-JSON values", async () => {
-    let r = await ex.invoke("values.mts");
-    assert.equal(r.body.Result, "null");
-    r = await ex.invoke("values.mts", { kind: "big" });
-    assert.equal(r.body.Result, '"10"');
-  });
+  await t.step("results: undefined and non-JSON values", () => checkOddResults(ex, "values.mts"));
 
-  await t.step("throws and rejections fail with the stack", async () => {
-    let r = await ex.invoke("throws.ts");
-    assert.equal(r.body.Success, false);
-    assert.equal(r.body.Result, "");
-    assert.match(r.body.Error, /^Error: boom\n\s+at /);
-    assert.match(r.body.Error, /throws\.ts/);
-    r = await ex.invoke("rejects.js");
-    assert.equal(r.body.Success, false);
-    assert.match(r.body.Error, /^TypeError: nope\n\s+at /);
-  });
+  await t.step("throws and rejections fail with the stack", () => checkThrows(ex, "throws.ts"));
 
   await t.step("missing or invalid handlers fail clearly", async () => {
     let r = await ex.invoke("nope.ts");

@@ -1,8 +1,9 @@
 /**
  * `deno task compile`: writes `bin/serverledge` (the node), `bin/serverledge-cli` and
- * `bin/serverledge-lb` with `deno compile`. `deno compile` builds on a runtime base (denort) that it downloads; where that
- * download is impossible, set `DENORT_BIN` to a denort binary of the same Deno version. When the
- * download fails this script says so, with the URL to fetch it from elsewhere.
+ * `bin/serverledge-lb` with `deno compile`. `deno compile` builds on a runtime base (denort)
+ * that it downloads; where that download is impossible, set `DENORT_BIN` to a denort binary of
+ * the same Deno version. When the download fails this script says so, with the URL to fetch it
+ * from elsewhere.
  *
  * @module
  */

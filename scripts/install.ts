@@ -1,7 +1,8 @@
 /**
  * `deno task install`: installs `serverledge` (the node), `serverledge-cli` and `serverledge-lb`
- * as commands with `deno install -g`, in Deno's install root (`$DENO_INSTALL_ROOT/bin`, else `~/.deno/bin`). The
- * installed commands run this checkout's sources with the project's deno.json.
+ * as commands with `deno install -g`, in Deno's install root (`$DENO_INSTALL_ROOT/bin`, else
+ * `~/.deno/bin`). The installed commands run this checkout's sources with the project's
+ * deno.json.
  *
  * @module
  */

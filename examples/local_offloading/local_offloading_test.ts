@@ -3,10 +3,11 @@
 // exactly as it is here. The environment overrides only what must differ on a test machine, each
 // through the key's SERVERLEDGE_* variable: `etcd.address` (the test's etcd listens on a free
 // port, not on Serverledge's default localhost:2379), `api.port` (1323 and 1326 may be taken by
-// other nodes on this machine) and, with etcd, the edge's `registry.udp.port` (9876, likewise), `data.dir` (one temporary dir for both nodes, as two nodes
-// started in one working directory share its `.data`) and `node.id` (so that the test removes
-// the containers of its own nodes), plus `container.pool.blank: 0` (no blank containers kept
-// ready: fewer containers on a shared machine, none of which the example needs).
+// other nodes on this machine) and, with etcd, the edge's `registry.udp.port` (9876, likewise),
+// `data.dir` (one temporary dir for both nodes, as two nodes started in one working directory
+// share its `.data`) and `node.id` (so that the test removes the containers of its own nodes),
+// plus `container.pool.blank: 0` (no blank containers kept ready: fewer containers on a shared
+// machine, none of which the example needs).
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { ExecutionReport } from "../../protocol/invocation.ts";
@@ -18,7 +19,7 @@ import {
   type NodeProcess,
   startNodeProcess,
 } from "../../server/testing/node_process.ts";
-import { sleep } from "../../server/timing/sleep.ts";
+import { until } from "../../server/testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const EDGE_FILE = fileURLToPath(new URL("./confEdge.yaml", import.meta.url));
@@ -38,16 +39,6 @@ async function invoke(node: NodeProcess, fn: string, body: Record<string, unknow
   const answer = await node.post(`/invoke/${fn}`, body);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body as unknown as ExecutionReport;
-}
-
-/** Waits until `probe` holds, for 15 s at most. */
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await sleep(100);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 /** Whether `edge` has polled the cloud node `cloud` (as `serverledge-cli status` shows it). */

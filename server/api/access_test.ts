@@ -2,9 +2,10 @@
 // tokens file: every role on every route, 401 and 403 with their messages, another team's async
 // request, the tokens file re-read, and clients posing as nodes.
 import assert from "node:assert/strict";
-import { newToken, type Role, tokenHash, tokenLine } from "../../protocol/auth.ts";
+import { newToken, type Role } from "../../protocol/auth.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
+import { tokenLines } from "../testing/tokens.ts";
 import { workflowBody } from "../testing/workflows.ts";
 import { sleep } from "../timing/sleep.ts";
 import { ROUTE_ACCESS } from "./access.ts";
@@ -40,9 +41,7 @@ async function nodeWithTokens(config: Record<string, unknown> = {}): Promise<Set
   const tokens: Record<string, string> = { bogus: newToken() };
   for (const name of Object.keys(TOKENS)) tokens[name] = newToken();
   const writeTokens = async (names: string[]) => {
-    const lines = await Promise.all(
-      names.map(async (name) => tokenLine(await tokenHash(tokens[name]), ...TOKENS[name])),
-    );
+    const lines = await tokenLines(names.map((name) => [tokens[name], ...TOKENS[name]]));
     await Deno.writeTextFile(file, `# test tokens\n${lines.join("\n")}\n`);
   };
   await writeTokens(Object.keys(TOKENS));

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
-import { sleep } from "../timing/sleep.ts";
+import { until } from "../testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -11,20 +11,6 @@ async function nodeContainers(node: TestNode): Promise<string[]> {
     args: ["ps", "-aq", "--filter", `label=serverledge.node=${node.node.services.identity.id}`],
   }).output();
   return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean);
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 Deno.test("a Python function runs cold, then warm, and returns its output", opts, async () => {

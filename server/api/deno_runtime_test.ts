@@ -6,7 +6,7 @@ import { encodeBase64 } from "../../protocol/base64.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
-import { sleep } from "../timing/sleep.ts";
+import { until } from "../testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -51,16 +51,6 @@ async function denoContainers(node: TestNode): Promise<string[]> {
 
 async function memoryLimitMB(id: string): Promise<number> {
   return Number(await docker("inspect", "--format", "{{.HostConfig.Memory}}", id)) / 2 ** 20;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 Deno.test("a TypeScript function runs cold, then warm, with its output", opts, async () => {

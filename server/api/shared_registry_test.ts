@@ -3,18 +3,9 @@ import assert from "node:assert/strict";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";
-import { sleep } from "../timing/sleep.ts";
+import { until } from "../testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-async function until(probe: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await sleep(50);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 Deno.test("nodes on one etcd see the same functions, updates and deletes", opts, async () => {
   await using etcd = await startEtcd();

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import { newToken, type Role, tokenHash, tokenLine } from "../../protocol/auth.ts";
+import { newToken } from "../../protocol/auth.ts";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { Gatekeeper, type Need } from "./gatekeeper.ts";
+import { type TokenGrant, tokenLines } from "../testing/tokens.ts";
 import { TokenTable } from "./token_table.ts";
 
 const SECRET = "cluster-secret-of-the-test";
 const INVOKE: Need = { role: "invoke", action: "invoke functions", nodes: true };
 const STATUS: Need = { role: "read", action: "read the node's status" };
 
-async function tableOf(lines: [token: string, role: Role, pattern?: string][]) {
-  const text = await Promise.all(
-    lines.map(async ([token, role, pattern]) => tokenLine(await tokenHash(token), role, pattern)),
-  );
-  return TokenTable.parse(text.join("\n"), "tokens");
+async function tableOf(grants: TokenGrant[]) {
+  return TokenTable.parse((await tokenLines(grants)).join("\n"), "tokens");
 }
 
 /** The status and message `authorize` fails with, or "ok". */

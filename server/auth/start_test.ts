@@ -9,6 +9,7 @@ import { ConfigError, parseConfig } from "../config/mod.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
 import { startNode } from "../node.ts";
 import { freePort, spawnMain, startNodeProcess } from "../testing/node_process.ts";
+import { writeTokensFile } from "../testing/tokens.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -122,7 +123,7 @@ Deno.test(
     const dir = await Deno.makeTempDir({ prefix: "serverledge-auth-cluster-" });
     try {
       const token = newToken();
-      await Deno.writeTextFile(`${dir}/tokens`, tokenLine(await tokenHash(token), "read") + "\n");
+      await writeTokensFile(`${dir}/tokens`, [[token, "read"]]);
       await using node = await startNodeProcess({
         config: {
           "auth.tokens.file": `${dir}/tokens`,

@@ -1,30 +1,23 @@
 import assert from "node:assert/strict";
 import { newToken, tokenHash, tokenLine } from "../../protocol/auth.ts";
 import { ConfigError } from "../config/mod.ts";
+import { writeTokensFile } from "../testing/tokens.ts";
+import { until } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 import { TokensFile } from "./tokens_file.ts";
-
-/** Waits until `probe` answers true (the file is looked at every 20 ms here). */
-async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 Deno.test("TokensFile re-reads a changed file; a broken one is logged once, the last good kept", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tokens-file-" });
   const path = `${dir}/tokens`;
   const [first, second] = [newToken(), newToken()];
-  await Deno.writeTextFile(path, tokenLine(await tokenHash(first), "admin") + "\n");
+  await writeTokensFile(path, [[first, "admin"]]);
   const lines: string[] = [];
   using tokens = await TokensFile.open(path, { log: (l) => lines.push(l), checkIntervalMs: 20 });
   assert.equal(tokens.find(first)?.role, "admin");
   assert.equal(tokens.find(second), undefined);
 
   // Revoke the first token, add the second: in force without a restart.
-  await Deno.writeTextFile(path, tokenLine(await tokenHash(second), "read") + "\n");
+  await writeTokensFile(path, [[second, "read"]]);
   await until(() => tokens.find(second) !== undefined, "the new token");
   assert.equal(tokens.find(first), undefined);
   assert.deepEqual(lines, [`Tokens file "${path}" changed: 1 token(s) in force`]);
@@ -49,7 +42,7 @@ Deno.test("TokensFile re-reads a changed file; a broken one is logged once, the 
   await sleep(100);
   assert.equal(lines.length, 3, "logged once");
   assert.equal(tokens.find(second)?.role, "read");
-  await Deno.writeTextFile(path, tokenLine(await tokenHash(first), "invoke", "a-*") + "\n");
+  await writeTokensFile(path, [[first, "invoke", "a-*"]]);
   await until(() => tokens.find(first) !== undefined, "the file to be back");
   assert.equal(tokens.find(first)?.pattern, "a-*");
   assert.equal(tokens.find(second), undefined);

@@ -2,10 +2,12 @@
 // etcd poll and offload to each other with the shared secret; a node with another secret is
 // neither polled nor polls; a client with an admin token still cannot pose as a node.
 import assert from "node:assert/strict";
-import { newToken, tokenHash, tokenLine } from "../../protocol/auth.ts";
+import { newToken } from "../../protocol/auth.ts";
 import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
+import { writeTokensFile } from "../testing/tokens.ts";
+import { until } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -23,21 +25,13 @@ interface Status {
   Invocations: Record<string, number>;
 }
 
-async function until(probe: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!await probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 Deno.test(
   "nodes with the same cluster.secret poll and offload to each other; others cannot",
   opts,
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "serverledge-cluster-auth-" });
     const admin = newToken();
-    await Deno.writeTextFile(`${dir}/tokens`, tokenLine(await tokenHash(admin), "admin") + "\n");
+    await writeTokensFile(`${dir}/tokens`, [[admin, "admin"]]);
     const bearer = { authorization: `Bearer ${admin}` };
     await using etcd = await startEtcd();
     const config = {

@@ -3,7 +3,7 @@
 // tokens (the caller's token goes on; a target that dies is retried on another).
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { newToken, tokenHash, tokenLine } from "../../protocol/auth.ts";
+import { newToken } from "../../protocol/auth.ts";
 import type { BalancerStatus } from "../../protocol/lb.ts";
 import { parseConfig } from "../config/mod.ts";
 import { startEtcd } from "../testing/etcd.ts";
@@ -15,7 +15,8 @@ import {
   startNodeProcess,
 } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
-import { sleep } from "../timing/sleep.ts";
+import { writeTokensFile } from "../testing/tokens.ts";
+import { until } from "../testing/until.ts";
 import { type RunningBalancer, startBalancer } from "./start.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -24,18 +25,6 @@ const FAST = {
   "registry.area": "ROME",
   cloud: true,
 };
-
-async function until(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!await probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function balancer(
   config: Record<string, unknown>,
@@ -146,12 +135,7 @@ Deno.test(
     const dir = await Deno.makeTempDir({ prefix: "serverledge-lb-" });
     try {
       const [admin, reader] = [newToken(), newToken()];
-      await Deno.writeTextFile(
-        `${dir}/tokens`,
-        `${tokenLine(await tokenHash(admin), "admin")}\n${
-          tokenLine(await tokenHash(reader), "read")
-        }\n`,
-      );
+      await writeTokensFile(`${dir}/tokens`, [[admin, "admin"], [reader, "read"]]);
       const secret = {
         "auth.tokens.file": `${dir}/tokens`,
         "cluster.secret": "a-secret-of-16-chars-or-more",

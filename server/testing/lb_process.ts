@@ -6,8 +6,8 @@
  */
 import { stringify } from "yaml";
 import { LB_BINARY } from "../../scripts/binaries.ts";
-import { sleep } from "../timing/sleep.ts";
 import { failedStart, freePort } from "./node_process.ts";
+import { pipeText, waitForStatus } from "./process_start.ts";
 
 const LB = new URL("../../lb.ts", import.meta.url).pathname;
 
@@ -46,14 +46,11 @@ async function spawnLb(options: LbProcessOptions) {
 export async function startLbProcess(options: LbProcessOptions): Promise<LbProcess> {
   const { dir, child, url } = await spawnLb(options);
   let output = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
-  };
+  const collect = (text: string) => output += text;
   let ended = false;
   const exited = Promise.all([
-    collect(child.stdout),
-    collect(child.stderr),
+    pipeText(child.stdout, collect),
+    pipeText(child.stderr, collect),
     child.status.finally(() => ended = true),
   ]);
   const close = async () => {
@@ -65,17 +62,9 @@ export async function startLbProcess(options: LbProcessOptions): Promise<LbProce
     await exited;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
-  for (let i = 0;; i++) {
-    const up = await fetch(`${url}/status`).then(
-      async (r) => (await r.body?.cancel(), r.ok),
-      () => false,
-    );
-    if (up) break;
-    if (ended || i === 300) {
-      await close();
-      throw new Error(`serverledge-lb did not start:\n${output}`);
-    }
-    await sleep(100);
+  if (!await waitForStatus(url, { timeoutMs: 30_000, ended: () => ended })) {
+    await close();
+    throw new Error(`serverledge-lb did not start:\n${output}`);
   }
   return { url, output: () => output, [Symbol.asyncDispose]: close };
 }

@@ -9,8 +9,8 @@ import { stringify } from "yaml";
 import { NODE_BINARY } from "../../scripts/binaries.ts";
 import { CONFIG_KEYS } from "../config/mod.ts";
 import { DEFAULT_SOCKET_ROOT, SocketDirs } from "../containers/socket_dirs.ts";
-import { sleep } from "../timing/sleep.ts";
 import { postJson } from "./post_json.ts";
+import { pipeText, waitForStatus } from "./process_start.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -159,29 +159,17 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   let child: Deno.ChildProcess | undefined;
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    // A TextDecoder rather than TextDecoderStream: its types differ between Deno's and the DOM's
-    // libs, and `deno check .` sees both once the dashboard's Preact (DOM) types are in.
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
-  };
+  const collect = (text: string) => output += text;
   const start = async () => {
     const process = spawnMain([configPath], env);
     child = process;
-    collect(process.stdout);
-    collect(process.stderr);
-    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-    while (Date.now() < deadline) {
-      const headers: Record<string, string> = options.token
-        ? { authorization: `Bearer ${options.token}` }
-        : {};
-      const up = await fetch(`${url}/status`, { headers }).then(
-        async (r) => (await r.body?.cancel(), r.ok),
-        () => false,
-      );
-      if (up) return;
-      await sleep(100);
-    }
+    pipeText(process.stdout, collect);
+    pipeText(process.stderr, collect);
+    const headers: Record<string, string> = options.token
+      ? { authorization: `Bearer ${options.token}` }
+      : {};
+    const timeoutMs = options.startTimeoutMs ?? 30_000;
+    if (await waitForStatus(url, { headers, timeoutMs })) return;
     throw new Error(`Node "${id}" did not start:\n${output}`);
   };
   const stop = async (signal: Deno.Signal = "SIGTERM") => {

@@ -6,9 +6,8 @@
  */
 import assert from "node:assert/strict";
 import type { WorkflowRunState } from "../../protocol/workflow.ts";
-import type { WorkflowRegistry } from "../registry/workflow_registry.ts";
+import type { WorkflowEvent, WorkflowRegistry } from "../registry/workflow_registry.ts";
 import type { WorkflowRunStore } from "../registry/workflow_run_store.ts";
-import type { WorkflowEvent } from "../registry/workflow_registry.ts";
 import { eventually } from "./registry_contract.ts";
 
 /** Creates, refuses a second create, overwrites (the version grows), lists, deletes; watched. */

@@ -7,20 +7,12 @@ import type { WorkflowRecord, WorkflowReport } from "../../protocol/workflow.ts"
 import { startEtcd } from "../testing/etcd.ts";
 import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { createWorkflowFunctions, workflowBody } from "../testing/workflows.ts";
-import { sleep } from "../timing/sleep.ts";
+import { until } from "../testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 async function status(node: NodeProcess): Promise<NodeStatus> {
   return await fetch(`${node.url}/status`).then((r) => r.json());
-}
-
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await probe()) return;
-    await sleep(100);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 Deno.test("an edge node's workflow tasks are offloaded to the cloud node", opts, async () => {

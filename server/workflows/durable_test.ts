@@ -8,6 +8,7 @@ import type { WorkflowReport } from "../../protocol/workflow.ts";
 import { type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { sleep } from "../timing/sleep.ts";
 import { createWorkflowFunctions, workflowBody } from "../testing/workflows.ts";
+import { until } from "../testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -24,15 +25,6 @@ async function status(node: NodeProcess): Promise<NodeStatus> {
   return await fetch(`${node.url}/status`).then((r) => r.json());
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
 async function stoppedDuringWait(signal: Deno.Signal) {
   await using node = await startNodeProcess();
   await createWorkflowFunctions(node.post);
@@ -41,7 +33,9 @@ async function stoppedDuringWait(signal: Deno.Signal) {
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   const reqId = answer.body.ReqId as string;
   assert.match(reqId, /^paused-/);
-  await until(async () => (await status(node)).Invocations.Local === 1 || undefined, "Double");
+  await until(async () => (await status(node)).Invocations.Local === 1 || undefined, "Double", {
+    timeoutMs: 60_000,
+  });
   await sleep(1_000); // inside the 6 s Wait
   const pending = await fetch(`${node.url}/poll/${reqId}`);
   assert.equal(pending.status, 404, "still running");
@@ -53,12 +47,16 @@ async function stoppedDuringWait(signal: Deno.Signal) {
     node.output(),
     /Resumed workflow run "paused-[^"]+" \(1 task attempt\(s\) journaled\)/,
   );
-  const report = await until(async () => {
-    const response = await fetch(`${node.url}/poll/${reqId}`);
-    return response.ok
-      ? await response.json() as WorkflowReport
-      : void await response.body?.cancel();
-  }, "the resumed run's report");
+  const report = await until(
+    async () => {
+      const response = await fetch(`${node.url}/poll/${reqId}`);
+      return response.ok
+        ? await response.json() as WorkflowReport
+        : void await response.body?.cancel();
+    },
+    "the resumed run's report",
+    { timeoutMs: 60_000 },
+  );
   assert.equal(report.Success, true, JSON.stringify(report));
   assert.deepEqual(report.Result, { n: 11 });
   assert.deepEqual(Object.keys(report.Reports).sort(), ["Double", "Inc"]);
