@@ -102,18 +102,12 @@ export class Balancer {
     app.use(corsCheck(this.#options.corsOrigins));
     traceRoute(app, "/invoke/:fn", (c) => `lb invoke ${c.req.param("fn")}`);
     traceRoute(app, "/poll/:reqId", () => "lb poll");
-    const readable = (action: string) => async (request: Request) => {
-      await this.#options.gatekeeper.authorize(
-        { authorization: request.headers.get("authorization") ?? undefined },
-        { role: "read", action },
-      );
-    };
     app.get("/status", async (c) => {
-      await readable("read the balancer's status")(c.req.raw);
+      await this.#authorizeRead(c.req.raw, "read the balancer's status");
       return c.json(this.status());
     });
     app.get("/metrics", async (c) => {
-      await readable("read the balancer's metrics")(c.req.raw);
+      await this.#authorizeRead(c.req.raw, "read the balancer's metrics");
       return c.text(this.#metrics.render(this.#options.targets.all()), 200, {
         "content-type": "text/plain; version=0.0.4",
       });
@@ -135,6 +129,14 @@ export class Balancer {
       c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
     );
     return app;
+  }
+
+  /** Lets `request` through when its token may `read` (the balancer's own `action`). */
+  async #authorizeRead(request: Request, action: string): Promise<void> {
+    await this.#options.gatekeeper.authorize(
+      { authorization: request.headers.get("authorization") ?? undefined },
+      { role: "read", action },
+    );
   }
 
   /**
