@@ -112,7 +112,10 @@ export class Balancer {
         "content-type": "text/plain; version=0.0.4",
       });
     });
-    app.all("/poll/:reqId", async (c) => await this.#poll(await this.#outgoing(c.req.raw, c.env)));
+    app.all("/poll/:reqId", async (c) => {
+      const out = await this.#outgoing(c.req.raw, c.env);
+      return await this.#poll(out, c.req.param("reqId"));
+    });
     app.all("/invoke/:fn", async (c) => {
       const out = await this.#outgoing(c.req.raw, c.env);
       return await this.#send(out, c.req.param("fn"));
@@ -164,10 +167,9 @@ export class Balancer {
     }
   }
 
-  /** `/poll/<ReqId>`: to the node that issued the id, else to each target until one knows it. */
-  async #poll(out: Outgoing): Promise<Response> {
+  /** `/poll/<reqId>`: to the node that issued the id, else to each target until one knows it. */
+  async #poll(out: Outgoing, reqId: string): Promise<Response> {
     this.#requests++;
-    const reqId = decodeURIComponent(new URL(out.request.url).pathname.slice("/poll/".length));
     const now = this.#now();
     const known = this.#asyncRoutes.nodeOf(reqId, now);
     const usable = this.#options.targets.usable();
