@@ -13,13 +13,13 @@
  * @module
  */
 import { Hono } from "hono";
-import type { ErrorBody } from "../../protocol/error.ts";
 import type { BalancerStatus } from "../../protocol/lb.ts";
 import { corsCheck } from "../api/cors.ts";
+import { answerErrors } from "../api/error_answers.ts";
 import { type AllowedHosts, hostCheck } from "../api/host_check.ts";
 import { traceRoute } from "../api/traced.ts";
 import type { Gatekeeper } from "../auth/gatekeeper.ts";
-import { BadGatewayError, errorResponse, HttpError, UnavailableError } from "../errors.ts";
+import { BadGatewayError, UnavailableError } from "../errors.ts";
 import type { RequestInfo } from "../http/server.ts";
 import { annotate, traceContext, traceEvent } from "../tracing/tracing.ts";
 import { AsyncRoutes } from "./async_routes.ts";
@@ -123,14 +123,7 @@ export class Balancer {
     // After the routes above: their handlers answer before this middleware would run.
     traceRoute(app, "*", (c) => `lb ${c.req.method} ${c.req.path}`);
     app.all("*", async (c) => await this.#send(await this.#outgoing(c.req.raw, c.env), ""));
-    app.onError((error, c) => {
-      if (error instanceof HttpError) return errorResponse(error);
-      console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
-      return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
-    });
-    app.notFound((c) =>
-      c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
-    );
+    answerErrors(app);
     return app;
   }
 
