@@ -1,13 +1,12 @@
 /**
- * Builds the node's Hono app from its parts; no logic of its own beyond error mapping.
+ * Builds the node's Hono app from its parts; no logic of its own.
  *
  * @module
  */
 import { Hono } from "hono";
-import type { ErrorBody } from "../protocol/error.ts";
 import type { Gatekeeper } from "./auth/gatekeeper.ts";
-import { errorResponse, HttpError } from "./errors.ts";
 import { accessControl } from "./api/access.ts";
+import { answerErrors } from "./api/error_answers.ts";
 import { checkedBody } from "./api/json_body.ts";
 import { jsonContentType } from "./api/content_type.ts";
 import { corsCheck } from "./api/cors.ts";
@@ -54,13 +53,6 @@ export function createApp(services: NodeServices, options: AppOptions): Hono {
   app.route("/", metricsRoutes(services, options.metricsEnabled));
   app.route("/", runtimeRoutes());
   app.route("/", dashboardRoutes());
-  app.notFound((c) =>
-    c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
-  );
-  app.onError((error, c) => {
-    if (error instanceof HttpError) return errorResponse(error);
-    console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
-    return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
-  });
+  answerErrors(app);
   return app;
 }

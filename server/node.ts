@@ -89,8 +89,8 @@ export function containerSandbox(config: Config): SandboxOptions {
 }
 
 /**
- * Starts a node: refuses `tracing.enabled` without `OTEL_DENO=true` (a `ConfigError`), reads its tokens (refusing a non-loopback `api.ip` without any before
- * touching anything), locks its data dir and node id (failing with a `ConflictError` when
+ * Starts a node: refuses `tracing.enabled` without `OTEL_DENO=true` (a `ConfigError`), reads
+ * its tokens (refusing a non-loopback `api.ip` without any before touching anything), locks its data dir and node id (failing with a `ConflictError` when
  * another node holds either), opens the UDP port Go edges poll (see `cluster/udp_status.ts`),
  * checks Docker and the runtime images (failing with the command that fixes them), removes
  * containers the node left behind, opens the registry and loads functions.

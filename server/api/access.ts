@@ -6,8 +6,8 @@
  * node's figures need `read`; `/load` and `/invoke` also take the cluster credential of another
  * node. Workflow create and delete need `deploy` and invoking one `invoke`, for the workflow's
  * name (a token limited to a name pattern is matched against it, and at create against every
- * function the workflow's tasks name); listing and reading them `read`. The dashboard's page and bundle hold no data and stay public. A route missing from
- * the table needs an `admin` token.
+ * function the workflow's tasks name); listing and reading them `read`. The dashboard's page and
+ * bundle hold no data and stay public. A route missing from the table needs an `admin` token.
  *
  * @module
  */
@@ -57,11 +57,11 @@ const pathFunction: FunctionOf = (_c, param) => Promise.resolve(checkFunctionNam
 /** The function of the request id in the path (every function a Go node's id may name). */
 const requestFunction: FunctionOf = (_c, param) => Promise.resolve(functionsOfRequest(param));
 
-/** A route that changes the function its body names (`deploy`). */
-const deploy = (path: string, verb: string, functionOf: FunctionOf): RouteAccess => ({
+/** A route that changes the function or workflow its body names (`deploy`). */
+const deploy = (path: string, action: string, functionOf: FunctionOf): RouteAccess => ({
   method: "POST",
   path,
-  need: { role: "deploy", action: `${verb} functions` },
+  need: { role: "deploy", action },
   functionOf,
 });
 /** The workflow named by the body field `Name`. */
@@ -74,13 +74,6 @@ const definedWorkflow: FunctionOf = async (c) => {
 };
 /** The workflow named by the path. */
 const pathWorkflow: FunctionOf = (_c, param) => Promise.resolve(checkWorkflowName(param));
-/** A route that changes the workflow its body names (`deploy`). */
-const deployWorkflow = (path: string, verb: string, functionOf: FunctionOf): RouteAccess => ({
-  method: "POST",
-  path,
-  need: { role: "deploy", action: `${verb} workflows` },
-  functionOf,
-});
 /** A route that shows the node's figures (`read`). */
 const read = (path: string, action: string, nodes = false): RouteAccess => ({
   method: "GET",
@@ -92,10 +85,10 @@ const publicRoute = (path: string): RouteAccess => ({ method: "GET", path });
 
 /** Every route of the API and what it needs. */
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
-  deploy("/create", "create", definedFunction),
-  deploy("/update", "update", definedFunction),
-  deploy("/delete", "delete", bodyField("Name")),
-  deploy("/prewarm", "prewarm", bodyField("Function")),
+  deploy("/create", "create functions", definedFunction),
+  deploy("/update", "update functions", definedFunction),
+  deploy("/delete", "delete functions", bodyField("Name")),
+  deploy("/prewarm", "prewarm functions", bodyField("Function")),
   {
     method: "POST",
     path: "/invoke/:fn",
@@ -108,8 +101,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     need: { role: "invoke", action: "poll the requests of functions" },
     functionOf: requestFunction,
   },
-  deployWorkflow("/workflow/create", "create", definedWorkflow),
-  deployWorkflow("/workflow/delete", "delete", bodyWorkflow),
+  deploy("/workflow/create", "create workflows", definedWorkflow),
+  deploy("/workflow/delete", "delete workflows", bodyWorkflow),
   {
     method: "POST",
     path: "/workflow/invoke/:name",

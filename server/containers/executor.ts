@@ -19,6 +19,7 @@ import { sleep } from "../timing/sleep.ts";
 import {
   contractFromHealth,
   type ExecutorContract,
+  type KnownContract,
   readReply,
   toServerledgeRequest,
 } from "./executor_contract.ts";
@@ -126,7 +127,7 @@ export class HttpExecutor implements Executor {
   readonly url: string;
   readonly #client: HttpClient;
   #contract: ExecutorContract;
-  readonly #learned?: (contract: "init" | "serverledge") => void;
+  readonly #learned?: (contract: KnownContract) => void;
 
   /**
    * @param address the executor's socket or port
@@ -136,7 +137,7 @@ export class HttpExecutor implements Executor {
   constructor(
     address: HttpAddress,
     contract: ExecutorContract = "init",
-    learned?: (contract: "init" | "serverledge") => void,
+    learned?: (contract: KnownContract) => void,
   ) {
     this.#client = new HttpClient(address, { maxBodyBytes: MAX_EXECUTOR_REPLY_BYTES });
     this.url = this.#client.label;

@@ -22,6 +22,8 @@ import { UnavailableError } from "../errors.ts";
 
 /** Which contract an image's executor speaks, as far as the node knows. */
 export type ExecutorContract = "init" | "serverledge" | "unknown";
+/** A contract an executor was seen or declared to speak. */
+export type KnownContract = Exclude<ExecutorContract, "unknown">;
 
 /** Image label naming the contract: `init` or `serverledge`. */
 export const CONTRACT_LABEL = "serverledge.executor.contract";
@@ -79,7 +81,7 @@ const MISSING_ROUTE = new Set([404, 405, 501]);
 export function contractFromHealth(
   contract: ExecutorContract,
   status: number,
-): "init" | "serverledge" | undefined {
+): KnownContract | undefined {
   if (contract === "serverledge") return "serverledge";
   if (status >= 200 && status < 300) return "init";
   if (contract === "unknown" && MISSING_ROUTE.has(status)) return "serverledge";

@@ -8,7 +8,7 @@
 import { UnavailableError } from "../errors.ts";
 import type { ContainerInspect } from "./docker_api.ts";
 import { HttpExecutor } from "./executor.ts";
-import type { ExecutorContract } from "./executor_contract.ts";
+import type { ExecutorContract, KnownContract } from "./executor_contract.ts";
 import type { ImageUser } from "./image_user.ts";
 import {
   CONTAINER_SOCKET_DIR,
@@ -74,7 +74,7 @@ export async function socketExecutor(
 export function portExecutor(
   info: ContainerInspect,
   contract: ExecutorContract,
-  learned: (contract: "init" | "serverledge") => void,
+  learned: (contract: KnownContract) => void,
 ): HttpExecutor {
   const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
   if (!port) throw new UnavailableError(`Container ${info.Id} has no published port`);

@@ -8,7 +8,12 @@
 import { posix } from "node:path";
 import { UnavailableError } from "../errors.ts";
 import { type DockerApi, statusOf } from "./docker_api.ts";
-import { CONTRACT_LABEL, type ExecutorContract, imageContract } from "./executor_contract.ts";
+import {
+  CONTRACT_LABEL,
+  type ExecutorContract,
+  imageContract,
+  type KnownContract,
+} from "./executor_contract.ts";
 import { imageTransport, TRANSPORT_LABEL } from "./executor_transport.ts";
 import {
   type ImageUser,
@@ -41,7 +46,7 @@ export class ImageBook {
   /** Users of the images seen so far, by image id (names are looked up in a container). */
   readonly #users = new Map<string, Promise<ImageUser>>();
   /** Contracts learned from the first container of images that declare none, by image id. */
-  readonly #learned = new Map<string, "init" | "serverledge">();
+  readonly #learned = new Map<string, KnownContract>();
 
   /** @param docker the daemon @param labels of the containers that read account files */
   constructor(docker: DockerApi, labels: Record<string, string>) {
@@ -84,7 +89,7 @@ export class ImageBook {
   }
 
   /** Records the contract the executor of image `id` (which declares none) answered in. */
-  learn(id: string, contract: "init" | "serverledge"): void {
+  learn(id: string, contract: KnownContract): void {
     this.#learned.set(id, contract);
   }
 

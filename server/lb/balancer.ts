@@ -13,13 +13,13 @@
  * @module
  */
 import { Hono } from "hono";
-import type { ErrorBody } from "../../protocol/error.ts";
 import type { BalancerStatus } from "../../protocol/lb.ts";
 import { corsCheck } from "../api/cors.ts";
+import { answerErrors } from "../api/error_answers.ts";
 import { type AllowedHosts, hostCheck } from "../api/host_check.ts";
 import { traceRoute } from "../api/traced.ts";
 import type { Gatekeeper } from "../auth/gatekeeper.ts";
-import { BadGatewayError, errorResponse, HttpError, UnavailableError } from "../errors.ts";
+import { BadGatewayError, UnavailableError } from "../errors.ts";
 import type { RequestInfo } from "../http/server.ts";
 import { annotate, traceContext, traceEvent } from "../tracing/tracing.ts";
 import { AsyncRoutes } from "./async_routes.ts";
@@ -102,23 +102,20 @@ export class Balancer {
     app.use(corsCheck(this.#options.corsOrigins));
     traceRoute(app, "/invoke/:fn", (c) => `lb invoke ${c.req.param("fn")}`);
     traceRoute(app, "/poll/:reqId", () => "lb poll");
-    const readable = (action: string) => async (request: Request) => {
-      await this.#options.gatekeeper.authorize(
-        { authorization: request.headers.get("authorization") ?? undefined },
-        { role: "read", action },
-      );
-    };
     app.get("/status", async (c) => {
-      await readable("read the balancer's status")(c.req.raw);
+      await this.#authorizeRead(c.req.raw, "read the balancer's status");
       return c.json(this.status());
     });
     app.get("/metrics", async (c) => {
-      await readable("read the balancer's metrics")(c.req.raw);
+      await this.#authorizeRead(c.req.raw, "read the balancer's metrics");
       return c.text(this.#metrics.render(this.#options.targets.all()), 200, {
         "content-type": "text/plain; version=0.0.4",
       });
     });
-    app.all("/poll/:reqId", async (c) => await this.#poll(await this.#outgoing(c.req.raw, c.env)));
+    app.all("/poll/:reqId", async (c) => {
+      const out = await this.#outgoing(c.req.raw, c.env);
+      return await this.#poll(out, c.req.param("reqId"));
+    });
     app.all("/invoke/:fn", async (c) => {
       const out = await this.#outgoing(c.req.raw, c.env);
       return await this.#send(out, c.req.param("fn"));
@@ -126,15 +123,16 @@ export class Balancer {
     // After the routes above: their handlers answer before this middleware would run.
     traceRoute(app, "*", (c) => `lb ${c.req.method} ${c.req.path}`);
     app.all("*", async (c) => await this.#send(await this.#outgoing(c.req.raw, c.env), ""));
-    app.onError((error, c) => {
-      if (error instanceof HttpError) return errorResponse(error);
-      console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
-      return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
-    });
-    app.notFound((c) =>
-      c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
-    );
+    answerErrors(app);
     return app;
+  }
+
+  /** Lets `request` through when its token may `read` (the balancer's own `action`). */
+  async #authorizeRead(request: Request, action: string): Promise<void> {
+    await this.#options.gatekeeper.authorize(
+      { authorization: request.headers.get("authorization") ?? undefined },
+      { role: "read", action },
+    );
   }
 
   /**
@@ -162,10 +160,9 @@ export class Balancer {
     }
   }
 
-  /** `/poll/<ReqId>`: to the node that issued the id, else to each target until one knows it. */
-  async #poll(out: Outgoing): Promise<Response> {
+  /** `/poll/<reqId>`: to the node that issued the id, else to each target until one knows it. */
+  async #poll(out: Outgoing, reqId: string): Promise<Response> {
     this.#requests++;
-    const reqId = decodeURIComponent(new URL(out.request.url).pathname.slice("/poll/".length));
     const now = this.#now();
     const known = this.#asyncRoutes.nodeOf(reqId, now);
     const usable = this.#options.targets.usable();

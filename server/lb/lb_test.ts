@@ -185,3 +185,13 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a poll of a request id that is no valid percent-encoding is handled, not a 500",
+  opts,
+  async () => {
+    await using lb = await balancer({ "lb.targets": [] });
+    const answer = await fetch(`${lb.url}/poll/%E0%A4%A`);
+    assert.equal(answer.status, 503, await answer.text());
+  },
+);

@@ -1,7 +1,8 @@
 /**
- * Starts `serverledge-lb` from a config: `tracing.enabled` checked as for a node, its access rules (the node's: without tokens only on a
- * loopback `api.ip`), the registry when `etcd.address` is set, the targets and their load
- * polls, and its HTTP front on `api.ip`:`api.port`.
+ * Starts `serverledge-lb` from a config: `tracing.enabled` checked as for a node, its access
+ * rules (the node's: without tokens only on a loopback `api.ip`), the registry when
+ * `etcd.address` is set, the targets and their load polls, and its HTTP front on
+ * `api.ip`:`api.port`.
  *
  * @module
  */

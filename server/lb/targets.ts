@@ -27,10 +27,6 @@ export class Target {
   readonly client?: HttpClient;
   /** The node's id (its URL until a registration or load report names it). */
   id: string;
-  /** Whether it is out after a failure, until a load poll answers. */
-  down = false;
-  /** Epoch ms from which a target that is out is polled again. */
-  retryAt = 0;
   /** Why it went out. */
   lastError?: string;
   /** Its last load report, and the requests in flight per function when it came. */
@@ -38,6 +34,10 @@ export class Target {
   /** Requests sent and failed since start. */
   requests = 0;
   failures = 0;
+  /** Whether it is out after a failure, until a load poll answers. */
+  #down = false;
+  /** Epoch ms from which a target that is out is polled again. */
+  #retryAt = 0;
   readonly #inFlight = new Map<string, number>();
   #inFlightTotal = 0;
   readonly #latencyMs = new Map<string, number>();
@@ -63,24 +63,24 @@ export class Target {
 
   /** Whether it may be chosen. */
   get up(): boolean {
-    return !this.down;
+    return !this.#down;
   }
 
   /** Whether its load is to be polled at `now`: it is up, or out and its retry time came. */
   due(now: number): boolean {
-    return !this.down || this.retryAt <= now;
+    return !this.#down || this.#retryAt <= now;
   }
 
   /** Takes it out because of `error`; it is polled again from `retryAt` (epoch ms). */
   fail(error: string, retryAt: number): void {
-    this.down = true;
-    this.retryAt = retryAt;
+    this.#down = true;
+    this.#retryAt = retryAt;
     this.lastError = error;
   }
 
   /** Puts it back in. */
   recover(): void {
-    this.down = false;
+    this.#down = false;
     this.lastError = undefined;
   }
 

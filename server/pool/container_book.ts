@@ -11,7 +11,7 @@ import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts
 import type { OverloadedError } from "../errors.ts";
 import { ColdStartDemand } from "./blank_demand.ts";
 import { BLANK_MEMORY_MB, BlankContainers } from "./blank_containers.ts";
-import { startContainer } from "./container_start.ts";
+import { startContainer, type StartContext } from "./container_start.ts";
 import { SilentImages } from "./silent_images.ts";
 import { inSpan } from "../tracing/tracing.ts";
 import { evictionOrder } from "./eviction.ts";
@@ -60,7 +60,8 @@ export class ContainerBook {
   readonly #demand = new ColdStartDemand();
   readonly #gate: StartGate;
   readonly #blanks: BlankContainers;
-  readonly #silentImages: SilentImages;
+  /** What each start of a container needs, the same for all of them. */
+  readonly #startContext: StartContext;
   #usedMemoryMB = 0;
   #usedCpus = 0;
   #closed = false;
@@ -69,7 +70,11 @@ export class ContainerBook {
   constructor(options: ContainerBookOptions) {
     this.#options = options;
     this.#gate = new StartGate(options.startParallel);
-    this.#silentImages = new SilentImages(options.now);
+    this.#startContext = {
+      backend: options.backend,
+      readyTimeoutMs: options.readyTimeoutMs,
+      silentImages: new SilentImages(options.now),
+    };
     this.#blanks = new BlankContainers({
       backend: options.backend,
       images: options.blankImages,
@@ -233,7 +238,7 @@ export class ContainerBook {
         const started = await inSpan(
           "container.start",
           attributes,
-          () => startContainer({ ...this.#options, silentImages: this.#silentImages }, fn, blank),
+          () => startContainer(this.#startContext, fn, blank),
         );
         const seconds = (this.#options.now() - began) / 1000;
         this.#options.estimates.recordColdStart(fn.image, !!blank, seconds);
