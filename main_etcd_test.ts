@@ -7,7 +7,7 @@ import { type EtcdServer, startEtcd } from "./server/testing/etcd.ts";
 import { exampleFunction } from "./server/testing/functions.ts";
 import { failedNodeStart, startNodeProcess } from "./server/testing/node_process.ts";
 import { postJson } from "./server/testing/post_json.ts";
-import { eventually } from "./server/testing/registry_contract.ts";
+import { eventually } from "./server/testing/until.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 

@@ -12,7 +12,7 @@ import {
   goResponseJson,
   type GoSignature,
 } from "../testing/go_formats.ts";
-import { eventually } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

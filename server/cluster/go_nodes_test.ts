@@ -8,7 +8,7 @@ import { exampleFunction } from "../testing/functions.ts";
 import { goLookup, startGoNode } from "../testing/go_node.ts";
 import { FAST_CLUSTER, type NodeProcess, startNodeProcess } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
-import { eventually } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -8,7 +8,7 @@ import { startEtcd } from "../testing/etcd.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { goLookup, goUdpStatusRequest, startGoNode } from "../testing/go_node.ts";
 import { freeUdpPort, startNodeProcess } from "../testing/node_process.ts";
-import { eventually } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { startTestNode } from "../testing/test_node.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -5,7 +5,8 @@ import type { FunctionDefinition } from "../../protocol/function.ts";
 import { writeTar } from "../../protocol/tar_writer.ts";
 import { NotFoundError } from "../errors.ts";
 import { EmbeddedRegistry } from "../registry/embedded.ts";
-import { definition, eventually } from "../testing/registry_contract.ts";
+import { definition } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { CodeChecker } from "./code_checker.ts";
 import { FunctionStore } from "./store.ts";
 

@@ -8,7 +8,7 @@ import { startEtcd } from "../testing/etcd.ts";
 import { startGoNode } from "../testing/go_node.ts";
 import { freePort, startNodeProcess } from "../testing/node_process.ts";
 import { postJson } from "../testing/post_json.ts";
-import { eventually } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 import { startBalancer } from "./start.ts";
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { failedLbStart, startLbProcess } from "../testing/lb_process.ts";
 import { startNodeProcess } from "../testing/node_process.ts";
 import { startOtlpReceiver } from "../testing/otlp_receiver.ts";
-import { eventually } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import {
   assertChild,
   CLIENT_SPAN,

@@ -5,12 +5,8 @@ import { EtcdPermissionDeniedError } from "etcd3";
 import { UnavailableError } from "../errors.ts";
 import { type EtcdServer, startEtcd } from "../testing/etcd.ts";
 import * as contract from "../testing/registry_contract.ts";
-import {
-  collectFunctionEvents,
-  definition,
-  eventually,
-  node,
-} from "../testing/registry_contract.ts";
+import { collectFunctionEvents, definition, node } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { listsNode } from "../testing/registry_fixtures.ts";
 import { startTcpProxy } from "../testing/tcp_proxy.ts";
 import { sleep } from "../timing/sleep.ts";

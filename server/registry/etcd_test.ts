@@ -5,9 +5,9 @@ import {
   collectFunctionEvents,
   collectNodeEvents,
   definition,
-  eventually,
   node,
 } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import { listsNode } from "../testing/registry_fixtures.ts";
 import { sleep } from "../timing/sleep.ts";
 import { EtcdRegistry } from "./etcd.ts";

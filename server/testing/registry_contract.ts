@@ -28,6 +28,7 @@ import type { FunctionEvent, FunctionRegistry } from "../registry/function_regis
 import type { MembershipRegistry, NodeEvent } from "../registry/membership_registry.ts";
 import type { AsyncEntry, NodeRecord } from "../../protocol/registry.ts";
 import { sleep } from "../timing/sleep.ts";
+import { eventually } from "./until.ts";
 
 /** A valid definition named `name` (with its own code and a fresh `Version`), then `overrides`. */
 export function definition(
@@ -63,18 +64,6 @@ export function pendingEntry(Node: string): AsyncEntry {
 /** A done async entry of function `f` run by node `Node`. */
 export function doneEntry(Node: string): AsyncEntry {
   return { Status: "done", Node, Function: "f", Report: { Success: true, Result: "1" } };
-}
-
-/** Waits until `condition()` holds, failing after `timeoutMs`. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await sleep(50);
-  }
 }
 
 /** Collects the function events `functions` sees from now on, until `stop()`. */

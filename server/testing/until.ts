@@ -41,3 +41,11 @@ export async function until<T>(
     await sleep(pollMs);
   }
 }
+
+/** Waits until `condition()` holds, failing after `timeoutMs` (polled every 50 ms). */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await until(condition, `a condition (${timeoutMs} ms)`, { timeoutMs, pollMs: 50 });
+}

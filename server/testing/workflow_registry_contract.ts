@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { WorkflowRunState } from "../../protocol/workflow.ts";
 import type { WorkflowEvent, WorkflowRegistry } from "../registry/workflow_registry.ts";
 import type { WorkflowRunStore } from "../registry/workflow_run_store.ts";
-import { eventually } from "./registry_contract.ts";
+import { eventually } from "./until.ts";
 
 /** Creates, refuses a second create, overwrites (the version grows), lists, deletes; watched. */
 export async function assertWorkflowCrud(workflows: WorkflowRegistry): Promise<void> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { failedNodeStart, startNodeProcess } from "../testing/node_process.ts";
 import { type ReceivedSpan, startOtlpReceiver } from "../testing/otlp_receiver.ts";
 import { builtInImages } from "../runtimes/catalog.ts";
-import { eventually } from "../testing/registry_contract.ts";
+import { eventually } from "../testing/until.ts";
 import {
   assertChild,
   CLIENT_SPAN,

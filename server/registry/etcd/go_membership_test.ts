@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { startEtcd } from "../../testing/etcd.ts";
 import { goLookup, startGoNode } from "../../testing/go_node.ts";
-import { collectNodeEvents, eventually, node } from "../../testing/registry_contract.ts";
+import { collectNodeEvents, node } from "../../testing/registry_contract.ts";
+import { eventually } from "../../testing/until.ts";
 import { sleep } from "../../timing/sleep.ts";
 import { EtcdRegistry } from "../etcd.ts";
 

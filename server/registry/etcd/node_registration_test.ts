@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startEtcd } from "../../testing/etcd.ts";
-import { collectNodeEvents, eventually, node } from "../../testing/registry_contract.ts";
+import { collectNodeEvents, node } from "../../testing/registry_contract.ts";
+import { eventually } from "../../testing/until.ts";
 import { listsNode } from "../../testing/registry_fixtures.ts";
 import { sleep } from "../../timing/sleep.ts";
 import { EtcdRegistry } from "../etcd.ts";
