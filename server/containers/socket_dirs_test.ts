@@ -10,7 +10,7 @@ import { containerSandbox } from "../node.ts";
 import { buildTestImage } from "../testing/docker_image.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "./docker.ts";
 import { encodeExecutorCode, type Executor } from "./executor.ts";
-import { CONTAINER_SOCKET_DIR, SOCKET_NAME, SocketDirs } from "./socket_dirs.ts";
+import { CONTAINER_SOCKET_DIR, SOCKET_NAME, socketAppears, SocketDirs } from "./socket_dirs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const decoder = new TextDecoder();
@@ -160,4 +160,29 @@ Deno.test("socket paths fit in sun_path: a long node id gets a digest for a name
   assert.notEqual(long, new SocketDirs("/run/serverledge", `node-${"y".repeat(80)}`).nodeDir);
   assert.match(new SocketDirs("/run/serverledge", "../up").nodeDir, /\/node-[0-9a-f]{16}$/);
   assert.throws(() => new SocketDirs(`/${"r".repeat(100)}`, "n"), /too long/);
+});
+
+Deno.test("socketAppears: woken by the socket's creation, not before, and gives up in time", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "socket-appears-" });
+  const socket = join(dir, SOCKET_NAME);
+  try {
+    assert.equal(await socketAppears(dir, socket, 100), false, "nothing there");
+    await Deno.writeTextFile(socket, "a file of the socket's name");
+    assert.equal(await socketAppears(dir, socket, 100), false, "a plain file is no socket");
+    await Deno.remove(socket);
+
+    const waiting = socketAppears(dir, socket, 10_000);
+    const since = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const listener = Deno.listen({ transport: "unix", path: socket });
+    try {
+      assert.equal(await waiting, true);
+      assert.ok(performance.now() - since < 5000, "woken by the creation, not by the timeout");
+      assert.equal(await socketAppears(dir, socket, 100), true, "there already");
+    } finally {
+      listener.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
