@@ -5,8 +5,9 @@
  * containers Docker started for the function. Floor: as many containers as the node held for
  * the function at the end, started by the bench itself (`DockerBackend.start` + executor
  * init) and called directly (`Executor.invoke`) at the same number of connections, each
- * container taking at most `MaxConcurrency` calls at once. The node's figure includes its
- * ramp-up from a fresh function; the floor's containers are warm.
+ * container taking at most `MaxConcurrency` calls at once. Each run is measured after the same
+ * warm-up (see `WARM_UP_SECONDS`): the node's warm-up includes its ramp-up from a fresh
+ * function.
  *
  * Part of `deno task bench` (`bench/main.ts`); alone: `deno run -A bench/load_bench.ts`.
  * `BENCH_LOAD_CONNECTIONS` (default `1,4,16,64`) and `BENCH_LOAD_SECONDS` (5) change the runs.
@@ -46,6 +47,12 @@ import { printRun, type Row } from "./table.ts";
 
 const LEVELS = envNumbers("BENCH_LOAD_CONNECTIONS", [1, 4, 16, 64]);
 const SECONDS = envNumber("BENCH_LOAD_SECONDS", 5);
+/**
+ * Seconds of load before each measured run, the same for the node, the floor and the relay:
+ * the node's starts from a fresh function, so it includes the function's cold start and
+ * ramp-up (its containers-started figure counts from the first request).
+ */
+const WARM_UP_SECONDS = Math.min(1, SECONDS / 5);
 /** Invocations one container of the trivial function takes at once. */
 const MAX_CONCURRENCY = 1;
 /** Connections of the level whose client CPU (this process's) gets a row. */
@@ -81,9 +88,9 @@ async function level(
   const request = jsonPost(`${node.url}/invoke/${name}`, { Params: PARAMS });
   const clients = Array.from({ length: connections }, () => new KeepAliveConnection(node.url));
   const since = Date.now();
-  const viaNode = await closedLoop(connections, { seconds: SECONDS }, async (worker) => {
-    return (await clients[worker].send(request)).status;
-  });
+  const send = async (worker: number) => (await clients[worker].send(request)).status;
+  await closedLoop(connections, { seconds: WARM_UP_SECONDS }, send);
+  const viaNode = await closedLoop(connections, { seconds: SECONDS }, send);
   for (const client of clients) client.close();
   await startsSettled(node.url, name);
   const started = await containersStarted(node.id, name, since, Date.now());
@@ -102,7 +109,7 @@ async function level(
         slots.give(handle);
       }
     };
-    await closedLoop(connections, { seconds: Math.min(1, SECONDS / 5) }, call);
+    await closedLoop(connections, { seconds: WARM_UP_SECONDS }, call);
     const direct = await closedLoop(connections, { seconds: SECONDS }, call);
     const relay = await viaBareProxy(handles, connections);
     return levelRows(connections, { node: viaNode, direct, relay }, { started, containers });
@@ -122,7 +129,7 @@ async function viaBareProxy(handles: ContainerHandle[], connections: number): Pr
   const clients = Array.from({ length: connections }, () => new KeepAliveConnection(proxy.url));
   try {
     const send = async (worker: number) => (await clients[worker].send(request)).status;
-    await closedLoop(connections, { seconds: Math.min(1, SECONDS / 5) }, send);
+    await closedLoop(connections, { seconds: WARM_UP_SECONDS }, send);
     return await closedLoop(connections, { seconds: SECONDS }, send);
   } finally {
     for (const client of clients) client.close();
