@@ -32,16 +32,21 @@ import {
 /** The environment variable that turns Deno's OpenTelemetry on, read at process start. */
 export const OTEL_DENO = "OTEL_DENO";
 
-/** Whether Deno exports telemetry in this process (`OTEL_DENO=true` when it started). */
-export function tracingActive(): boolean {
+const active = (() => {
   try {
     return Deno.env.get(OTEL_DENO) === "true";
   } catch {
     return false; // no permission to read it: Deno's own reading of it needs none, ours does
   }
-}
+})();
 
-const active = tracingActive();
+/**
+ * Whether Deno exports telemetry in this process (`OTEL_DENO=true` when it started; read once,
+ * as Deno reads it).
+ */
+export function tracingActive(): boolean {
+  return active;
+}
 const tracer: Tracer | undefined = active ? trace.getTracer("serverledge") : undefined;
 
 /** What a span records besides its name. */
