@@ -84,18 +84,22 @@ export class RequestBody {
   }
 
   /**
-   * The body for the `Request`: its bytes when all of them came with the head already (most
-   * small bodies do), else a stream that reads them from the connection when pulled.
+   * The whole body, consumed, when all of it came with the head already (most small bodies
+   * do); `undefined`, with nothing consumed, when some of it is still to be read or it is
+   * chunked.
    *
    * @throws {UnavailableError} when the bytes at hand do not fit in the budget
    */
-  content(): Uint8Array | ReadableStream<Uint8Array> {
-    if (!this.#chunked && this.#wire.buffered.length >= this.#remaining) {
-      const bytes = this.#take(this.#remaining);
-      this.#remaining = 0;
-      this.#complete = true;
-      return bytes;
-    }
+  takeBuffered(): Uint8Array | undefined {
+    if (this.#chunked || this.#wire.buffered.length < this.#remaining) return undefined;
+    const bytes = this.#take(this.#remaining);
+    this.#remaining = 0;
+    this.#complete = true;
+    return bytes;
+  }
+
+  /** The body as a stream that reads it from the connection when pulled. */
+  stream(): ReadableStream<Uint8Array> {
     return new ReadableStream<Uint8Array>({
       pull: (controller) => this.#chunked ? this.#pullChunked(controller) : this.#pull(controller),
     }, { highWaterMark: 0 });

@@ -18,7 +18,7 @@ import {
 import { type BodyRules, bodyTooLarge, RequestBody } from "./body.ts";
 import { indexOfCrlf, indexOfHeadEnd } from "./bytes.ts";
 import { parseRequestHead, type RequestHead } from "./head.ts";
-import { writeResponse } from "./response.ts";
+import { type EncodedJson, writeResponse } from "./response.ts";
 import { Wire } from "./wire.ts";
 
 /** What a request is handed to, as `Deno.serve` hands it (a Hono app's `fetch` is one). */
@@ -33,6 +33,25 @@ export interface RequestInfo {
   readonly remoteAddr: Deno.NetAddr;
 }
 
+/** A request as the front parsed it, with the whole of its body. */
+export interface ParsedRequest {
+  /** Its head (request line and header fields). */
+  readonly head: RequestHead;
+  /** Its body (empty without one). */
+  readonly body: Uint8Array;
+}
+
+/**
+ * Serves some requests from their parsed head and body, before the handler and without the
+ * `Request` and routing the handler needs (a large part of the CPU a small request costs);
+ * resolves `undefined` for a request it leaves to the handler, before doing anything with it.
+ * It is offered only requests whose body came whole with the head.
+ */
+export type FastLane = (
+  request: ParsedRequest,
+  info: RequestInfo,
+) => Promise<Response | EncodedJson | undefined> | undefined;
+
 /** The rules every connection is served under. */
 export interface ConnectionRules extends BodyRules {
   /** Milliseconds a client has to send a request head (`api.timeout.header`). */
@@ -46,6 +65,7 @@ const LINGER_MS = 2000;
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%-]+)(:\d{1,5})?$/;
 const encoder = new TextEncoder();
 const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
+const NO_BODY = new Uint8Array(0);
 
 /** Serves the requests of one connection. */
 export class HttpConnection {
@@ -54,6 +74,7 @@ export class HttpConnection {
   readonly #conn: Deno.Conn;
   readonly #info: RequestInfo;
   readonly #handler: HttpHandler;
+  readonly #lane: FastLane | undefined;
   readonly #rules: ConnectionRules;
   readonly #stopping: () => boolean;
   #waiting = true;
@@ -63,17 +84,20 @@ export class HttpConnection {
    * @param handler what requests are handed to
    * @param rules limits and deadlines
    * @param stopping whether the server is shutting down (then no request follows an answer)
+   * @param lane what may serve a request before `handler`
    */
   constructor(
     conn: Deno.Conn,
     handler: HttpHandler,
     rules: ConnectionRules,
     stopping: () => boolean,
+    lane?: FastLane,
   ) {
     this.#conn = conn;
     this.#info = { remoteAddr: conn.remoteAddr as Deno.NetAddr };
     this.wire = new Wire(conn);
     this.#handler = handler;
+    this.#lane = lane;
     this.#rules = rules;
     this.#stopping = stopping;
   }
@@ -146,13 +170,14 @@ export class HttpConnection {
         () => this.#sendContinue(head),
       )
       : undefined;
-    const request = this.#request(head, body);
-    let response: Response;
-    try {
-      response = await this.#handler(request, this.#info);
-    } catch (error) {
-      console.error(`Unexpected error on ${head.method} ${head.target}:`, error);
-      response = errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
+    const url = this.#url(head);
+    const content = body === undefined ? undefined : body.takeBuffered() ?? body.stream();
+    const whole = content instanceof ReadableStream ? undefined : content ?? NO_BODY;
+    let response = whole && this.#lane &&
+      await answering(head, () => this.#lane!({ head, body: whole }, this.#info));
+    if (!response) {
+      const request = this.#request(head, url, content);
+      response = await answering(head, () => this.#handler(request, this.#info));
     }
     body?.skipBuffered();
     const complete = body === undefined || body.complete;
@@ -172,21 +197,31 @@ export class HttpConnection {
     return reusable;
   }
 
-  /** The `Request` for `head`, its URL from the `Host` header (or the address it came to). */
-  #request(head: RequestHead, body: RequestBody | undefined): Request {
-    let url = head.target;
-    if (!url.startsWith("http://")) {
-      const local = this.#conn.localAddr as Deno.NetAddr;
-      const host = head.host ??
-        (local.hostname.includes(":") ? `[${local.hostname}]` : local.hostname) + `:${local.port}`;
-      if (!HOST.test(host)) {
-        throw new BadRequestError(
-          `Host "${host.slice(0, 80)}" is not a host name or address: send the node's own`,
-        );
-      }
-      url = `http://${host}${head.target}`;
+  /**
+   * The URL of `head`'s target: from the `Host` header (or the address it came to) unless the
+   * target is one already.
+   *
+   * @throws {BadRequestError} when `Host` is not a host name or address
+   */
+  #url(head: RequestHead): string {
+    if (head.target.startsWith("http://")) return head.target;
+    const local = this.#conn.localAddr as Deno.NetAddr;
+    const host = head.host ??
+      (local.hostname.includes(":") ? `[${local.hostname}]` : local.hostname) + `:${local.port}`;
+    if (!HOST.test(host)) {
+      throw new BadRequestError(
+        `Host "${host.slice(0, 80)}" is not a host name or address: send the node's own`,
+      );
     }
-    const content = body?.content();
+    return `http://${host}${head.target}`;
+  }
+
+  /** The `Request` of `head` to `url` with body `content`. */
+  #request(
+    head: RequestHead,
+    url: string,
+    content: Uint8Array | ReadableStream<Uint8Array> | undefined,
+  ): Request {
     try {
       const request = new Request(url, {
         method: head.method,
@@ -244,6 +279,19 @@ export class HttpConnection {
       `Request head did not arrive within ${this.#rules.headerTimeoutMs / 1000} s ` +
         "(api.timeout.header): send it at once",
     );
+  }
+}
+
+/** What `serve` resolves, or a logged 500 when it fails. */
+async function answering<T extends Response | EncodedJson | undefined>(
+  head: RequestHead,
+  serve: () => T | Promise<T>,
+): Promise<T | Response> {
+  try {
+    return await serve();
+  } catch (error) {
+    console.error(`Unexpected error on ${head.method} ${head.target}:`, error);
+    return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
   }
 }
 

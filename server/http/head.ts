@@ -43,6 +43,9 @@ export interface RequestHead {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VERSION = /^HTTP\/1\.[01]$/;
 const DIGITS = /^\d+$/;
+// deno-lint-ignore no-control-regex
+const CONTROL_IN_VALUE = /[\u0000\r\n]/;
+const HTTP_WHITESPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 /** The headers that say how to read the request (the others are only passed on). */
 const FRAMING_HEADERS = new Set([
   "host",
@@ -133,18 +136,48 @@ export function parseRequestHead(text: string): RequestHead {
 }
 
 /**
- * One header line as `[lower-case name, value]`. Names and values are checked by `Headers` when
- * the `Request` is made (a name with white space before the colon, or a folded line, fails
- * there); the value is trimmed here only for the headers that frame the request.
+ * One header line as `[lower-case name, value]`, checked as `Headers` checks them (a name is a
+ * token, a value holds no NUL, CR or LF), so that a request is refused the same way whether a
+ * `Request` is made of it or not; the value is trimmed here only for the headers that frame the
+ * request.
  */
 function headerField(line: string): [string, string] {
   const colon = line.indexOf(":");
-  if (colon < 1) {
+  if (colon < 1 || !TOKEN.test(line.slice(0, colon))) {
     throw new BadRequestError(
       `Header line "${shown(line)}" is malformed: send "<name>: <value>" lines, none folded`,
     );
   }
-  return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1)];
+  const value = line.slice(colon + 1);
+  if (CONTROL_IN_VALUE.test(value)) {
+    throw new BadRequestError(
+      `Header line "${shown(line)}" has a NUL, CR or LF in its value: send the value without`,
+    );
+  }
+  return [line.slice(0, colon).toLowerCase(), value];
+}
+
+/**
+ * The value of header `name` (any case) as `Headers.get` gives it: trimmed, the values of a
+ * repeated header joined by `, `; `undefined` when the request has none.
+ *
+ * @example
+ * ```ts
+ * import { headerValue, parseRequestHead } from "./head.ts";
+ *
+ * const head = parseRequestHead("GET / HTTP/1.1\r\nHost: a\r\nAccept: x \r\naccept: y");
+ * console.log(headerValue(head, "accept")); // x, y
+ * ```
+ */
+export function headerValue(head: RequestHead, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let joined: string | undefined;
+  for (const [field, value] of head.headers) {
+    if (field !== wanted) continue;
+    const trimmed = value.replace(HTTP_WHITESPACE_AROUND, "");
+    joined = joined === undefined ? trimmed : `${joined}, ${trimmed}`;
+  }
+  return joined;
 }
 
 /** The body length the `Content-Length` values declare; all of them must agree. */

@@ -24,6 +24,7 @@ export interface AnswerContext {
 }
 
 const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 /** Headers the front writes itself. */
 const FRAMING_HEADERS = new Set([
   "connection",
@@ -88,6 +89,29 @@ export function jsonResponse(value: unknown, status: number): Response {
   return response;
 }
 
+/** An `application/json` answer the front writes as it is, with no `Response` made of it. */
+export interface EncodedJson {
+  /** HTTP status. */
+  readonly status: number;
+  /** The JSON's bytes. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * `value` as an {@linkcode EncodedJson} answer with `status`: the cheapest answer to write, for
+ * what the front's fast lane answers.
+ *
+ * @example
+ * ```ts
+ * import { encodedJson } from "./response.ts";
+ *
+ * console.log(encodedJson({ Success: true }, 200).bytes.length); // 16
+ * ```
+ */
+export function encodedJson(value: unknown, status: number): EncodedJson {
+  return { status, bytes: encoder.encode(JSON.stringify(value)) };
+}
+
 /**
  * An answer whose body the front writes as its bytes come rather than whole (chunked), as it
  * writes an event stream: for bodies of any size relayed from elsewhere.
@@ -107,9 +131,19 @@ export function streamedResponse(
  */
 export async function writeResponse(
   wire: Wire,
-  response: Response,
+  response: Response | EncodedJson,
   context: AnswerContext,
 ): Promise<boolean> {
+  if (!(response instanceof Response)) {
+    const head = statusLine(response.status) + "content-type: application/json\r\n" +
+      dateAndConnection(context.keepAlive);
+    const body = context.headRequest ? EMPTY : response.bytes;
+    await wire.write(
+      headAndBody(`${head}content-length: ${response.bytes.length}\r\n\r\n`, body),
+      context.idleMs,
+    );
+    return true;
+  }
   const { status } = response;
   let head = statusLine(status) + fieldsOf(response.headers, context.keepAlive);
   if (context.headRequest || status < 200 || status === 204 || status === 304) {
@@ -174,9 +208,12 @@ function fieldsOf(headers: Headers, keepAlive: boolean): string {
   for (const [name, value] of headers) {
     if (!FRAMING_HEADERS.has(name)) text += `${name}: ${value}\r\n`;
   }
-  text += `date: ${httpDate()}\r\n`;
-  if (!keepAlive) text += "connection: close\r\n";
-  return text;
+  return text + dateAndConnection(keepAlive);
+}
+
+/** The `Date` field, and `Connection: close` when the connection ends with the answer. */
+function dateAndConnection(keepAlive: boolean): string {
+  return `date: ${httpDate()}\r\n` + (keepAlive ? "" : "connection: close\r\n");
 }
 
 /** The current time as an HTTP date, computed once a second. */

@@ -30,9 +30,9 @@
  */
 import { sleep } from "../timing/sleep.ts";
 import { BodyBudget } from "./budget.ts";
-import { HttpConnection, type HttpHandler } from "./connection.ts";
+import { type FastLane, HttpConnection, type HttpHandler } from "./connection.ts";
 
-export type { HttpHandler, RequestInfo } from "./connection.ts";
+export type { FastLane, HttpHandler, ParsedRequest, RequestInfo } from "./connection.ts";
 
 /** Where to listen, and the limits and deadlines of every request. */
 export interface HttpServerOptions {
@@ -67,8 +67,15 @@ export interface HttpServer {
 const SWEEP_MS = 250;
 const ACCEPT_RETRY_MS = 100;
 
-/** Listens on `options.hostname:options.port` and serves every request with `handler`. */
-export function serveHttp(options: HttpServerOptions, handler: HttpHandler): HttpServer {
+/**
+ * Listens on `options.hostname:options.port` and serves every request with `handler`, or with
+ * `lane` first when given (see {@linkcode FastLane}).
+ */
+export function serveHttp(
+  options: HttpServerOptions,
+  handler: HttpHandler,
+  lane?: FastLane,
+): HttpServer {
   const listener = Deno.listen({ hostname: options.hostname, port: options.port });
   const rules = {
     limitBytes: options.limitBytes,
@@ -96,7 +103,7 @@ export function serveHttp(options: HttpServerOptions, handler: HttpHandler): Htt
         continue;
       }
       conn.setNoDelay(true);
-      const connection = new HttpConnection(conn, handler, rules, () => stopping);
+      const connection = new HttpConnection(conn, handler, rules, () => stopping, lane);
       connections.set(
         connection,
         connection.serve().finally(() => connections.delete(connection)),

@@ -3,8 +3,14 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../errors.ts";
 import { sleep } from "../timing/sleep.ts";
-import { jsonResponse, streamedResponse } from "./response.ts";
-import { type HttpHandler, type HttpServer, type HttpServerOptions, serveHttp } from "./server.ts";
+import { encodedJson, jsonResponse, streamedResponse } from "./response.ts";
+import {
+  type FastLane,
+  type HttpHandler,
+  type HttpServer,
+  type HttpServerOptions,
+  serveHttp,
+} from "./server.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,17 +35,25 @@ const echo: HttpHandler = async (request) => {
 };
 
 /** A front on a free port with 1 s deadlines (tests of deadlines set their own). */
-function serve(handler: HttpHandler, options: Partial<HttpServerOptions> = {}): HttpServer {
-  return serveHttp({
-    hostname: "127.0.0.1",
-    port: 0,
-    limitBytes: 1 << 20,
-    budgetBytes: 1 << 24,
-    headerTimeoutMs: 1000,
-    idleTimeoutMs: 1000,
-    bodyTimeoutMs: 5000,
-    ...options,
-  }, handler);
+function serve(
+  handler: HttpHandler,
+  options: Partial<HttpServerOptions> = {},
+  lane?: FastLane,
+): HttpServer {
+  return serveHttp(
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      limitBytes: 1 << 20,
+      budgetBytes: 1 << 24,
+      headerTimeoutMs: 1000,
+      idleTimeoutMs: 1000,
+      bodyTimeoutMs: 5000,
+      ...options,
+    },
+    handler,
+    lane,
+  );
 }
 
 /** A raw client connection. */
@@ -235,6 +249,10 @@ Deno.test("malformed or ambiguous heads get a 400 or 431 that says why, and are 
     ["GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", 400, /may not carry a body/],
     ["GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400, /is malformed/],
     ["GET / HTTP/1.1\r\nHost: a:b:c\r\n\r\n", 400, /is not a host name/],
+    ["GET / HTTP/1.1\r\nHost: a\r\nX Y: 1\r\n\r\n", 400, /"X Y: 1" is malformed/],
+    ["GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400, /"Host : a" is malformed/],
+    ["GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\u0000\r\n\r\n", 400, /NUL, CR or LF in its value/],
+    ["GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r2\r\n\r\n", 400, /NUL, CR or LF in its value/],
     [
       `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${"x".repeat(70_000)}\r\n\r\n`,
       431,
@@ -528,6 +546,71 @@ Deno.test("fetch works against the front, also for bodies of several MB", async 
     assert.equal(tooLarge.status, 413);
     await tooLarge.body?.cancel();
   } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a fast lane answers what it takes before the handler, which gets what it leaves", async () => {
+  const offered: string[] = [];
+  const lane: FastLane = ({ head, body }) => {
+    offered.push(`${head.target} ${decoder.decode(body)}`);
+    if (head.target !== "/lane") return undefined;
+    return Promise.resolve(encodedJson({ lane: decoder.decode(body) }, 201));
+  };
+  const handled: string[] = [];
+  const server = serve(
+    async (request) => {
+      const text = await request.text();
+      handled.push(`${new URL(request.url).pathname} ${text}`);
+      return Response.json({ handler: text });
+    },
+    {},
+    lane,
+  );
+  const client = await Client.open(server);
+  try {
+    await client.send(post("/lane", "one") + post("/other", "two"));
+    const laneAnswer = await client.answer();
+    assert.deepEqual([laneAnswer.status, laneAnswer.body], [201, '{"lane":"one"}']);
+    assert.equal(laneAnswer.headers.get("content-type"), "application/json");
+    assert.equal(laneAnswer.headers.get("content-length"), "14");
+    assert.ok(laneAnswer.headers.has("date"));
+    assert.deepEqual(await client.answer().then((a) => [a.status, a.body]), [
+      200,
+      '{"handler":"two"}',
+    ]);
+    // A body still on its way is not offered: the handler reads it as it comes.
+    await client.send(post("/lane", "three").slice(0, -2));
+    await sleep(100);
+    await client.send("ee");
+    assert.deepEqual(await client.answer().then((a) => [a.status, a.body]), [
+      200,
+      '{"handler":"three"}',
+    ]);
+    assert.deepEqual(offered, ["/lane one", "/other two"]);
+    assert.deepEqual(handled, ["/other two", "/lane three"]);
+  } finally {
+    client.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("a fast lane that fails gets a 500 and the connection goes on", async () => {
+  const server = serve(() => Response.json({ handler: true }), {}, () => {
+    return Promise.reject(new Error("lane broke"));
+  });
+  const client = await Client.open(server);
+  const logged = console.error;
+  console.error = () => {};
+  try {
+    await client.send(post("/x", "{}") + post("/y", "{}"));
+    const first = await client.answer();
+    assert.equal(first.status, 500);
+    assert.match(JSON.parse(first.body).Error, /Internal error: lane broke/);
+    assert.equal((await client.answer()).status, 500);
+  } finally {
+    console.error = logged;
+    client.close();
     await server.shutdown();
   }
 });
