@@ -6,6 +6,7 @@
  */
 import type { Hono } from "hono";
 import { CLUSTER_SECRET_HEADER } from "../protocol/auth.ts";
+import { invokeLane } from "./api/invoke_lane.ts";
 import { configuredHosts, serveConfigured } from "./api/listen.ts";
 import type { NodeServices } from "./api/services.ts";
 import { nodeLoad } from "./api/status.ts";
@@ -19,7 +20,7 @@ import { DockerBackend, type SandboxOptions } from "./containers/docker.ts";
 import { UnavailableError } from "./errors.ts";
 import { DEFAULT_MAX_ENTRIES } from "./functions/code_archive.ts";
 import { lockNode, type NodeLock } from "./node_lock.ts";
-import type { HttpServer } from "./http/server.ts";
+import type { FastLane, HttpServer } from "./http/server.ts";
 import { CodeChecker } from "./functions/code_checker.ts";
 import { FunctionStore } from "./functions/store.ts";
 import { AsyncRequests } from "./invoke/async_requests.ts";
@@ -41,6 +42,8 @@ import { builtInImages } from "./runtimes/catalog.ts";
 export interface Node extends AsyncDisposable {
   /** The HTTP API. */
   app: Hono;
+  /** What serves plain invocations before the app (see `api/invoke_lane.ts`). */
+  fastLane: FastLane;
   /** The services behind it. */
   services: NodeServices;
   /** Ends live event streams (so that a graceful server shutdown does not wait on them). */
@@ -277,13 +280,15 @@ async function assembleNode(
       access.close();
       lock.release();
     })();
+  const appOptions = {
+    metricsEnabled: config.metricsEnabled,
+    gatekeeper: access.gatekeeper,
+    hosts: configuredHosts(config, url),
+    corsOrigins: config.http.corsOrigins,
+  };
   return {
-    app: createApp(services, {
-      metricsEnabled: config.metricsEnabled,
-      gatekeeper: access.gatekeeper,
-      hosts: configuredHosts(config, url),
-      corsOrigins: config.http.corsOrigins,
-    }),
+    app: createApp(services, appOptions),
+    fastLane: invokeLane(services, appOptions),
     services,
     endStreams: () => telemetry.events.close(),
     close,
@@ -298,7 +303,7 @@ async function assembleNode(
  * @throws {UnavailableError} when the address is in use
  */
 export function serveNode(node: Node, config: Config): HttpServer {
-  return serveConfigured(config, node.app.fetch);
+  return serveConfigured(config, node.app.fetch, node.fastLane);
 }
 
 async function checkImages(backend: ContainerBackend): Promise<void> {

@@ -17,7 +17,7 @@ export function jsonContentType(): MiddlewareHandler {
   return (c, next) => {
     if (c.req.method === "POST") {
       const type = c.req.header("content-type");
-      if (type?.split(";")[0].trim().toLowerCase() !== "application/json") {
+      if (!isJsonContentType(type)) {
         throw new UnsupportedMediaTypeError(
           type === undefined
             ? 'Request has no Content-Type: send its JSON body with "Content-Type: application/json"'
@@ -28,4 +28,9 @@ export function jsonContentType(): MiddlewareHandler {
     }
     return next();
   };
+}
+
+/** Whether a `Content-Type` value (as `Headers.get` gives it) declares JSON. */
+export function isJsonContentType(type: string | undefined): boolean {
+  return type?.split(";")[0].trim().toLowerCase() === "application/json";
 }

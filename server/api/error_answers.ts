@@ -1,7 +1,7 @@
 /**
  * How a front's Hono app answers what no route handled: an unknown route with a 404 naming it,
  * an {@linkcode HttpError} with its own status and message, anything else with a logged 500.
- * Shared by the node's app and `serverledge-lb`'s.
+ * Shared by the node's app, its invoke fast lane and `serverledge-lb`'s app.
  *
  * @module
  */
@@ -14,9 +14,15 @@ export function answerErrors<E extends Env>(app: Hono<E>): void {
   app.notFound((c) =>
     c.json<ErrorBody>({ Error: `No route for ${c.req.method} ${c.req.path}` }, 404)
   );
-  app.onError((error, c) => {
-    if (error instanceof HttpError) return errorResponse(error);
-    console.error(`Unexpected error on ${c.req.method} ${c.req.path}:`, error);
-    return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
-  });
+  app.onError((error, c) => errorAnswer(error, `${c.req.method} ${c.req.path}`));
+}
+
+/**
+ * The answer to `error` thrown while serving `route` (method and path): an
+ * {@linkcode HttpError}'s own, else a 500, logged.
+ */
+export function errorAnswer(error: unknown, route: string): Response {
+  if (error instanceof HttpError) return errorResponse(error);
+  console.error(`Unexpected error on ${route}:`, error);
+  return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
 }

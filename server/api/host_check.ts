@@ -60,21 +60,25 @@ export function nodeHostNames(facts: NodeHostFacts): AllowedHosts {
  */
 export function hostCheck(allowed: AllowedHosts): MiddlewareHandler {
   return (c, next) => {
-    if (allowed !== "any") {
-      const header = c.req.header("host");
-      const fast = header === undefined ? undefined : hostPart(header);
-      if (fast === undefined || !allowed.has(fast)) {
-        const host = new URL(c.req.url).hostname;
-        if (!allowed.has(host)) {
-          throw new MisdirectedRequestError(
-            `Host "${host}" is not a name of this node: use one of its addresses, or add the ` +
-              "name to api.hosts",
-          );
-        }
+    if (!namesAllowedHost(allowed, c.req.header("host"))) {
+      const host = new URL(c.req.url).hostname;
+      if (allowed !== "any" && !allowed.has(host)) {
+        throw new MisdirectedRequestError(
+          `Host "${host}" is not a name of this node: use one of its addresses, or add the ` +
+            "name to api.hosts",
+        );
       }
     }
     return next();
   };
+}
+
+/**
+ * Whether a `Host` header names an allowed host as it stands (lower case, without port): the
+ * common case, decided without parsing a URL. False means "not sure": the URL decides.
+ */
+export function namesAllowedHost(allowed: AllowedHosts, header: string | undefined): boolean {
+  return allowed === "any" || (header !== undefined && allowed.has(hostPart(header)));
 }
 
 /** `name` (a host name or address, IPv6 with or without brackets) as a URL spells it. */

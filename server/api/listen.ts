@@ -7,26 +7,34 @@
 import { machineHostname } from "../config/machine.ts";
 import type { Config } from "../config/mod.ts";
 import { UnavailableError } from "../errors.ts";
-import { type HttpHandler, type HttpServer, serveHttp } from "../http/server.ts";
+import { type FastLane, type HttpHandler, type HttpServer, serveHttp } from "../http/server.ts";
 import { type AllowedHosts, nodeHostNames } from "./host_check.ts";
 
 /**
- * Serves `handler` on `api.ip`:`api.port` through the node's HTTP front, with the body limit,
- * body budget and timeouts of `config`.
+ * Serves `handler` (after `lane`, when given) on `api.ip`:`api.port` through the node's HTTP
+ * front, with the body limit, body budget and timeouts of `config`.
  *
  * @throws {UnavailableError} when the address is in use
  */
-export function serveConfigured(config: Config, handler: HttpHandler): HttpServer {
+export function serveConfigured(
+  config: Config,
+  handler: HttpHandler,
+  lane?: FastLane,
+): HttpServer {
   try {
-    return serveHttp({
-      hostname: config.api.ip,
-      port: config.api.port,
-      limitBytes: config.limits.bodyBytes,
-      budgetBytes: config.http.bodyBudgetBytes,
-      headerTimeoutMs: config.http.headerTimeout * 1000,
-      idleTimeoutMs: config.http.idleTimeout * 1000,
-      bodyTimeoutMs: config.http.bodyTimeout * 1000,
-    }, handler);
+    return serveHttp(
+      {
+        hostname: config.api.ip,
+        port: config.api.port,
+        limitBytes: config.limits.bodyBytes,
+        budgetBytes: config.http.bodyBudgetBytes,
+        headerTimeoutMs: config.http.headerTimeout * 1000,
+        idleTimeoutMs: config.http.idleTimeout * 1000,
+        bodyTimeoutMs: config.http.bodyTimeout * 1000,
+      },
+      handler,
+      lane,
+    );
   } catch (error) {
     if (!(error instanceof Deno.errors.AddrInUse)) throw error;
     throw new UnavailableError(
