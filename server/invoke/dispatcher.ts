@@ -13,7 +13,7 @@ import type { SchedulingPolicyName } from "../../protocol/policies.ts";
 import type { ClusterView } from "../cluster/cluster_view.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
 import type { Telemetry } from "../metrics/telemetry.ts";
-import type { ContainerPool } from "../pool/pool.ts";
+import type { ContainerPool, PoolOutlook } from "../pool/pool.ts";
 import type { DurationEstimates } from "../scheduling/estimates.ts";
 import { plan, type Target } from "../scheduling/policies.ts";
 import { inSpan, startSpan } from "../tracing/tracing.ts";
@@ -76,7 +76,7 @@ export class Dispatcher {
       qosClass: request.QoSClass,
       maxResponseTime: request.QoSMaxRespT,
       fn: { name, memoryMB: fn.definition.MemoryMB },
-      local: pool.outlook(fn.pool, maxWaitS),
+      local: onFirstRead(() => pool.outlook(fn.pool, maxWaitS)),
       neighbours: cluster.neighbours(),
       clouds: cluster.clouds(),
       estimate: estimates.of(name),
@@ -174,4 +174,24 @@ export class Dispatcher {
 /** A target of the plan as a span records it: `local`, or the kind and id of a peer. */
 function describeTarget(target: Target): string {
   return target.kind === "local" ? "local" : `${target.kind}:${target.peer.id}`;
+}
+
+/**
+ * The pool's outlook, computed when the plan first reads it: a plan with nowhere else to send
+ * the request reads none of it, and the forecast costs µs on every request that queues.
+ */
+function onFirstRead(outlook: () => PoolOutlook): PoolOutlook {
+  let value: PoolOutlook | undefined;
+  const now = () => value ??= outlook();
+  return {
+    get free() {
+      return now().free;
+    },
+    get wait() {
+      return now().wait;
+    },
+    get accepts() {
+      return now().accepts;
+    },
+  };
 }

@@ -48,6 +48,7 @@ export function plan(input: SchedulingInput): Target[] {
   const clouds = byLatency(input.clouds).map((peer): Target => ({ kind: "cloud", peer }));
   switch (input.policy) {
     case "default":
+      if (clouds.length === 0) return [local];
       return input.local.accepts ? [local, ...clouds] : [...clouds, local];
     case "cloudonly":
       return input.isCloud ? [local] : clouds;
@@ -56,6 +57,7 @@ export function plan(input: SchedulingInput): Target[] {
         kind: "edge",
         peer,
       }));
+      if (edges.length === 0) return [local];
       return input.local.accepts ? [local, ...edges] : [...edges, local];
     }
     case "edgecloud":

@@ -176,3 +176,22 @@ Deno.test("default and edgeonly offload first when the local queue would not tak
     "local",
   ]);
 });
+
+Deno.test("with nowhere else to go, default and edgeonly plan local without reading the outlook", () => {
+  const unread = {
+    get free(): boolean {
+      throw new Error("free was read");
+    },
+    get wait(): number {
+      throw new Error("wait was read");
+    },
+    get accepts(): boolean {
+      throw new Error("accepts was read");
+    },
+  };
+  assert.deepEqual(where(plan(input({ local: unread, clouds: [] }))), ["local"]);
+  assert.deepEqual(where(plan(input({ policy: "edgeonly", local: unread, neighbours: [] }))), [
+    "local",
+  ]);
+  assert.throws(() => plan(input({ local: unread })), /accepts was read/, "a cloud: it is read");
+});
