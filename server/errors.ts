@@ -51,6 +51,16 @@ export function errorResponse(error: HttpError): Response {
   return Response.json(body, { status: error.status, headers: error.headers });
 }
 
+/**
+ * The answer to any `error` thrown while serving `route` (method and target): an
+ * {@linkcode HttpError}'s own, else a 500, logged (it is a bug or an outage, not the client's).
+ */
+export function answerToError(error: unknown, route: string): Response {
+  if (error instanceof HttpError) return errorResponse(error);
+  console.error(`Unexpected error on ${route}:`, error);
+  return errorResponse(new HttpError(500, `Internal error: ${(error as Error).message}`));
+}
+
 /** 400: the request is malformed or a field is invalid. */
 export class BadRequestError extends HttpError {
   /** @param message what is wrong with the request */

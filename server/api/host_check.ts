@@ -60,14 +60,13 @@ export function nodeHostNames(facts: NodeHostFacts): AllowedHosts {
  */
 export function hostCheck(allowed: AllowedHosts): MiddlewareHandler {
   return (c, next) => {
-    if (!namesAllowedHost(allowed, c.req.header("host"))) {
-      const host = new URL(c.req.url).hostname;
-      if (allowed !== "any" && !allowed.has(host)) {
-        throw new MisdirectedRequestError(
-          `Host "${host}" is not a name of this node: use one of its addresses, or add the ` +
-            "name to api.hosts",
-        );
-      }
+    if (allowed === "any" || namesAllowedHost(allowed, c.req.header("host"))) return next();
+    const host = new URL(c.req.url).hostname;
+    if (!allowed.has(host)) {
+      throw new MisdirectedRequestError(
+        `Host "${host}" is not a name of this node: use one of its addresses, or add the ` +
+          "name to api.hosts",
+      );
     }
     return next();
   };

@@ -4,25 +4,25 @@
  * for the Hono app. It takes a plain invocation — no query, a name without escapes, a JSON
  * Content-Type, a `Host` naming the node, no `Origin`, tracing off — checks it with the app's
  * own checks (access, the body's JSON and fields, the function) and runs it with the route's
- * own code, without the `Request`, routing and middleware that cost about as much CPU as the
- * rest of a warm invocation. It leaves every other request to the app, and so any request a
- * check refuses (before anything ran): the app then answers it, refusal included, as ever.
+ * own code, without the `Request`, routing, middleware and `Response` (about a sixth of the CPU
+ * of a warm invocation on the node). It leaves every other request to the app, and so any
+ * request a check refuses (before anything ran): the app then answers it, refusal included, as
+ * ever.
  *
  * @module
  */
 import { OFFLOADED_FROM_HEADER } from "../../protocol/invocation.ts";
 import type { Gatekeeper } from "../auth/gatekeeper.ts";
-import { HttpError } from "../errors.ts";
+import { answerToError, HttpError } from "../errors.ts";
 import { checkFunctionName } from "../functions/parse_definition.ts";
 import type { FastLane } from "../http/server.ts";
-import { headerValue, type RequestHead } from "../http/head.ts";
+import { headerValue } from "../http/head.ts";
 import { type EncodedJson, encodedJson } from "../http/response.ts";
 import type { Invocation } from "../invoke/invocation.ts";
 import { tracingActive } from "../tracing/tracing.ts";
 import { parseJsonBody } from "../validation/json.ts";
 import { authorizeInvocation } from "./access.ts";
 import { isJsonContentType } from "./content_type.ts";
-import { errorAnswer } from "./error_answers.ts";
 import { type AllowedHosts, namesAllowedHost } from "./host_check.ts";
 import { prepareInvocation, runInvocation } from "./invoke.ts";
 import type { NodeServices } from "./services.ts";
@@ -51,18 +51,27 @@ export function invokeLane(services: NodeServices, options: InvokeLaneOptions): 
     const plain = PLAIN_SEGMENT.test(name) && header("origin") === undefined &&
       isJsonContentType(header("content-type")) &&
       namesAllowedHost(options.hosts, header("host"));
-    return plain ? invoke(services, options.gatekeeper, { head, name, body }) : undefined;
+    return plain
+      ? invoke(services, options.gatekeeper, { route: `POST ${head.target}`, name, header, body })
+      : undefined;
   };
+}
+
+/** A plain invocation: its route, the function's name, its headers and its body. */
+interface PlainInvocation {
+  route: string;
+  name: string;
+  header: (field: string) => string | undefined;
+  body: Uint8Array;
 }
 
 /** Checks and runs a plain invocation; `undefined` when a check refuses it. */
 async function invoke(
   services: NodeServices,
   gatekeeper: Gatekeeper,
-  { head, name, body }: { head: RequestHead; name: string; body: Uint8Array },
+  { route, name, header, body }: PlainInvocation,
 ): Promise<Response | EncodedJson | undefined> {
   const arrival = performance.now();
-  const header = (field: string) => headerValue(head, field);
   let invocation: Invocation;
   try {
     checkFunctionName(name);
@@ -77,6 +86,6 @@ async function invoke(
     const { value, status } = await runInvocation(services, invocation);
     return encodedJson(value, status);
   } catch (error) {
-    return errorAnswer(error, `POST ${head.target}`);
+    return answerToError(error, route);
   }
 }
