@@ -23,6 +23,7 @@ import {
   type NetworkInspect,
   statusOf,
 } from "./docker_api.ts";
+import { cgroupCpuClock, type CpuClock } from "./cpu_time.ts";
 import type { HttpExecutor } from "./executor.ts";
 import { SERVERLEDGE_CODE_DIR } from "./executor_contract.ts";
 import {
@@ -284,6 +285,17 @@ export class DockerBackend implements ContainerBackend {
       if (status !== 404 && status !== 409) throw this.#unavailable("remove a container", error);
     } finally {
       if (socketDir) await this.#socketDirs.remove(socketDir);
+    }
+  }
+
+  /** @inheritdoc */
+  async cpuClock(id: string): Promise<CpuClock | undefined> {
+    try {
+      const { State } = await this.#docker.inspectContainer(id);
+      return State.Running && State.Pid > 0 ? cgroupCpuClock(State.Pid) : undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.#unavailable("inspect a container", error);
     }
   }
 

@@ -81,6 +81,8 @@ export interface ContainerInspect {
     ExitCode: number;
     /** When it last stopped (RFC 3339; year 1 when never). */
     FinishedAt: string;
+    /** Host process id of its init process (0 when it does not run). */
+    Pid: number;
   };
   /** Its networking. */
   NetworkSettings: {

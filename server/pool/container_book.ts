@@ -121,12 +121,17 @@ export class ContainerBook {
     return best;
   }
 
+  /** The ready containers of `fn`'s version, busy or not. */
+  *ready(fn: PoolFunction): IterableIterator<PooledContainer> {
+    for (const c of this.#containers.get(fn.name) ?? []) {
+      if (!c.retired && c.version === fn.version) yield c;
+    }
+  }
+
   /** Ready containers of `fn`'s version, busy or not. */
   readyCount(fn: PoolFunction): number {
     let n = 0;
-    for (const c of this.#containers.get(fn.name) ?? []) {
-      if (!c.retired && c.version === fn.version) n++;
-    }
+    for (const _ of this.ready(fn)) n++;
     return n;
   }
 

@@ -5,11 +5,12 @@
  * @module
  */
 import type { ContainerBook } from "./container_book.ts";
+import type { CpuWatch } from "./cpu_watch.ts";
 import type { FunctionQueue } from "./function_queue.ts";
 import type { PoolEstimates } from "./pool_estimates.ts";
 import type { PoolFunction } from "./pool_function.ts";
 import type { RunningLeases } from "./running_leases.ts";
-import { expectedWait, type QueueFigures } from "./scale_rule.ts";
+import { cpuBound, expectedWait, type QueueFigures } from "./scale_rule.ts";
 
 /** What a forecast reads. */
 export interface ForecastSources {
@@ -19,6 +20,8 @@ export interface ForecastSources {
   estimates: PoolEstimates;
   /** Invocations running now. */
   running: RunningLeases;
+  /** CPU use of the host and of the containers. */
+  cpu: CpuWatch;
   /** Whether requests may wait for busy slots (`scheduler.queue.capacity` > 0). */
   mayWait: boolean;
   /** Clock in milliseconds. */
@@ -48,6 +51,7 @@ export class QueueForecast {
       coldStart: this.coldStart(fn),
       arrivalRate: estimates.arrivalRate(fn.name, now),
       mayWait,
+      ...this.#cpuFigures(fn, queue),
     };
   }
 
@@ -73,11 +77,13 @@ export class QueueForecast {
 
   /**
    * Whether the newest waiting request would miss its deadline as the queue stands (`figures`),
-   * and one more container would bring it nearer.
+   * and one more container would bring it nearer (it would not while the host lacks the CPU
+   * for it, see `cpuBound`).
    */
   tailLate(fn: PoolFunction, queue: FunctionQueue, figures: QueueFigures): boolean {
     const tail = queue.tail;
     if (!tail || !figures.mayWait || figures.startingSlots >= figures.waiting) return false;
+    if (cpuBound(figures)) return false;
     const wait = expectedWait(figures, figures.waiting);
     if (wait <= (tail.deadline - this.#sources.now()) / 1000) return false;
     const more = { ...figures, startingSlots: figures.startingSlots + fn.maxConcurrency };
@@ -86,10 +92,12 @@ export class QueueForecast {
 
   /**
    * Whether containers that memory allows to start would serve a new request for `fn` within
-   * `maxWaitS` (then it may wait: the queue's scale-up starts them).
+   * `maxWaitS` (then it may wait: the queue's scale-up starts them); not while the host lacks
+   * the CPU for them (see `cpuBound`).
    */
   startsWouldMeet(fn: PoolFunction, queue: FunctionQueue | undefined, maxWaitS: number): boolean {
     const figures = this.figures(fn, queue);
+    if (cpuBound(figures)) return false;
     const waiting = figures.waiting + 1;
     const room = Math.min(this.#sources.book.roomFor(fn), waiting);
     for (let more = 1; more <= room; more++) {
@@ -135,6 +143,23 @@ export class QueueForecast {
     if (reported === undefined) return this.#serviceTime(fn.name, now);
     const longer = running.runningFor(fn.name, now) - estimates.serviceTime(fn.name);
     return longer > this.coldStart(fn) ? Math.max(reported, longer) : reported;
+  }
+
+  /**
+   * The host's idle CPUs less what the function's containers that do not show in that reading
+   * yet (starting, or too new to be measured) will take, and the CPUs one of them uses.
+   */
+  #cpuFigures(
+    fn: PoolFunction,
+    queue: FunctionQueue | undefined,
+  ): Pick<QueueFigures, "idleCpus" | "cpusPerContainer"> {
+    const { cpu, book } = this.#sources;
+    const usage = cpu.usage(book.ready(fn));
+    const unseen = (queue?.starting ?? 0) + usage.unmeasured;
+    return {
+      idleCpus: cpu.idleCpus() - unseen * usage.perContainer,
+      cpusPerContainer: usage.perContainer,
+    };
   }
 
   #serviceTime(name: string, now: number): number {

@@ -14,8 +14,10 @@
  */
 import type { PoolStatus } from "../../protocol/status.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
+import { type HostCpuTimes, readHostCpuTimes } from "../containers/cpu_time.ts";
 import { Admission } from "./admission.ts";
 import { ContainerBook } from "./container_book.ts";
+import { CpuWatch } from "./cpu_watch.ts";
 import { QueueForecast } from "./forecast.ts";
 import { FunctionQueue, type Waiter } from "./function_queue.ts";
 import { PoolEstimates } from "./pool_estimates.ts";
@@ -51,6 +53,8 @@ export interface PoolOptions {
   maxBlankPerImage?: number;
   /** Images kept blank (the built-in runtimes'). @default [] */
   blankImages?: readonly string[];
+  /** The host's CPU times now. @default readHostCpuTimes (from `/proc/stat`) */
+  hostCpu?: () => HostCpuTimes | undefined;
 }
 
 /** Milliseconds between two checks of waiting requests (deadlines, scale-ups). */
@@ -92,6 +96,11 @@ export class ContainerPool {
       book: this.#book,
       estimates: this.#estimates,
       running: this.#running,
+      cpu: new CpuWatch({
+        host: options.hostCpu ?? readHostCpuTimes,
+        clockOf: (id) => options.backend.cpuClock?.(id) ?? Promise.resolve(undefined),
+        now: this.#now,
+      }),
       mayWait: options.queueCapacity > 0,
       now: this.#now,
     });

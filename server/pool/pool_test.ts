@@ -48,6 +48,11 @@ class MemoryBackend implements ContainerBackend {
   removeAll() {
     return Promise.resolve(0);
   }
+  /** CPU seconds of each container, as the test sets them; `cpuClock` reads them. */
+  cpuSeconds = new Map<string, number>();
+  cpuClock(id: string) {
+    return Promise.resolve(() => this.cpuSeconds.get(id));
+  }
   hasImage() {
     return Promise.resolve(true);
   }
@@ -393,6 +398,44 @@ Deno.test("a burst of one function keeps the other functions' floor containers",
   assert.equal(c.warm, false);
   assert.equal(backend.removed.length, 1, "a function with no container may take a floor one");
   assert.deepEqual(pool.warmCounts(), { b: 1, burst: 1 }, "the least recently used went");
+});
+
+Deno.test("a backlog starts no container while the host has no CPU idle for it", async () => {
+  const host = { idle: 0, total: 0, cpus: 2 }; // ticks of 10 ms
+  const { pool, backend, tick } = setup(1000, 2, { hostCpu: () => ({ ...host }) });
+  const f = definition("f");
+  await measure(pool, tick, f, 0.01);
+  let busy = await pool.acquire(f);
+  busy.workSeconds = 0.01;
+  const more = (n: number) => Array.from({ length: n }, () => pool.acquire(f, { maxWaitS: 60 }));
+  const waiting = more(4); // 40 ms of backlog: less than a cold start, none is started
+  /**
+   * 300 ms pass with each container busy on 0.9 CPU, `otherCpus` used besides (the node, its
+   * clients) and the rest of the host's 2 idle; then the next request is served.
+   */
+  const after300ms = async (otherCpus: number) => {
+    tick(300);
+    const containers = backend.started.map((_, i) => `c${i}`);
+    for (const id of containers) {
+      backend.cpuSeconds.set(id, (backend.cpuSeconds.get(id) ?? 0) + 0.27);
+    }
+    host.total += 60;
+    host.idle += Math.max(0, 2 - otherCpus - 0.9 * containers.length) * 30;
+    const next = waiting.shift()!;
+    await pool.release(busy);
+    busy = await next;
+    busy.workSeconds = 0.01;
+    await nextTick();
+  };
+  for (let i = 0; i < 3; i++) await after300ms(1); // the watch reads the CPU times
+  assert.equal(backend.started.length, 1);
+  waiting.push(...more(20)); // 200 ms of backlog: four cold starts
+  await after300ms(1);
+  assert.equal(backend.started.length, 1, "0.1 CPU idle, less than half what one container uses");
+  for (let i = 0; i < 4; i++) await after300ms(0);
+  assert.equal(backend.started.length, 2, "1.1 CPUs idle: room for one more container, not two");
+  await pool.release(busy);
+  for (const lease of waiting) await pool.release(await lease);
 });
 
 Deno.test("a request waits for CPU that a running invocation holds", async () => {

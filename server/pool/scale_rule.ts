@@ -13,6 +13,8 @@
  *   the handler runs, as its executor measures: when a busy node, not its containers, holds
  *   the slots longer (its own event loop lagging), more containers would not drain anything
  *   faster, and none is started;
+ * - the host has too little CPU idle for another container to serve more (`cpuBound`): none
+ *   is started, whatever the backlog;
  * - with no waiting allowed (`scheduler.queue.capacity: 0`), every waiting request beyond the
  *   slots already starting gets a container of its own.
  *
@@ -44,6 +46,38 @@ export interface QueueFigures {
   arrivalRate: number;
   /** Whether requests may wait for busy slots at all (`scheduler.queue.capacity` > 0). */
   mayWait: boolean;
+  /**
+   * CPUs of the host idle lately, less what the function's containers that do not show in that
+   * figure yet (starting, just started) will use; `Infinity` when unknown.
+   */
+  idleCpus: number;
+  /** CPUs one ready container of the function used lately, on average; 0 when unknown. */
+  cpusPerContainer: number;
+}
+
+/**
+ * Share of the CPU one of a function's containers uses that the host must have idle for
+ * another container to be worth starting.
+ */
+const CPU_SHARE_FOR_A_START = 0.5;
+/**
+ * CPUs below which a container counts as light: its handler mostly waits (I/O, sleep), and
+ * another one is served by the kernel's fair share of even a busy host.
+ */
+const LIGHT_CONTAINER_CPUS = 0.1;
+
+/**
+ * Whether another container would find too little CPU to serve more: the function has a
+ * container running or starting, one of its containers keeps a tenth of a CPU busy or more,
+ * and the host has less CPU idle than half of what one of them uses. Its waiting requests then
+ * wait (or are refused, or offloaded, when they would be late) instead of starting containers
+ * that would only share the busy CPUs. Not when requests may not wait: then each gets a
+ * container of its own.
+ */
+export function cpuBound(q: QueueFigures): boolean {
+  return q.mayWait && q.readySlots + q.startingSlots > 0 &&
+    q.cpusPerContainer >= LIGHT_CONTAINER_CPUS &&
+    q.idleCpus < CPU_SHARE_FOR_A_START * q.cpusPerContainer;
 }
 
 /**
@@ -56,6 +90,7 @@ export interface QueueFigures {
  * const burst = {
  *   waiting: 32, readySlots: 1, startingSlots: 0, slotsPerContainer: 1,
  *   serviceTime: 0.0005, workTime: 0.0005, coldStart: 0.03, arrivalRate: 0, mayWait: true,
+ *   idleCpus: 1, cpusPerContainer: 0.9,
  * };
  * console.log(wantsAnotherContainer(burst)); // false: 32 × 0.5 ms drain before a start helps
  * ```
@@ -64,6 +99,7 @@ export function wantsAnotherContainer(q: QueueFigures): boolean {
   if (q.waiting <= q.startingSlots) return false;
   const slots = q.readySlots + q.startingSlots;
   if (slots === 0 || !q.mayWait) return true;
+  if (cpuBound(q)) return false;
   const servedPerSecond = q.workTime > 0 ? slots / q.workTime : Infinity;
   const pileUp = Math.max(0, (q.arrivalRate - servedPerSecond) * q.coldStart);
   return ((q.waiting + pileUp) * q.workTime) / slots > q.coldStart;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { expectedWait, type QueueFigures, wantsAnotherContainer } from "./scale_rule.ts";
+import { cpuBound, expectedWait, type QueueFigures, wantsAnotherContainer } from "./scale_rule.ts";
 
 const quiet: QueueFigures = {
   waiting: 0,
@@ -11,6 +11,8 @@ const quiet: QueueFigures = {
   coldStart: 0.5,
   arrivalRate: 0,
   mayWait: true,
+  idleCpus: Infinity,
+  cpusPerContainer: 0,
 };
 
 Deno.test("a waiting request with nothing running or starting gets a container", () => {
@@ -49,6 +51,31 @@ Deno.test("arrivals faster than the slots serve count the backlog they will pile
     wantsAnotherContainer({ ...steady, arrivalRate: 400 }),
     true,
     "twice the capacity: 20 more pile up during a cold start, 150 ms of backlog",
+  );
+});
+
+Deno.test("a backlog starts no container when the host lacks the CPU to run it", () => {
+  // 100 waiting on one slot of 10 ms: 1 s of backlog, far beyond a 50 ms start.
+  const backlog = { ...quiet, waiting: 100, readySlots: 1, workTime: 0.01, coldStart: 0.05 };
+  const busyContainer = { ...backlog, cpusPerContainer: 0.9 };
+  assert.equal(wantsAnotherContainer({ ...busyContainer, idleCpus: 0.1 }), false, "0.1 < 0.45");
+  assert.equal(cpuBound({ ...busyContainer, idleCpus: 0.1 }), true);
+  assert.equal(wantsAnotherContainer({ ...busyContainer, idleCpus: 0.5 }), true, "0.5 ≥ 0.45");
+  assert.equal(
+    wantsAnotherContainer({ ...backlog, cpusPerContainer: 0.02, idleCpus: 0 }),
+    true,
+    "a handler that waits (I/O, sleep) needs no idle CPU to be served by another container",
+  );
+  assert.equal(wantsAnotherContainer({ ...backlog, idleCpus: 0 }), true, "unknown use: starts");
+  assert.equal(
+    wantsAnotherContainer({ ...busyContainer, readySlots: 0, idleCpus: 0 }),
+    true,
+    "the first container always starts",
+  );
+  assert.equal(
+    wantsAnotherContainer({ ...busyContainer, mayWait: false, idleCpus: 0 }),
+    true,
+    "with no waiting allowed, each request still gets a container",
   );
 });
 
