@@ -10,38 +10,12 @@
  * @module
  */
 import { addressOf, HttpClient } from "../server/http/client.ts";
-import { freePort } from "../server/testing/node_process.ts";
+import { type ListenerProcess, startDenoListener } from "./listener_process.ts";
 import { Slots } from "./slots.ts";
 
-/** A running bare proxy process; disposing of it stops it. */
-export interface BareProxy extends AsyncDisposable {
-  /** Its base URL, `http://127.0.0.1:<port>`. */
-  url: string;
-}
-
 /** Starts a bare proxy in front of the executors at `executorUrls`; resolves once it listens. */
-export async function startBareProxy(executorUrls: readonly string[]): Promise<BareProxy> {
-  const port = freePort();
-  const proxy = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read", // the executors' Unix sockets, when the executor client uses them
-      "--allow-write",
-      new URL(import.meta.url).pathname,
-      String(port),
-      ...executorUrls,
-    ],
-    stdout: "piped",
-  }).spawn();
-  await proxy.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async [Symbol.asyncDispose]() {
-      proxy.kill();
-      await proxy.status;
-    },
-  };
+export function startBareProxy(executorUrls: readonly string[]): Promise<ListenerProcess> {
+  return startDenoListener(new URL(import.meta.url), executorUrls);
 }
 
 /** Serves on `port`, forwarding each request to a free executor of `executorUrls`. */
@@ -49,7 +23,7 @@ function serve(port: number, executorUrls: readonly string[]): void {
   const slots = new Slots(executorUrls.map((url) => new HttpClient(addressOf(url))));
   const encoder = new TextEncoder();
   Deno.serve(
-    { hostname: "127.0.0.1", port, onListen: () => console.log("ready") },
+    { hostname: "127.0.0.1", port, onListen: () => {} }, // ready once the port accepts
     async (request) => {
       const body = encoder.encode(JSON.stringify({
         Handler: "double.handler",

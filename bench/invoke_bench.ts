@@ -9,28 +9,39 @@
  * - throughput at concurrency 1 and 16 vs. the same direct calls;
  * - warm invoke p50 vs. a bare Deno server forwarding to a warm executor (the least one hop
  *   costs);
+ * - the warm executor's p50 through a process that only copies bytes (`byte_pipe.ts`, then
+ *   `socat` when installed and the executor is on a Unix socket) vs. called directly: what one
+ *   process in between costs, with no HTTP work;
  * - an edge→cloud offload (`cloudonly` edge) vs. a warm invoke on the cloud node itself.
  *
- * The node runs as its own process (`main.ts`), the client here. Needs Docker and the runtime
+ * Every timed call, on either side of a row, goes through the project's own HTTP client
+ * (`server/http/client.ts`: `Executor.invoke` for executors, `InvokeCaller` for nodes and the
+ * proxy), keep-alive, its JSON answer parsed; `fetch` only sets up. The node runs as its own
+ * process (`main.ts`), the client here. Needs Docker and the runtime
  * images. Part of `deno task bench` (`bench/main.ts`); alone: `deno run -A bench/invoke_bench.ts`.
  *
  * @module
  */
 import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend } from "../server/containers/docker.ts";
+import { type Executor, HttpExecutor } from "../server/containers/executor.ts";
+import { addressOf } from "../server/http/client.ts";
 import { containerSandbox } from "../server/node.ts";
 import { builtInImages } from "../server/runtimes/catalog.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { type NodeProcess, startNodeProcess } from "../server/testing/node_process.ts";
 import { sleep } from "../server/timing/sleep.ts";
 import { startBareProxy } from "./bare_proxy.ts";
+import { startBytePipe, startSocatPipe } from "./byte_pipe.ts";
 import { envNumber } from "./env.ts";
+import type { ListenerProcess } from "./listener_process.ts";
 import { closedLoop, median, ms, percent, percentile, perSecond } from "./measure.ts";
 import {
   blankColdStarts,
+  CALL_TIMEOUT_MS,
   containersGone,
   EXECUTOR_REQUEST,
-  PARAMS,
+  InvokeCaller,
   post,
   PYTHON_IMAGE,
   startExecutors,
@@ -40,6 +51,7 @@ import { printRun, type Row } from "./table.ts";
 const COLD_RUNS = envNumber("BENCH_COLD_RUNS", 8);
 const WARM_CALLS = envNumber("BENCH_WARM_CALLS", 2000);
 const THROUGHPUT_CALLS = envNumber("BENCH_THROUGHPUT_CALLS", 3000);
+const WARM_UP_CALLS = 200;
 
 /** Measures the single-request figures; resolves their rows. */
 export async function run(): Promise<Row[]> {
@@ -82,21 +94,16 @@ export async function run(): Promise<Row[]> {
     rows.push(coldRow("cold start (median)", median(nodeCold), floor));
     rows.push(coldRow("cold start, blank containers", await blankColdStart(definition), floor));
 
-    // Warm: a direct executor vs. the node with one warm container.
+    // Warm: a direct executor vs. the node with one warm container, both called with the
+    // project's own HTTP client and their JSON answers parsed.
     const [direct] = await startExecutors(backend, definition, 1);
-    const directCall = async () => {
-      await direct.executor.invoke(EXECUTOR_REQUEST, AbortSignal.timeout(10_000));
-    };
+    const directCall = callOf(direct.executor);
     await post(`${url}/create`, { ...definition, MaxConcurrency: 16 });
-    const nodeCall = async () => {
-      await post(`${url}/invoke/bench`, { Params: PARAMS });
-    };
-    await closedLoop(1, { calls: 200 }, directCall);
-    await closedLoop(1, { calls: 200 }, nodeCall);
-    const directWarm = await closedLoop(1, { calls: WARM_CALLS }, directCall);
-    const nodeWarm = await closedLoop(1, { calls: WARM_CALLS }, nodeCall);
+    using nodeCaller = new InvokeCaller(url, "/invoke/bench");
+    const nodeCall = async (worker: number) => void await nodeCaller.call(worker);
+    const [directWarm, nodeWarm] = await warmLatencies(directCall, nodeCall);
     for (const p of [50, 99]) {
-      rows.push(overRow(`warm invoke p${p}`, nodeWarm.latencies, directWarm.latencies, p));
+      rows.push(overRow(`warm invoke p${p}`, nodeWarm, directWarm, p));
     }
     for (const concurrency of [1, 16]) {
       const d = await closedLoop(concurrency, { calls: THROUGHPUT_CALLS }, directCall);
@@ -109,6 +116,7 @@ export async function run(): Promise<Row[]> {
       ]);
     }
     rows.push(await bareHopRow(direct.executor.url, nodeCall));
+    rows.push(...await pipeRows(direct.executor, directCall));
     await backend.remove(direct.id);
 
     // Offload: an edge node that sends everything to its cloud, vs. the cloud serving locally.
@@ -140,16 +148,77 @@ function overRow(figure: string, node: number[], floor: number[], p: number): Ro
   return [figure, ms(a), ms(b), `+${(a - b).toFixed(2)} ms`];
 }
 
+/** A timed call of `executor` with the direct floor's request. */
+function callOf(executor: Executor): () => Promise<void> {
+  return async () =>
+    void await executor.invoke(EXECUTOR_REQUEST, AbortSignal.timeout(CALL_TIMEOUT_MS));
+}
+
+/**
+ * The latencies of `calls` one at a time, each warmed up first (`WARM_UP_CALLS`), then each
+ * measured over `count` calls in turn.
+ */
+async function warmLatencies(
+  ...calls: ((worker: number) => Promise<void>)[]
+): Promise<number[][]> {
+  for (const call of calls) await closedLoop(1, { calls: WARM_UP_CALLS }, call);
+  const latencies: number[][] = [];
+  for (const call of calls) {
+    latencies.push((await closedLoop(1, { calls: WARM_CALLS }, call)).latencies);
+  }
+  return latencies;
+}
+
 /** The node's warm p50 vs. a bare Deno server forwarding to the executor at `executorUrl`. */
-async function bareHopRow(executorUrl: string, nodeCall: () => Promise<void>): Promise<Row> {
+async function bareHopRow(
+  executorUrl: string,
+  nodeCall: (worker: number) => Promise<void>,
+): Promise<Row> {
   await using proxy = await startBareProxy([executorUrl]);
-  const proxyCall = async () => {
-    await post(`${proxy.url}/`, { Params: PARAMS });
-  };
-  await closedLoop(1, { calls: 200 }, proxyCall);
-  const proxyWarm = await closedLoop(1, { calls: WARM_CALLS }, proxyCall);
-  const nodeWarm = await closedLoop(1, { calls: WARM_CALLS }, nodeCall);
-  return overRow("warm p50 vs bare Deno hop", nodeWarm.latencies, proxyWarm.latencies, 50);
+  using proxyCaller = new InvokeCaller(proxy.url, "/");
+  const [proxyWarm, nodeWarm] = await warmLatencies(
+    async (worker) => void await proxyCaller.call(worker),
+    nodeCall,
+  );
+  return overRow("warm p50 vs bare Deno hop", nodeWarm, proxyWarm, 50);
+}
+
+/**
+ * The warm p50 of `executor` called through a pipe process that only copies bytes (Deno's,
+ * then `socat`'s), vs. the direct call: what one process in between costs, without HTTP work.
+ */
+async function pipeRows(executor: Executor, directCall: () => Promise<void>): Promise<Row[]> {
+  const socatFigure = "socat pipe p50 vs direct";
+  const address = addressOf(executor.url);
+  await using deno = await startBytePipe(executor.url);
+  const rows = [await pipedRow("byte pipe p50 vs direct", deno, executor, directCall)];
+  if (address.transport !== "unix") {
+    rows.push([socatFigure, "-", "-", "skipped: the executor is not on a Unix socket"]);
+    return rows;
+  }
+  await using socat = await startSocatPipe(address.path);
+  rows.push(
+    socat
+      ? await pipedRow(socatFigure, socat, executor, directCall)
+      : [socatFigure, "-", "-", "skipped: socat is not installed"],
+  );
+  return rows;
+}
+
+/** `executor`'s warm p50 called through `pipe`, vs. called directly. */
+async function pipedRow(
+  figure: string,
+  pipe: ListenerProcess,
+  executor: Executor,
+  directCall: () => Promise<void>,
+): Promise<Row> {
+  const piped = new HttpExecutor(addressOf(pipe.url), executor.contract);
+  try {
+    const [pipedWarm, directWarm] = await warmLatencies(callOf(piped), directCall);
+    return overRow(figure, pipedWarm, directWarm, 50);
+  } finally {
+    piped.close();
+  }
 }
 
 /** An edge node with the `cloudonly` policy offloading to `cloud`, vs. the cloud itself. */
@@ -158,21 +227,20 @@ async function offloadRow(definition: Record<string, unknown>, cloud: NodeProces
     config: { "cloud.server.url": cloud.url, "scheduler.policy": "cloudonly" },
   });
   await post(`${edge.url}/create`, { ...definition, MaxConcurrency: 16 });
-  const viaEdge = () => post(`${edge.url}/invoke/bench`, { Params: PARAMS });
+  using edgeCaller = new InvokeCaller(edge.url, "/invoke/bench");
+  using cloudCaller = new InvokeCaller(cloud.url, "/invoke/bench");
   for (let i = 0; i < 100; i++) {
-    const report = await viaEdge();
+    const report = await edgeCaller.call();
     if (report.SchedAction !== "O") {
       if (i === 99) throw new Error("the edge did not offload");
       await sleep(50);
     }
   }
-  const offloaded = await closedLoop(1, { calls: WARM_CALLS / 2 }, async () => {
-    await viaEdge();
-  });
-  const local = await closedLoop(1, { calls: WARM_CALLS / 2 }, async () => {
-    await post(`${cloud.url}/invoke/bench`, { Params: PARAMS });
-  });
-  return overRow("edge→cloud offload p50", offloaded.latencies, local.latencies, 50);
+  const [offloaded, local] = await warmLatencies(
+    async (worker) => void await edgeCaller.call(worker),
+    async (worker) => void await cloudCaller.call(worker),
+  );
+  return overRow("edge→cloud offload p50", offloaded, local, 50);
 }
 
 if (import.meta.main) await printRun(run);

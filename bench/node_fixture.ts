@@ -1,6 +1,7 @@
 /**
  * What the benchmark modules do to nodes and containers: the trivial function they all run,
- * JSON calls that must succeed, waiting on a node's pool, counting the containers Docker
+ * JSON calls that must succeed (with `fetch`, or timed ones with the project's own HTTP client),
+ * waiting on a node's pool, counting the containers Docker
  * started for a function, and starting executor containers directly for a floor.
  *
  * @module
@@ -11,6 +12,7 @@ import type { ContainerHandle } from "../server/containers/backend.ts";
 import type { DockerBackend } from "../server/containers/docker.ts";
 import { encodeExecutorCode } from "../server/containers/executor.ts";
 import { readCodeArchive } from "../server/functions/code_archive.ts";
+import { addressOf, type HttpAddress, HttpClient } from "../server/http/client.ts";
 import { exampleFunction } from "../server/testing/functions.ts";
 import { postJson } from "../server/testing/post_json.ts";
 import { sleep } from "../server/timing/sleep.ts";
@@ -46,6 +48,54 @@ export async function post(url: string, body: unknown): Promise<Record<string, u
   const json = await response.json();
   if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** How long a timed call may take, as the direct floor's executor calls (`Executor.invoke`). */
+export const CALL_TIMEOUT_MS = 10_000;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Timed invocations of a node (or anything answering as its `/invoke`): `{ Params: PARAMS }`
+ * POSTed to one path with the project's own HTTP client (`server/http/client.ts`, keep-alive
+ * over TCP), the same client the direct floor calls its executor with, so that the two sides
+ * pay the same client cost (`fetch` costs several times more CPU per request). Each concurrent
+ * caller has its own client (the worker number `closedLoop` passes).
+ */
+export class InvokeCaller implements Disposable {
+  readonly #address: HttpAddress;
+  readonly #path: string;
+  readonly #clients: HttpClient[] = [];
+
+  /** Calls `path` of the server at `url` (`http://127.0.0.1:<port>`), connecting lazily. */
+  constructor(url: string, path: string) {
+    this.#address = addressOf(url);
+    this.#path = path;
+  }
+
+  /**
+   * One call by caller `worker`: resolves the answer's JSON, throws unless its status is 200
+   * (or it took over {@linkcode CALL_TIMEOUT_MS}).
+   */
+  async call(worker = 0): Promise<Record<string, unknown>> {
+    const client = this.#clients[worker] ??= new HttpClient(this.#address);
+    const { status, body } = await client.request({
+      method: "POST",
+      path: this.#path,
+      contentType: "application/json",
+      body: encoder.encode(JSON.stringify({ Params: PARAMS })),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    const text = decoder.decode(body);
+    if (status !== 200) throw new Error(`${client.label}${this.#path}: ${status} ${text}`);
+    return JSON.parse(text);
+  }
+
+  /** Closes every caller's client. */
+  [Symbol.dispose](): void {
+    for (const client of this.#clients) client.close();
+  }
 }
 
 /** The node's `/status`. */

@@ -3,7 +3,7 @@ import { parseConfig } from "../server/config/mod.ts";
 import { DockerBackend } from "../server/containers/docker.ts";
 import { containerSandbox } from "../server/node.ts";
 import { sleep } from "../server/timing/sleep.ts";
-import { containersStarted, PYTHON_IMAGE } from "./node_fixture.ts";
+import { containersStarted, InvokeCaller, PARAMS, PYTHON_IMAGE } from "./node_fixture.ts";
 
 Deno.test("containersStarted: the function's creates and the blank resizes of the window, from Docker", async () => {
   const nodeId = `bench-test-${crypto.randomUUID().slice(0, 8)}`;
@@ -32,5 +32,39 @@ Deno.test("containersStarted: the function's creates and the blank resizes of th
     assert.equal(await containersStarted(`${nodeId}-other`, "f", since, until), 0);
   } finally {
     await backend.removeAll();
+  }
+});
+
+Deno.test("InvokeCaller: POSTs the benchmark's Params as JSON, one connection per worker; a non-200 answer throws with its body", async () => {
+  const seen: { path: string; type: string | null; body: unknown }[] = [];
+  const ports: number[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (r, info) => {
+      const { pathname } = new URL(r.url);
+      seen.push({ path: pathname, type: r.headers.get("content-type"), body: await r.json() });
+      ports.push(info.remoteAddr.port);
+      if (pathname === "/invoke/missing") return new Response("no such function", { status: 404 });
+      return Response.json({ Success: true, Result: "10" });
+    },
+  );
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    using caller = new InvokeCaller(url, "/invoke/bench");
+    assert.deepEqual(await caller.call(), { Success: true, Result: "10" });
+    await caller.call(1);
+    await caller.call(0);
+    assert.deepEqual(seen[0], {
+      path: "/invoke/bench",
+      type: "application/json",
+      body: { Params: PARAMS },
+    });
+    assert.equal(ports.length, 3);
+    assert.equal(ports[2], ports[0]); // worker 0's connection, kept alive
+    assert.notEqual(ports[1], ports[0]); // worker 1's own
+    using missing = new InvokeCaller(url, "/invoke/missing");
+    await assert.rejects(missing.call(), /\/invoke\/missing: 404 no such function/);
+  } finally {
+    await server.shutdown();
   }
 });
