@@ -99,32 +99,63 @@ async function isSocket(path: string): Promise<boolean> {
   }
 }
 
+/** Milliseconds between two looks at a socket besides its directory's watch. */
+const SOCKET_POLL_MS = 250;
+
+/** Watches a directory (`Deno.watchFs`; replaceable for tests). */
+export type DirectoryWatch = (dir: string) => Deno.FsWatcher;
+
 /**
  * Whether `socket` (in `dir`) is a Unix socket within `timeoutMs`: checked once the watch of
- * `dir` is in place (it may exist already), then again on each change in `dir`.
+ * `dir` is in place (it may exist already), then again on each change in `dir`, and every
+ * {@linkcode SOCKET_POLL_MS} besides, in case a change is not reported (inotify drops events
+ * when its queue overflows). When no watch can be made (the host's inotify instances used up),
+ * the socket is polled alone.
  */
 export async function socketAppears(
   dir: string,
   socket: string,
   timeoutMs: number,
+  watch: DirectoryWatch = (path) => Deno.watchFs(path, { recursive: false }),
 ): Promise<boolean> {
-  const watcher = Deno.watchFs(dir, { recursive: false });
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    watcher.close();
-  };
-  const timer = setTimeout(close, timeoutMs);
+  let watcher: Deno.FsWatcher | undefined;
   try {
-    if (await isSocket(socket)) return true;
+    watcher = watch(dir);
+  } catch {
+    // polled alone
+  }
+  const deadline = Date.now() + timeoutMs;
+  let changed = false;
+  let wake = () => {};
+  const changes = (async () => {
+    if (!watcher) return;
     for await (const _change of watcher) {
-      if (await isSocket(socket)) return true;
+      changed = true;
+      wake();
     }
-    return false;
+  })().catch(() => {});
+  try {
+    while (true) {
+      changed = false;
+      if (await isSocket(socket)) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      if (changed) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, SOCKET_POLL_MS));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   } finally {
-    clearTimeout(timer);
-    close();
+    try {
+      watcher?.close();
+    } catch {
+      // closed already
+    }
+    await changes;
   }
 }
 

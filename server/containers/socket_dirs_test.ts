@@ -10,7 +10,13 @@ import { containerSandbox } from "../node.ts";
 import { buildTestImage } from "../testing/docker_image.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "./docker.ts";
 import { encodeExecutorCode, type Executor } from "./executor.ts";
-import { CONTAINER_SOCKET_DIR, SOCKET_NAME, socketAppears, SocketDirs } from "./socket_dirs.ts";
+import {
+  CONTAINER_SOCKET_DIR,
+  type DirectoryWatch,
+  SOCKET_NAME,
+  socketAppears,
+  SocketDirs,
+} from "./socket_dirs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const decoder = new TextDecoder();
@@ -160,6 +166,40 @@ Deno.test("socket paths fit in sun_path: a long node id gets a digest for a name
   assert.notEqual(long, new SocketDirs("/run/serverledge", `node-${"y".repeat(80)}`).nodeDir);
   assert.match(new SocketDirs("/run/serverledge", "../up").nodeDir, /\/node-[0-9a-f]{16}$/);
   assert.throws(() => new SocketDirs(`/${"r".repeat(100)}`, "n"), /too long/);
+});
+
+Deno.test("socketAppears: a socket is found without its directory's changes, or any watch", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "socket-appears-" });
+  const socket = join(dir, SOCKET_NAME);
+  const silent: DirectoryWatch = () => {
+    let close = () => {};
+    const closed = new Promise<void>((resolve) => (close = resolve));
+    return {
+      close,
+      async *[Symbol.asyncIterator]() {
+        await closed;
+      },
+    } as unknown as Deno.FsWatcher;
+  };
+  const none: DirectoryWatch = () => {
+    throw new Error("inotify instances used up");
+  };
+  try {
+    for (const watch of [silent, none]) {
+      assert.equal(await socketAppears(dir, socket, 100, watch), false, "nothing there");
+      const waiting = socketAppears(dir, socket, 10_000, watch);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const listener = Deno.listen({ transport: "unix", path: socket });
+      try {
+        assert.equal(await waiting, true, "found by looking again");
+      } finally {
+        listener.close();
+        await Deno.remove(socket).catch(() => {});
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("socketAppears: woken by the socket's creation, not before, and gives up in time", async () => {

@@ -14,6 +14,11 @@ import type { StartGate } from "./start_gate.ts";
 
 /** Memory a blank container is started with and holds in the pool's books, MB. */
 export const BLANK_MEMORY_MB = 32;
+/**
+ * Milliseconds until blank containers are started again after a start failed: the first wait,
+ * doubled after each failure in a row up to the longest.
+ */
+export const BLANK_RETRY_MS = { first: 1000, longest: 60_000 };
 
 /** The pool's memory books, as blank containers use them. */
 export interface MemoryLedger {
@@ -49,6 +54,8 @@ export class BlankContainers {
   readonly #ready = new Map<string, ContainerHandle[]>();
   readonly #starting = new Map<string, number>();
   #closed = false;
+  #retryMs = BLANK_RETRY_MS.first;
+  #retry: ReturnType<typeof setTimeout> | undefined;
 
   /** @param options backend, images, how many, readiness check and memory books */
   constructor(options: BlankContainersOptions) {
@@ -132,6 +139,7 @@ export class BlankContainers {
   /** Removes every blank container and starts no more. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#retry);
     const all = [...this.#ready.values()].flat();
     this.#ready.clear();
     await Promise.all(all.map((handle) => this.#discard(handle)));
@@ -155,13 +163,31 @@ export class BlankContainers {
       });
       if (this.#closed) throw new Error("the pool is closing");
       this.#ready.set(image, [...(this.#ready.get(image) ?? []), handle]);
+      this.#retryMs = BLANK_RETRY_MS.first;
     } catch (error) {
-      if (!this.#closed) console.error(`Could not start a blank "${image}" container:`, error);
       if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
       this.#options.ledger.release(BLANK_MEMORY_MB);
+      if (!this.#closed) {
+        console.error(
+          `Could not start a blank "${image}" container (trying again in ${this.#retryMs} ms):`,
+          error,
+        );
+        this.#fillLater();
+      }
     } finally {
       this.#starting.set(image, (this.#starting.get(image) ?? 1) - 1);
     }
+  }
+
+  /** Fills again after the retry wait (once, however many starts failed meanwhile). */
+  #fillLater(): void {
+    if (this.#retry !== undefined) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.fill();
+    }, this.#retryMs);
+    Deno.unrefTimer(this.#retry);
+    this.#retryMs = Math.min(2 * this.#retryMs, BLANK_RETRY_MS.longest);
   }
 
   async #discard(handle: ContainerHandle): Promise<void> {

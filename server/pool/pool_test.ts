@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { ContainerBackend, ContainerSpec } from "../containers/backend.ts";
 import { encodeExecutorCode, type Executor } from "../containers/executor.ts";
 import { OverloadedError, UnavailableError } from "../errors.ts";
+import { BLANK_RETRY_MS } from "./blank_containers.ts";
 import { ContainerPool, type PoolFunction, type PoolOptions } from "./pool.ts";
 import { sleep } from "../timing/sleep.ts";
 
@@ -554,6 +555,20 @@ Deno.test("blank containers follow the cold starts of the last minute", async ()
   await pool.expireIdle();
   await settle();
   assert.equal(pool.stats().Blank, 1, "demand went away");
+});
+
+Deno.test("a blank container that failed to start is started again after a while", async () => {
+  const { pool, backend } = setup(300, 2, { maxBlankPerImage: 1 });
+  const start = backend.start.bind(backend);
+  backend.start = () => Promise.reject(new Error("the engine said no"));
+  pool.fillBlanks();
+  await settle();
+  assert.equal(pool.stats().Blank, 0);
+  assert.equal(pool.stats().UsedMemoryMB, 0, "its memory given back");
+  backend.start = start;
+  await sleep(BLANK_RETRY_MS.first + 100);
+  assert.equal(pool.stats().Blank, 1, "started again without a cold start asking");
+  await pool.close();
 });
 
 Deno.test("a blank container that died meanwhile is removed and a new one serves", async () => {
