@@ -46,8 +46,10 @@ export interface ExecutorReply {
   /** Error text and stack when `Success` is false. */
   Error?: string;
   /**
-   * Seconds the handler ran, as the executor measured it (optional: the node then counts the
-   * whole call); the pool uses it to tell a slow function from a busy node when it scales up.
+   * Seconds the handler ran, as the executor measured it, not counting the first load of its
+   * module (a one-off of each container, not the function's steady cost); optional: the node then
+   * counts the whole call. The pool uses it to tell a slow function from a busy node when it
+   * scales up.
    */
   Duration?: number;
 }

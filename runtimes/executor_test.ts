@@ -218,6 +218,22 @@ async function init(ex: Executor, files: ReturnType<typeof file>[]) {
   assert.deepEqual(r.body, { Ready: true, Initialized: true });
 }
 
+/** JavaScript that keeps its module loading for half a second. */
+const LOAD_FOR_HALF_A_SECOND =
+  "const t = Date.now();\nwhile (Date.now() - t < 500) { /* loading */ }\n";
+
+/**
+ * `handler`'s module takes half a second to load: its first call took that long, but the
+ * executor's `Duration` counts only the handler's run.
+ */
+async function checkLoadNotCounted(ex: Executor, handler: string) {
+  const began = performance.now();
+  const r = await ex.invoke(handler);
+  assert.equal(r.body.Success, true, r.body.Error);
+  assert.ok(performance.now() - began >= 500, "the call loaded the module");
+  assert.ok(r.body.Duration < 0.25, `the handler alone ran ${r.body.Duration} s`);
+}
+
 /** `handler` answers `null` for an undefined result, and a BigInt (`kind: "big"`) as its string. */
 async function checkOddResults(ex: Executor, handler: string) {
   let r = await ex.invoke(handler);
@@ -335,6 +351,10 @@ module.exports = () => {
 
 testRuntime("python311", "hello.handler", [
   file("hello.py", helloPy),
+  file(
+    "slow_load.py",
+    "import time\ntime.sleep(0.5)\ndef handler(params, context):\n    return 1\n",
+  ),
   file("fail.py", failPy),
   file("double.py", doublePy),
   file("sleep.py", sleepPy),
@@ -342,6 +362,10 @@ testRuntime("python311", "hello.handler", [
   file("misc.py", MISC_PY),
   file("pkg/sub/mod.py", "def run(params, context):\n    return 'deep'\n"),
 ], async (ex, t) => {
+  await t.step(
+    "a module's first load is not counted as the handler's run",
+    () => checkLoadNotCounted(ex, "slow_load.handler"),
+  );
   await t.step("invoke returns the result and the captured output", async () => {
     let r = await ex.invoke("hello.handler", { name: "Bob" });
     assert.equal(r.status, 200);
@@ -443,6 +467,7 @@ module.exports = async (params) => {
 
 testRuntime("nodejs18", "sieve.js", [
   file("sieve.js", sieveJs),
+  file("slow_load.js", `${LOAD_FOR_HALF_A_SECOND}module.exports = () => 1;\n`),
   file("async_hello.js", asyncHelloJs),
   file("lib/chatty.js", CHATTY_JS),
   file("throws.js", 'module.exports = () => { throw new Error("boom"); };\n'),
@@ -457,6 +482,10 @@ testRuntime("nodejs18", "sieve.js", [
   file("esm.mjs", "export default async (p) => `esm ${p.x}`;\n"),
   file("scratch.js", SCRATCH_JS),
 ], async (ex, t) => {
+  await t.step(
+    "a module's first load is not counted as the handler's run",
+    () => checkLoadNotCounted(ex, "slow_load.js"),
+  );
   await t.step("invoke returns the result and the captured output", async () => {
     let r = await ex.invoke("sieve.js", { n: 100 });
     assert.equal(r.status, 200);
@@ -639,6 +668,7 @@ export default (): Colour => (n === "not a number" ? Colour.Green : Colour.Red);
 
 testRuntime("deno2", "hello.ts", [
   file("hello.ts", helloTs),
+  file("slow_load.ts", `${LOAD_FOR_HALF_A_SECOND}export default () => 1;\n`),
   file("starter.ts", starterCode("deno2")),
   file("lib/chatty.ts", CHATTY_TS),
   file("streams.ts", STREAMS_TS),
@@ -667,6 +697,10 @@ testRuntime("deno2", "hello.ts", [
   ),
   file("exits.ts", "export default (p: { code: number }) => Deno.exit(p.code);\n"),
 ], async (ex, t) => {
+  await t.step(
+    "a module's first load is not counted as the handler's run",
+    () => checkLoadNotCounted(ex, "slow_load.ts"),
+  );
   await t.step("invoke awaits the default export and captures its output", async () => {
     let r = await ex.invoke("hello.ts", { name: "Ann" });
     assert.equal(r.status, 200);

@@ -11,7 +11,7 @@
  *                 -> 200 {"Initialized": true}; 400 bad body or path; 409 already initialized
  *   POST /invoke  {"Handler": "hello.ts", "Params": {}, "ReturnOutput": bool, "Context": {}}
  *                 -> 200 {"Success", "Result" (JSON text), "Output", "Error",
- *                         "Duration" (seconds the handler ran)};
+ *                         "Duration" (seconds the handler ran, not counting the first import of its module)};
  *                    400 bad body; 409 not initialized
  *
  * Function code runs in one module worker (`runner.ts`), started with the executor and kept for
