@@ -133,16 +133,17 @@ export class QueueForecast {
   }
 
   /**
-   * Expected seconds the handler of `fn` runs: what its executors report, else the service
-   * time; raised to how much longer than the usual hold a running invocation has been held, when
-   * that is longer than a cold start (the function turned slow: a node's own lag is shorter).
+   * Expected seconds the handler of `fn` runs: what its executors report, else the hold time; 0
+   * when no call has been counted yet. Raised to how much longer than the usual hold a running
+   * invocation has been held, when that is longer than a cold start (the function turned slow,
+   * or its first calls are: a node's own lag, or a fresh container's first call, are shorter).
    */
   #workTime(fn: PoolFunction, now: number): number {
     const { estimates, running } = this.#sources;
-    const reported = estimates.workTime(fn.name);
-    if (reported === undefined) return this.#serviceTime(fn.name, now);
-    const longer = running.runningFor(fn.name, now) - estimates.serviceTime(fn.name);
-    return longer > this.coldStart(fn) ? Math.max(reported, longer) : reported;
+    const held = estimates.serviceTime(fn.name);
+    const measured = estimates.workTime(fn.name) ?? held;
+    const longer = running.runningFor(fn.name, now) - held;
+    return longer > this.coldStart(fn) ? Math.max(measured, longer) : measured;
   }
 
   /**

@@ -172,9 +172,11 @@ export class ContainerPool {
     container.active--;
     const now = this.#now();
     container.lastUsed = now;
-    this.#estimates.recordHold(container.functionName, (now - lease.grantedAt) / 1000);
-    if (lease.workSeconds !== undefined) {
-      this.#estimates.recordWork(container.functionName, lease.workSeconds);
+    if (!lease.first) {
+      this.#estimates.recordHold(container.functionName, (now - lease.grantedAt) / 1000, now);
+      if (lease.workSeconds !== undefined) {
+        this.#estimates.recordWork(container.functionName, lease.workSeconds, now);
+      }
     }
     this.#running.delete(container.functionName, lease);
     if (broken) container.retired = true;
@@ -298,12 +300,14 @@ export class ContainerPool {
     const cpus = Math.max(0, fn.cpus);
     this.#book.bookCpus(cpus);
     const now = this.#now();
-    const warm = container.served > 0 || container.readyAt <= arrivedAt;
+    const first = container.served === 0;
+    const warm = !first || container.readyAt <= arrivedAt;
     container.served++;
     const lease = {
       container,
       warm,
       initTime: warm ? 0 : (now - arrivedAt) / 1000,
+      first,
       cpus,
       grantedAt: now,
     };

@@ -1,18 +1,25 @@
 /**
  * What the pool measures to decide scale-ups and predict waits: per function, how long an
  * invocation holds its slot, how long its handler runs (as its executors say) and how fast
- * requests arrive; per image, how long a new container
- * takes to serve, from a blank container or from scratch. Exponentially weighted averages,
- * starting from assumptions until something is measured.
+ * requests arrive; per image, how long a new container takes to serve, from a blank container or
+ * from scratch. Starting from assumptions until something is measured.
+ *
+ * The hold and work times are averages over the last {@linkcode RECENT_S} of calls ({@linkcode
+ * RecentAverage}): a function called thousands of times a second is judged by its last second,
+ * not by its last few calls, so that one slow call (a pause of the executor's process, its
+ * first call) does not make it look many times heavier; a function called rarely by its last
+ * calls. Cold starts, rarer still, are exponentially weighted over their last few.
  *
  * @module
  */
 
-const WEIGHT = 0.2;
+const COLD_START_WEIGHT = 0.2;
 /** Assumed cold starts before one is measured, seconds. */
 const ASSUMED_COLD_START_S = { blank: 0.05, scratch: 0.5 };
 /** Arrivals are counted over windows of this many milliseconds. */
 const ARRIVAL_WINDOW_MS = 1000;
+/** Seconds of recent calls the hold and work times average over. */
+export const RECENT_S = 1;
 
 /** One function's arrivals: the current window's count and the rate of the last full one. */
 interface _Arrivals {
@@ -21,16 +28,41 @@ interface _Arrivals {
   rate: number;
 }
 
+/**
+ * An average of samples over about the last {@linkcode RECENT_S}: each sample weighs by the
+ * time since the previous one (`1 − e^(−Δt / RECENT_S)`), and at least `1/n` for the n-th, so
+ * that the first samples are averaged alike instead of the first one lingering.
+ */
+export class RecentAverage {
+  #value = 0;
+  #samples = 0;
+  #at = 0;
+
+  /** The average; `undefined` before the first sample. */
+  get value(): number | undefined {
+    return this.#samples === 0 ? undefined : this.#value;
+  }
+
+  /** Adds `sample` taken at `now` (ms). */
+  add(sample: number, now: number): void {
+    this.#samples++;
+    const elapsed = Math.max(0, now - this.#at) / 1000;
+    const weight = Math.max(1 / this.#samples, 1 - Math.exp(-elapsed / RECENT_S));
+    this.#value += weight * (sample - this.#value);
+    this.#at = now;
+  }
+}
+
 /** Running figures of the pool's functions and images. */
 export class PoolEstimates {
-  readonly #hold = new Map<string, number>();
-  readonly #work = new Map<string, number>();
+  readonly #hold = new Map<string, RecentAverage>();
+  readonly #work = new Map<string, RecentAverage>();
   readonly #coldStart = new Map<string, number>();
   readonly #arrivals = new Map<string, _Arrivals>();
 
-  /** Records that invocation of `fn` held its slot for `seconds`. */
-  recordHold(fn: string, seconds: number): void {
-    this.#hold.set(fn, smooth(this.#hold.get(fn), seconds));
+  /** Records that an invocation of `fn` ending at `now` (ms) held its slot for `seconds`. */
+  recordHold(fn: string, seconds: number, now: number): void {
+    averageOf(this.#hold, fn).add(seconds, now);
   }
 
   /**
@@ -38,12 +70,12 @@ export class PoolEstimates {
    * `runningFor` (how long the oldest running invocation has run), 0 when nothing is known.
    */
   serviceTime(fn: string, runningFor = 0): number {
-    return Math.max(this.#hold.get(fn) ?? 0, runningFor);
+    return Math.max(this.#hold.get(fn)?.value ?? 0, runningFor);
   }
 
-  /** Records that the handler of `fn` ran `seconds`, as its executor measured. */
-  recordWork(fn: string, seconds: number): void {
-    this.#work.set(fn, smooth(this.#work.get(fn), seconds));
+  /** Records that the handler of `fn`, ending at `now` (ms), ran `seconds` as its executor measured. */
+  recordWork(fn: string, seconds: number, now: number): void {
+    averageOf(this.#work, fn).add(seconds, now);
   }
 
   /**
@@ -51,7 +83,7 @@ export class PoolEstimates {
    * never said (a custom executor that does not report it).
    */
   workTime(fn: string): number | undefined {
-    return this.#work.get(fn);
+    return this.#work.get(fn)?.value;
   }
 
   /** Records that a new container of `image` took `seconds` to serve. */
@@ -107,5 +139,11 @@ function coldStartKey(image: string, fromBlank: boolean): string {
 }
 
 function smooth(previous: number | undefined, sample: number): number {
-  return previous === undefined ? sample : previous + WEIGHT * (sample - previous);
+  return previous === undefined ? sample : previous + COLD_START_WEIGHT * (sample - previous);
+}
+
+function averageOf(averages: Map<string, RecentAverage>, fn: string): RecentAverage {
+  let average = averages.get(fn);
+  if (!average) averages.set(fn, average = new RecentAverage());
+  return average;
 }

@@ -5,12 +5,24 @@ Deno.test("service time is the measured hold time, at least what the oldest run 
   const e = new PoolEstimates();
   assert.equal(e.serviceTime("f"), 0, "nothing known");
   assert.equal(e.serviceTime("f", 0.3), 0.3, "a run going on for 300 ms takes at least that");
-  e.recordHold("f", 0.01);
-  e.recordHold("f", 0.02);
-  assert.ok(Math.abs(e.serviceTime("f") - 0.012) < 1e-9);
+  e.recordHold("f", 0.01, 1000);
+  e.recordHold("f", 0.02, 1001);
+  assert.ok(Math.abs(e.serviceTime("f") - 0.015) < 1e-9, "the first two averaged alike");
   assert.equal(e.serviceTime("f", 2), 2);
   e.forget("f");
   assert.equal(e.serviceTime("f"), 0);
+});
+
+Deno.test("hold and work times average the last second of frequent calls", () => {
+  const e = new PoolEstimates();
+  let now = 0;
+  e.recordWork("f", 0.004, now); // a first call, slower than the rest
+  for (let i = 0; i < 3000; i++) e.recordWork("f", 0.0003, now += 0.3);
+  assert.ok(Math.abs(e.workTime("f")! - 0.0003) < 0.00001, "the first call no longer weighs");
+  for (let i = 0; i < 5; i++) e.recordWork("f", 0.003, now += 0.3); // five calls paused 3 ms
+  assert.ok(e.workTime("f")! < 0.00031, `five slow calls of 3000 a second: ${e.workTime("f")}`);
+  e.recordWork("f", 0.1, now += 60_000);
+  assert.ok(e.workTime("f")! > 0.099, "after a quiet minute, the new call is what is known");
 });
 
 Deno.test("cold starts are assumed until measured, per image and kind", () => {

@@ -58,6 +58,11 @@ export interface Lease {
   warm: boolean;
   /** Seconds the request waited for the new container that serves it (0 when warm). */
   initTime: number;
+  /**
+   * Whether it is the container's first invocation, which its process serves cold (slower than
+   * the next ones): its times are not counted among the function's hold and work times.
+   */
+  first: boolean;
   /** CPUs reserved for the invocation. */
   cpus: number;
   /** When the lease was granted (ms). */
