@@ -191,11 +191,17 @@ export class ClusterView {
     return (cloud ? monitoringIntervalSeconds : nearbyIntervalSeconds) * 1000;
   }
 
+  /** The peers of a kind that answered their last poll recently (asked on every request). */
   #usable(cloud: boolean): Peer[] {
+    const usable: Peer[] = [];
+    if (this.#peers.size === 0) return usable;
     const freshSince = this.#now() - STALE_INTERVALS * this.#intervalMs(cloud);
-    return [...this.#peers.values()].filter((p) =>
-      p.cloud === cloud && p.reachable && p.load !== undefined && p.updatedAt >= freshSince
-    );
+    for (const p of this.#peers.values()) {
+      if (p.cloud === cloud && p.reachable && p.load !== undefined && p.updatedAt >= freshSince) {
+        usable.push(p);
+      }
+    }
+    return usable;
   }
 
   #every(seconds: number, run: () => void): void {

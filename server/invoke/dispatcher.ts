@@ -76,7 +76,7 @@ export class Dispatcher {
       qosClass: request.QoSClass,
       maxResponseTime: request.QoSMaxRespT,
       fn: { name, memoryMB: fn.definition.MemoryMB },
-      local: onFirstRead(() => pool.outlook(fn.pool, maxWaitS)),
+      local: new LazyOutlook(() => pool.outlook(fn.pool, maxWaitS)),
       neighbours: cluster.neighbours(),
       clouds: cluster.clouds(),
       estimate: estimates.of(name),
@@ -180,18 +180,31 @@ function describeTarget(target: Target): string {
  * The pool's outlook, computed when the plan first reads it: a plan with nowhere else to send
  * the request reads none of it, and the forecast costs µs on every request that queues.
  */
-function onFirstRead(outlook: () => PoolOutlook): PoolOutlook {
-  let value: PoolOutlook | undefined;
-  const now = () => value ??= outlook();
-  return {
-    get free() {
-      return now().free;
-    },
-    get wait() {
-      return now().wait;
-    },
-    get accepts() {
-      return now().accepts;
-    },
-  };
+class LazyOutlook implements PoolOutlook {
+  readonly #outlook: () => PoolOutlook;
+  #value: PoolOutlook | undefined;
+
+  /** @param outlook computes the outlook, once */
+  constructor(outlook: () => PoolOutlook) {
+    this.#outlook = outlook;
+  }
+
+  /** @inheritdoc */
+  get free(): boolean {
+    return this.#now().free;
+  }
+
+  /** @inheritdoc */
+  get wait(): number {
+    return this.#now().wait;
+  }
+
+  /** @inheritdoc */
+  get accepts(): boolean {
+    return this.#now().accepts;
+  }
+
+  #now(): PoolOutlook {
+    return this.#value ??= this.#outlook();
+  }
 }

@@ -57,7 +57,8 @@ export class RecentAverage {
 export class PoolEstimates {
   readonly #hold = new Map<string, RecentAverage>();
   readonly #work = new Map<string, RecentAverage>();
-  readonly #coldStart = new Map<string, number>();
+  /** Cold starts per image, from a blank container and from scratch. */
+  readonly #coldStart = { blank: new Map<string, number>(), scratch: new Map<string, number>() };
   readonly #arrivals = new Map<string, _Arrivals>();
 
   /** Records that an invocation of `fn` ending at `now` (ms) held its slot for `seconds`. */
@@ -88,14 +89,14 @@ export class PoolEstimates {
 
   /** Records that a new container of `image` took `seconds` to serve. */
   recordColdStart(image: string, fromBlank: boolean, seconds: number): void {
-    const key = coldStartKey(image, fromBlank);
-    this.#coldStart.set(key, smooth(this.#coldStart.get(key), seconds));
+    const starts = this.#coldStart[fromBlank ? "blank" : "scratch"];
+    starts.set(image, smooth(starts.get(image), seconds));
   }
 
   /** Expected seconds until a new container of `image` serves. */
   coldStart(image: string, fromBlank: boolean): number {
-    return this.#coldStart.get(coldStartKey(image, fromBlank)) ??
-      ASSUMED_COLD_START_S[fromBlank ? "blank" : "scratch"];
+    const kind = fromBlank ? "blank" : "scratch";
+    return this.#coldStart[kind].get(image) ?? ASSUMED_COLD_START_S[kind];
   }
 
   /** Counts one request for `fn` arriving at `now` (ms). */
@@ -132,10 +133,6 @@ export class PoolEstimates {
     arrivals.windowStart = now;
     arrivals.count = 0;
   }
-}
-
-function coldStartKey(image: string, fromBlank: boolean): string {
-  return `${fromBlank ? "blank" : "scratch"} ${image}`;
 }
 
 function smooth(previous: number | undefined, sample: number): number {
