@@ -68,22 +68,26 @@ export async function readResponse(
   const code = Number(status[2]);
   if (code < 200) throw protocol(`Interim answers (${code}) are not supported`);
   const headers = lines.slice(1).map(headerField);
-  const values = (name: string) => headers.filter(([n]) => n === name).map(([, v]) => v);
-  const connectionTokens = values("connection").flatMap((v) => v.toLowerCase().split(","))
-    .map((token) => token.trim());
-  const keepAlive = status[1] === "1"
-    ? !connectionTokens.includes("close")
-    : connectionTokens.includes("keep-alive");
+  const lengths: string[] = [];
+  const codings: string[] = [];
+  let close = false;
+  let keep = false;
+  for (const [name, value] of headers) {
+    if (name === "content-length") lengths.push(value);
+    else if (name === "transfer-encoding") codings.push(value);
+    else if (name === "connection") {
+      for (const token of value.toLowerCase().split(",")) {
+        if (token.trim() === "close") close = true;
+        else if (token.trim() === "keep-alive") keep = true;
+      }
+    }
+  }
+  const keepAlive = status[1] === "1" ? !close : keep;
   if (code === 204 || code === 304) {
     return { status: code, headers, body: new Uint8Array(0), keepAlive };
   }
   try {
-    const body = await readBody(
-      connection,
-      values("content-length"),
-      values("transfer-encoding"),
-      limits,
-    );
+    const body = await readBody(connection, lengths, codings, limits);
     return { status: code, headers, body, keepAlive };
   } catch (error) {
     if (error instanceof HttpClientError) throw error;
