@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CpuClock } from "./cpu_time.ts";
+import type { CpuReading } from "./cpu_time.ts";
 import type { Executor, ExecutorCode } from "./executor.ts";
 
 /** What the pool asks for when it needs a new container. */
@@ -74,10 +74,10 @@ export interface ContainerBackend {
   /** The state of a container, also of one that was removed (`exists: false`). */
   inspect(id: string): Promise<ContainerState>;
   /**
-   * A clock of the CPU time a running container used, `undefined` when the backend cannot tell
-   * (the container is gone, or its accounting cannot be read here).
+   * The CPU time a running container used so far, `undefined` when the backend cannot tell
+   * (the container is gone, or stopped).
    */
-  cpuClock?(id: string): Promise<CpuClock | undefined>;
+  cpuReading?(id: string): Promise<CpuReading | undefined>;
   /** Removes every container labelled with this node's id; resolves how many. */
   removeAll(): Promise<number>;
   /** Whether `image` exists locally. */

@@ -1,35 +1,26 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../config/mod.ts";
 import { containerSandbox } from "../node.ts";
-import { cgroupCpuFiles, parseProcStat, readHostCpuTimes } from "./cpu_time.ts";
+import { readHostCpuTimes, sumCpuTimes } from "./cpu_time.ts";
 import { DockerBackend } from "./docker.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-Deno.test("the host's CPU times come from /proc/stat's first line, idle with I/O wait", () => {
-  const text = "cpu  100 5 50 1000 40 1 2 3 7 0\ncpu0 50 2 25 500 20 1 1 2 3 0\n" +
-    "cpu1 50 3 25 500 20 0 1 1 4 0\nintr 12345\n";
-  assert.deepEqual(parseProcStat(text), { idle: 1040, total: 1201, cpus: 2 });
-  assert.equal(parseProcStat("intr 1\n"), undefined);
-  assert.equal(parseProcStat("cpu  a b c d\n"), undefined);
-  assert.equal(parseProcStat("cpu  1 2\n"), undefined);
+Deno.test("the host's CPU times are the sums over its CPUs", () => {
+  const times = (user: number, idle: number) => ({
+    times: { user, nice: 1, sys: 2, idle, irq: 3 },
+  });
+  assert.deepEqual(sumCpuTimes([times(10, 100), times(20, 200)]), {
+    idle: 300,
+    total: 342,
+    cpus: 2,
+  });
+  assert.equal(sumCpuTimes([]), undefined);
 });
 
-Deno.test("a container's CPU time is looked for in its cgroup's cpuacct or cpu.stat", () => {
-  const v1 = "4:memory:/docker/ab\n3:cpu,cpuacct:/docker/ab\n0::/docker/ab\n";
-  const files = cgroupCpuFiles(v1, "/cg");
-  assert.equal(files[0], "/cg/cpu,cpuacct/docker/ab/cpuacct.usage");
-  assert.ok(files.includes("/cg/cpuacct/docker/ab/cpuacct.usage"));
-  assert.equal(files.at(-1), "/cg/docker/ab/cpu.stat", "the v2 group last");
-  assert.deepEqual(cgroupCpuFiles("0::/system.slice/docker-ab.scope\n", "/cg"), [
-    "/cg/system.slice/docker-ab.scope/cpu.stat",
-  ]);
-  assert.deepEqual(cgroupCpuFiles("5:memory:/x\n", "/cg"), []);
-});
-
-Deno.test("the host's CPU times move with a busy loop", () => {
+Deno.test("the host's CPU times move with a busy loop (with the node's own permissions)", () => {
   const before = readHostCpuTimes();
-  assert.ok(before, "/proc/stat readable on Linux");
+  assert.ok(before, "readable with --allow-sys, which the node has");
   assert.equal(before.cpus, navigator.hardwareConcurrency);
   const until = performance.now() + 300;
   while (performance.now() < until) { /* busy */ }
@@ -39,7 +30,7 @@ Deno.test("the host's CPU times move with a busy loop", () => {
   assert.ok(after.idle <= after.total);
 });
 
-Deno.test("a container's CPU clock counts what runs in it, until it is removed", opts, async () => {
+Deno.test("a container's CPU time counts what runs in it, until it is removed", opts, async () => {
   const backend = new DockerBackend({
     nodeId: `cpu-test-${crypto.randomUUID().slice(0, 8)}`,
     sandbox: containerSandbox(parseConfig("{}", "yaml", "test")),
@@ -51,21 +42,19 @@ Deno.test("a container's CPU clock counts what runs in it, until it is removed",
       cpus: 0,
       labels: {},
     });
-    const clock = await backend.cpuClock(id);
-    assert.ok(clock, "a running container's accounting is readable here");
-    const idle = clock()!;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const stillIdle = clock()!;
-    assert.ok(stillIdle - idle < 0.1, `an idle executor used ${stillIdle - idle} s`);
-    const spin = "import time\nt = time.time()\nwhile time.time() - t < 1: pass";
+    const first = await backend.cpuReading(id);
+    assert.ok(first, "a running container's CPU time is readable");
+    const spin = "import time\nt = time.time()\nwhile time.time() - t < 1.5: pass";
     const exec = await new Deno.Command("docker", { args: ["exec", id, "python3", "-c", spin] })
       .output();
     assert.ok(exec.success);
-    const spun = clock()! - stillIdle;
-    assert.ok(spun > 0.5 && spun < 1.5, `a 1 s busy loop in the container counted ${spun} s`);
+    let after = await backend.cpuReading(id);
+    while (after && after.at - first.at < 1600) after = await backend.cpuReading(id);
+    assert.ok(after, "still readable");
+    const spun = after.seconds - first.seconds;
+    assert.ok(spun > 0.8 && spun < 2.5, `a 1.5 s busy loop in the container counted ${spun} s`);
     await backend.remove(id);
-    assert.equal(clock(), undefined, "gone with the container");
-    assert.equal(await backend.cpuClock(id), undefined);
+    assert.equal(await backend.cpuReading(id), undefined, "gone with the container");
   } finally {
     await backend.removeAll();
   }

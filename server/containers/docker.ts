@@ -23,7 +23,7 @@ import {
   type NetworkInspect,
   statusOf,
 } from "./docker_api.ts";
-import { cgroupCpuClock, type CpuClock } from "./cpu_time.ts";
+import type { CpuReading } from "./cpu_time.ts";
 import type { HttpExecutor } from "./executor.ts";
 import { SERVERLEDGE_CODE_DIR } from "./executor_contract.ts";
 import {
@@ -289,13 +289,12 @@ export class DockerBackend implements ContainerBackend {
   }
 
   /** @inheritdoc */
-  async cpuClock(id: string): Promise<CpuClock | undefined> {
+  async cpuReading(id: string): Promise<CpuReading | undefined> {
     try {
-      const { State } = await this.#docker.inspectContainer(id);
-      return State.Running && State.Pid > 0 ? cgroupCpuClock(State.Pid) : undefined;
+      return await this.#docker.containerCpu(id);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.#unavailable("inspect a container", error);
+      throw this.#unavailable("read the CPU time of a container", error);
     }
   }
 

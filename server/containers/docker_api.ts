@@ -19,6 +19,7 @@
  * @module
  */
 import { HttpClient, HttpClientError, type HttpClientFailure } from "../http/client.ts";
+import type { CpuReading } from "./cpu_time.ts";
 
 /** The Engine API version this client is written against (Docker 20.10). */
 export const API_VERSION = "1.41";
@@ -81,14 +82,22 @@ export interface ContainerInspect {
     ExitCode: number;
     /** When it last stopped (RFC 3339; year 1 when never). */
     FinishedAt: string;
-    /** Host process id of its init process (0 when it does not run). */
-    Pid: number;
   };
   /** Its networking. */
   NetworkSettings: {
     /** Published ports: `"8080/tcp"` to its host bindings. */
     Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
   };
+}
+
+/** The fields of the Engine API's container stats the backend reads. */
+interface ContainerStats {
+  /** When the daemon read them (RFC 3339; year 1 when it could not). */
+  read?: string;
+  /** Processes in the container (none once it stopped). */
+  pids_stats?: { current?: number };
+  /** CPU accounting. */
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
 }
 
 /** What creating a container takes: the fields of the Engine API's body the backend sets. */
@@ -238,6 +247,22 @@ export class DockerApi {
   /** Inspects container `id`. */
   inspectContainer(id: string): Promise<ContainerInspect> {
     return this.#json({ method: "GET", path: `/containers/${segment(id)}/json` });
+  }
+
+  /**
+   * The CPU time container `id` used so far, as the daemon last sampled it (it samples about
+   * once a second: a call may wait that long); `undefined` when it does not run.
+   */
+  async containerCpu(id: string): Promise<CpuReading | undefined> {
+    const stats = await this.#json<ContainerStats>({
+      method: "GET",
+      path: `/containers/${segment(id)}/stats`,
+      query: { stream: false, "one-shot": true },
+    });
+    const used = stats.cpu_stats?.cpu_usage?.total_usage;
+    const at = Date.parse(stats.read ?? "");
+    if (typeof used !== "number" || !(at > 0) || !stats.pids_stats?.current) return undefined;
+    return { seconds: used / 1e9, at };
   }
 
   /** Changes the limits of container `id`. */

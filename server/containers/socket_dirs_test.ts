@@ -174,11 +174,11 @@ Deno.test("socketAppears: a socket is found without its directory's changes, or 
   const silent: DirectoryWatch = () => {
     let close = () => {};
     const closed = new Promise<void>((resolve) => (close = resolve));
+    // A watch that reports no change until it is closed.
+    const end = { done: true, value: undefined } as const;
     return {
       close,
-      async *[Symbol.asyncIterator]() {
-        await closed;
-      },
+      [Symbol.asyncIterator]: () => ({ next: () => closed.then(() => end) }),
     } as unknown as Deno.FsWatcher;
   };
   const none: DirectoryWatch = () => {

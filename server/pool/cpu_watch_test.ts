@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { CpuClock } from "../containers/cpu_time.ts";
+import type { CpuReading } from "../containers/cpu_time.ts";
 import { CpuWatch, MAX_SPAN_MS, SAMPLE_MS } from "./cpu_watch.ts";
 import type { PooledContainer } from "./pool_function.ts";
 
-function container(id: string): PooledContainer {
+function pooled(id: string): PooledContainer {
   return {
     id,
     executor: {
@@ -28,7 +28,7 @@ Deno.test("the host's idle CPUs are the idle share of its ticks over the last sp
   const host = { idle: 0, total: 0, cpus: 4 };
   const watch = new CpuWatch({
     host: () => ({ ...host }),
-    clockOf: () => Promise.resolve(undefined),
+    container: () => Promise.resolve(undefined),
     now: () => now,
   });
   assert.equal(watch.idleCpus(), Infinity, "one reading is no span");
@@ -50,7 +50,7 @@ Deno.test("the host's idle CPUs are the idle share of its ticks over the last sp
 Deno.test("without /proc/stat the host counts as idle", () => {
   const watch = new CpuWatch({
     host: () => undefined,
-    clockOf: () => Promise.resolve(undefined),
+    container: () => Promise.resolve(undefined),
     now: () => performance.now(),
   });
   assert.equal(watch.idleCpus(), Infinity);
@@ -59,28 +59,37 @@ Deno.test("without /proc/stat the host counts as idle", () => {
 Deno.test("a function's containers: CPUs per measured one, and those not measured yet", async () => {
   let now = 0;
   const seconds = new Map<string, number>([["a", 0], ["b", 0]]);
-  const clockOf = (id: string) =>
-    Promise.resolve<CpuClock | undefined>(id === "none" ? undefined : () => seconds.get(id));
-  const watch = new CpuWatch({ host: () => undefined, clockOf, now: () => now });
-  const [a, b, none] = [container("a"), container("b"), container("none")];
+  let asked = 0;
+  const container = (id: string) => {
+    asked++;
+    const used = seconds.get(id);
+    return Promise.resolve<CpuReading | undefined>(
+      used === undefined ? undefined : { seconds: used, at: now },
+    );
+  };
+  const watch = new CpuWatch({ host: () => undefined, container, now: () => now });
+  const [a, b, none] = [pooled("a"), pooled("b"), pooled("none")];
   const usage = (containers: PooledContainer[]) => {
     const { perContainer, unmeasured } = watch.usage(containers);
     return { perContainer: Math.round(perContainer * 1000) / 1000, unmeasured };
   };
-  assert.deepEqual(usage([a, none]), { perContainer: 0, unmeasured: 2 }, "looked up");
-  await Promise.resolve();
-  assert.deepEqual(usage([a, none]), { perContainer: 0, unmeasured: 1 }, "a read once");
+  const answered = () => new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(usage([a, none]), { perContainer: 0, unmeasured: 2 }, "asked about both");
+  await answered();
+  assert.deepEqual(usage([a, none]), { perContainer: 0, unmeasured: 1 }, "none is not measured");
+  assert.equal(asked, 2, "not asked again so soon");
   now += 500;
   seconds.set("a", 0.4);
-  assert.deepEqual(usage([a, b, none]), { perContainer: 0.8, unmeasured: 1 }, "b is new");
-  await Promise.resolve();
+  usage([a, b]);
+  await answered();
+  assert.deepEqual(usage([a, b]), { perContainer: 0.8, unmeasured: 1 }, "b was read once");
   now += 500;
   seconds.set("a", 0.8).set("b", 0.2);
-  assert.deepEqual(usage([a, b]), { perContainer: 0.8, unmeasured: 1 }, "b read once");
-  now += 500;
-  seconds.set("a", 1.2).set("b", 0.4);
+  usage([a, b]);
+  await answered();
   assert.deepEqual(usage([a, b]), { perContainer: 0.6, unmeasured: 0 }, "(0.8 + 0.4) / 2");
-  seconds.delete("b");
-  now += 500;
-  assert.deepEqual(usage([b]), { perContainer: 0, unmeasured: 1 }, "b is gone");
+  now += MAX_SPAN_MS + 1;
+  usage([a]);
+  await answered();
+  assert.deepEqual(usage([a]), { perContainer: 0, unmeasured: 1 }, "a quiet gap starts anew");
 });

@@ -53,7 +53,7 @@ export interface PoolOptions {
   maxBlankPerImage?: number;
   /** Images kept blank (the built-in runtimes'). @default [] */
   blankImages?: readonly string[];
-  /** The host's CPU times now. @default readHostCpuTimes (from `/proc/stat`) */
+  /** The host's CPU times now. @default readHostCpuTimes */
   hostCpu?: () => HostCpuTimes | undefined;
 }
 
@@ -98,7 +98,7 @@ export class ContainerPool {
       running: this.#running,
       cpu: new CpuWatch({
         host: options.hostCpu ?? readHostCpuTimes,
-        clockOf: (id) => options.backend.cpuClock?.(id) ?? Promise.resolve(undefined),
+        container: (id) => options.backend.cpuReading?.(id) ?? Promise.resolve(undefined),
         now: this.#now,
       }),
       mayWait: options.queueCapacity > 0,

@@ -29,6 +29,7 @@ class MemoryBackend implements ContainerBackend {
   async start(spec: ContainerSpec) {
     this.started.push(spec);
     const id = `c${this.#next++}`;
+    this.cpuSeconds.set(id, 0);
     this.onStart();
     await this.startsWaitFor;
     return { id, executor: readyExecutor(`http://127.0.0.1:1/${id}`) };
@@ -49,10 +50,13 @@ class MemoryBackend implements ContainerBackend {
   removeAll() {
     return Promise.resolve(0);
   }
-  /** CPU seconds of each container, as the test sets them; `cpuClock` reads them. */
+  /** CPU seconds of each container, as the test sets them; `cpuReading` reads them. */
   cpuSeconds = new Map<string, number>();
-  cpuClock(id: string) {
-    return Promise.resolve(() => this.cpuSeconds.get(id));
+  /** When the test's clock read them (ms). */
+  cpuReadAt = 0;
+  cpuReading(id: string) {
+    const seconds = this.cpuSeconds.get(id);
+    return Promise.resolve(seconds === undefined ? undefined : { seconds, at: this.cpuReadAt });
   }
   hasImage() {
     return Promise.resolve(true);
@@ -426,7 +430,7 @@ Deno.test("a burst of one function keeps the other functions' floor containers",
 });
 
 Deno.test("a backlog starts no container while the host has no CPU idle for it", async () => {
-  const host = { idle: 0, total: 0, cpus: 2 }; // ticks of 10 ms
+  const host = { idle: 0, total: 0, cpus: 2 }; // milliseconds
   const { pool, backend, tick } = setup(1000, 2, { hostCpu: () => ({ ...host }) });
   const f = definition("f");
   await measure(pool, tick, f, 0.01);
@@ -439,13 +443,13 @@ Deno.test("a backlog starts no container while the host has no CPU idle for it",
    * clients) and the rest of the host's 2 idle; then the next request is served.
    */
   const after300ms = async (otherCpus: number) => {
-    tick(300);
+    backend.cpuReadAt = tick(300);
     const containers = backend.started.map((_, i) => `c${i}`);
     for (const id of containers) {
       backend.cpuSeconds.set(id, (backend.cpuSeconds.get(id) ?? 0) + 0.27);
     }
-    host.total += 60;
-    host.idle += Math.max(0, 2 - otherCpus - 0.9 * containers.length) * 30;
+    host.total += 600;
+    host.idle += Math.max(0, 2 - otherCpus - 0.9 * containers.length) * 300;
     const next = waiting.shift()!;
     await pool.release(busy);
     busy = await next;
