@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { addressOf, type HttpAddress } from "../server/http/client.ts";
+import { addressOf, connectTo, type HttpAddress } from "../server/http/client.ts";
 import { type ListenerProcess, startDenoListener, startListener } from "./listener_process.ts";
 
 /** Starts a byte pipe to the executor at `executorUrl`; resolves once it listens. */
@@ -47,10 +47,7 @@ async function serve(port: number, upstream: HttpAddress): Promise<void> {
 
 /** Connects to `upstream` and copies bytes between it and `client` until one side ends. */
 async function pipe(client: Deno.TcpConn, upstream: HttpAddress): Promise<void> {
-  const server = upstream.transport === "unix"
-    ? await Deno.connect({ transport: "unix", path: upstream.path })
-    : await Deno.connect({ hostname: upstream.hostname, port: upstream.port });
-  if (upstream.transport === "tcp") (server as Deno.TcpConn).setNoDelay(true);
+  const server = await connectTo(upstream);
   const closeBoth = () => {
     for (const conn of [client, server]) {
       try {

@@ -53,7 +53,8 @@ export async function post(url: string, body: unknown): Promise<Record<string, u
 /** How long a timed call may take, as the direct floor's executor calls (`Executor.invoke`). */
 export const CALL_TIMEOUT_MS = 10_000;
 
-const encoder = new TextEncoder();
+/** The body of every call an {@linkcode InvokeCaller} makes, encoded once. */
+const INVOKE_BODY = new TextEncoder().encode(JSON.stringify({ Params: PARAMS }));
 const decoder = new TextDecoder();
 
 /**
@@ -84,7 +85,7 @@ export class InvokeCaller implements Disposable {
       method: "POST",
       path: this.#path,
       contentType: "application/json",
-      body: encoder.encode(JSON.stringify({ Params: PARAMS })),
+      body: INVOKE_BODY,
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
     });
     const text = decoder.decode(body);

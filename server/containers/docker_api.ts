@@ -94,7 +94,7 @@ export interface ContainerInspect {
 interface ContainerStats {
   /** When the daemon read them (RFC 3339; year 1 when it could not). */
   read?: string;
-  /** Processes in the container (none once it stopped). */
+  /** Processes in the container (none once it stopped; absent without a pids controller). */
   pids_stats?: { current?: number };
   /** CPU accounting. */
   cpu_stats?: { cpu_usage?: { total_usage?: number } };
@@ -261,7 +261,7 @@ export class DockerApi {
     });
     const used = stats.cpu_stats?.cpu_usage?.total_usage;
     const at = Date.parse(stats.read ?? "");
-    if (typeof used !== "number" || !(at > 0) || !stats.pids_stats?.current) return undefined;
+    if (typeof used !== "number" || !(at > 0) || stats.pids_stats?.current === 0) return undefined;
     return { seconds: used / 1e9, at };
   }
 

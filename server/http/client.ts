@@ -141,11 +141,7 @@ export class HttpClient {
   async #connect(): Promise<ClientConnection> {
     if (this.#closed) throw new HttpClientError("connect", `The client of ${this.label} is closed`);
     try {
-      const conn = this.#address.transport === "unix"
-        ? await Deno.connect({ transport: "unix", path: this.#address.path })
-        : await Deno.connect({ hostname: this.#address.hostname, port: this.#address.port });
-      if (this.#address.transport === "tcp") (conn as Deno.TcpConn).setNoDelay(true);
-      return new ClientConnection(conn);
+      return new ClientConnection(await connectTo(this.#address));
     } catch (error) {
       throw new HttpClientError("connect", `Could not connect to ${this.label}`, { cause: error });
     }
@@ -174,6 +170,16 @@ export class HttpClient {
     bytes.set(body, headBytes.length);
     return bytes;
   }
+}
+
+/** A connection to `address`; over TCP without Nagle's delay (requests are written whole). */
+export async function connectTo(address: HttpAddress): Promise<Deno.Conn> {
+  if (address.transport === "unix") {
+    return await Deno.connect({ transport: "unix", path: address.path });
+  }
+  const conn = await Deno.connect({ hostname: address.hostname, port: address.port });
+  conn.setNoDelay(true);
+  return conn;
 }
 
 /**
