@@ -72,7 +72,7 @@ export interface SandboxOptions {
   codeDirMB: number;
   /** CPU limit of a container whose spec asks none (`container.cpus.default`). */
   defaultCpus: number;
-  /** Whether {@linkcode DockerBackend.ping} installs the host firewall (`container.host.isolation`). */
+  /** Whether the backend installs the host firewall before its first container (`container.host.isolation`). */
   isolateHost: boolean;
 }
 
@@ -105,6 +105,8 @@ export class DockerBackend implements ContainerBackend {
   readonly #socketDirs: SocketDirs;
   /** The containers this backend started and has not removed, by id. */
   readonly #started = new Map<string, Started>();
+  /** The function network and host firewall, made once, before the first container. */
+  #prepared?: Promise<void>;
 
   /** Connects lazily; call {@linkcode DockerBackend.ping} to check the daemon. */
   constructor(options: DockerBackendOptions) {
@@ -123,6 +125,7 @@ export class DockerBackend implements ContainerBackend {
 
   /** @inheritdoc */
   async start(spec: ContainerSpec): Promise<ContainerHandle> {
+    await this.#prepare();
     const image = await this.#call("inspect an image", () => this.#images.facts(spec.image));
     const socket = image.unixSocket
       ? await createSocketDir(this.#socketDirs, image.user)
@@ -366,14 +369,32 @@ export class DockerBackend implements ContainerBackend {
   /** @inheritdoc */
   async ping(): Promise<void> {
     await this.#call("reach the daemon", () => this.#docker.ping());
-    const network = await this.#call("prepare the function network", () => this.#ensureNetwork());
-    if (!this.#sandbox.isolateHost) return;
-    await isolateFromHost({
-      network: FUNCTION_NETWORK,
-      bridge: network.Options?.["com.docker.network.bridge.name"] ??
-        `br-${network.Id.slice(0, 12)}`,
-      ipv6: network.EnableIPv6 === true,
+    await this.#prepare();
+  }
+
+  /**
+   * Makes the function network and, with `isolateHost`, the host firewall, once: the first
+   * {@linkcode DockerBackend.ping} or start does it, so no container starts without them. A
+   * failure is tried again by the next call.
+   */
+  #prepare(): Promise<void> {
+    this.#prepared ??= (async () => {
+      const network = await this.#call(
+        "prepare the function network",
+        () => this.#ensureNetwork(),
+      );
+      if (!this.#sandbox.isolateHost) return;
+      await isolateFromHost({
+        network: FUNCTION_NETWORK,
+        bridge: network.Options?.["com.docker.network.bridge.name"] ??
+          `br-${network.Id.slice(0, 12)}`,
+        ipv6: network.EnableIPv6 === true,
+      });
+    })().catch((error) => {
+      this.#prepared = undefined;
+      throw error;
     });
+    return this.#prepared;
   }
 
   async #call<T>(action: string, run: () => Promise<T>): Promise<T> {

@@ -8,7 +8,9 @@ import { buildTestImage } from "../testing/docker_image.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
 import { sleep } from "../timing/sleep.ts";
 import { dirname, join } from "node:path";
-import { LOG_MAX_SIZE, NOFILE_LIMIT } from "./docker.ts";
+import { parseConfig } from "../config/mod.ts";
+import { containerSandbox } from "../node.ts";
+import { DockerBackend, FUNCTION_NETWORK, LOG_MAX_SIZE, NOFILE_LIMIT } from "./docker.ts";
 import { CONTAINER_SOCKET_DIR, DEFAULT_SOCKET_ROOT, SOCKET_NAME } from "./socket_dirs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -205,3 +207,42 @@ Deno.test("a custom image gets its code directory, owned by its user", opts, asy
   const { NetworkSettings: network } = await inspectContainerOf(node, name);
   assert.equal(network.Ports["8080/tcp"][0].HostIp, "127.0.0.1");
 });
+
+Deno.test(
+  "a backend never pinged makes the function network before its first container",
+  opts,
+  async () => {
+    const attached = await docker(
+      "network",
+      "inspect",
+      "--format",
+      "{{len .Containers}}",
+      FUNCTION_NETWORK,
+    );
+    if (attached !== "" && attached !== "0") {
+      assert.fail(
+        `containers left on ${FUNCTION_NETWORK}: ${attached}`,
+      );
+    }
+    if (attached === "0") await docker("network", "rm", FUNCTION_NETWORK);
+    assert.equal(await docker("network", "ls", "-q", "--filter", `name=^${FUNCTION_NETWORK}$`), "");
+    const backend = new DockerBackend({
+      nodeId: `network-test-${crypto.randomUUID().slice(0, 8)}`,
+      sandbox: containerSandbox(parseConfig("{}", "yaml", "test")),
+    });
+    try {
+      const { id } = await backend.start({
+        image: "serverledge-python311",
+        memoryMB: 64,
+        cpus: 0,
+        labels: {},
+      });
+      const networks = JSON.parse(
+        await docker("inspect", "--format", "{{json .NetworkSettings.Networks}}", id),
+      );
+      assert.deepEqual(Object.keys(networks), [FUNCTION_NETWORK]);
+    } finally {
+      await backend.removeAll();
+    }
+  },
+);
