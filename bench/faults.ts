@@ -122,7 +122,7 @@ async function etcdHang(): Promise<void> {
     ["/delete", { Name: "del" }, (l) => !l.some((f) => f.Name === "del")],
   ];
   for (const [path, body, applied] of cases) {
-    etcd.freeze();
+    await etcd.freeze();
     const answer = await timedPost(node, path, body);
     etcd.thaw();
     await sleep(2_000);

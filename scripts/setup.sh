@@ -25,6 +25,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl) # certificates of the etcd
 [ -x /usr/bin/chromium ] || need+=(chromium) # the dashboard's end-to-end tests
 command -v zsh >/dev/null 2>&1 || need+=(zsh)    # the CLI's completion script tests
 command -v fish >/dev/null 2>&1 || need+=(fish)  # the CLI's completion script tests
+command -v socat >/dev/null 2>&1 || need+=(socat) # the benchmark's native byte-pipe floor
+command -v ps >/dev/null 2>&1 || need+=(procps)   # the etcd fault tests see etcd's threads stop
+command -v ss >/dev/null 2>&1 || need+=(iproute2) # the etcd fault tests see bytes reach etcd
 command -v npm >/dev/null 2>&1 || command -v deno >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then
   say "installing Debian packages: ${need[*]}"

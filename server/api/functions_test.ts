@@ -25,7 +25,7 @@ Deno.test(
         `^Registry "etcd" at "${etcd.address}" did not answer in time, so function "${name}" ` +
           `may or may not have been ${verb}: check with GET /function\\?details=true`,
       );
-    etcd.freeze();
+    await etcd.freeze();
     try {
       const created = await node.post("/create", await exampleFunction("hang", "hello.py"));
       assert.equal(created.status, 504, JSON.stringify(created.body));

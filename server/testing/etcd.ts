@@ -31,6 +31,7 @@ import { type EtcdSecurity, readClientSecurity } from "../registry/etcd/client_s
 import { EtcdConnection } from "../registry/etcd/connection.ts";
 import { sleep } from "../timing/sleep.ts";
 import { type CertificateFiles, makeTestCa, type TestCa } from "./certificates.ts";
+import { until } from "./until.ts";
 
 /** A user of an etcd started with `auth`. */
 export interface EtcdUser {
@@ -77,10 +78,15 @@ export interface EtcdServer extends AsyncDisposable {
   /** Kills the process at once (SIGKILL, frozen or not); keeps ports and data dir for `start`. */
   kill(): Promise<void>;
   /**
-   * Freezes the process (SIGSTOP): its connections stay open, and it reads and answers nothing
-   * until {@linkcode EtcdServer.thaw}.
+   * Freezes the process (SIGSTOP) and resolves once every thread of it has stopped: its
+   * connections stay open, and it reads and answers nothing until {@linkcode EtcdServer.thaw}.
    */
-  freeze(): void;
+  freeze(): Promise<void>;
+  /**
+   * Bytes clients sent that etcd has not read yet, summed over its client connections (as `ss`
+   * shows them): what a frozen etcd received and would lose if killed.
+   */
+  unreadBytes(): Promise<number>;
   /** Lets a frozen process go on (SIGCONT): it then serves what it received meanwhile. */
   thaw(): void;
   /** Starts the process again on the same ports and data dir, and waits until it answers. */
@@ -299,8 +305,18 @@ class _EtcdProcess implements EtcdServer {
     await this.#logDone;
   }
 
-  freeze(): void {
-    if (this.#child) _kill(this.#child, "SIGSTOP");
+  async freeze(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    _kill(child, "SIGSTOP");
+    await until(() => _allThreadsStopped(child.pid), "etcd's threads to stop", {
+      timeoutMs: 5_000,
+      pollMs: 1,
+    });
+  }
+
+  unreadBytes(): Promise<number> {
+    return _unreadBytesOnPort(Number(this.address.split(":")[1]));
   }
 
   thaw(): void {
@@ -397,6 +413,31 @@ async function _healthy(url: string, client: Deno.HttpClient | undefined): Promi
   } catch {
     return false;
   }
+}
+
+/** Whether every thread of process `pid` is stopped (state `T`, as `ps` shows it). */
+async function _allThreadsStopped(pid: number): Promise<boolean> {
+  // Deno lets only --allow-all read /proc, so ask procps
+  const states = await _outputOf("ps", ["-L", "-o", "stat=", "-p", String(pid)]);
+  const threads = states.split("\n").map((state) => state.trim()).filter((state) => state);
+  return threads.length > 0 && threads.every((state) => state.startsWith("T"));
+}
+
+/** The bytes waiting unread in the receive queues of established TCP sockets on local `port`. */
+async function _unreadBytesOnPort(port: number): Promise<number> {
+  // columns of `ss` for one state: Recv-Q Send-Q Local-Address:Port Peer-Address:Port
+  const sockets = await _outputOf("ss", ["-tnH", "state", "established", `( sport = :${port} )`]);
+  return sockets.split("\n").filter((line) => line.trim())
+    .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]), 0);
+}
+
+/** Standard output of a command that must succeed. */
+async function _outputOf(command: string, args: string[]): Promise<string> {
+  const { success, stdout, stderr } = await new Deno.Command(command, { args, stdin: "null" })
+    .output();
+  const decoder = new TextDecoder();
+  if (!success) throw new Error(`${command} ${args.join(" ")}: ${decoder.decode(stderr)}`);
+  return decoder.decode(stdout);
 }
 
 function _kill(child: Deno.ChildProcess, signal: Deno.Signal): void {

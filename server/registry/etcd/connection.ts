@@ -238,7 +238,9 @@ export function mayHaveReachedEtcd(error: unknown): boolean {
 /**
  * Client options: the credentials, a deadline on every call, no circuit breaker, no retry of a
  * failed call (a write retried after its answer was lost would fail its own condition and be
- * reported as refused), quick reconnection.
+ * reported as refused), not even grpc-js's transparent one of a call it thinks etcd did not
+ * process (each call is sent once; a failed write's outcome is the fence's to settle), quick
+ * reconnection.
  */
 function _clientOptions(host: string, timeoutMs: number, security: EtcdClientSecurity): IOptions {
   return {
@@ -252,6 +254,7 @@ function _clientOptions(host: string, timeoutMs: number, security: EtcdClientSec
       watchBackoff: _watchBackoff(0, 0),
     },
     grpcOptions: {
+      "grpc.enable_retries": 0,
       "grpc.initial_reconnect_backoff_ms": 100,
       "grpc.max_reconnect_backoff_ms": 1_000,
       "grpc.keepalive_time_ms": 10_000,

@@ -3,7 +3,7 @@ import { OutcomeUnknownError, PayloadTooLargeError, UnavailableError } from "../
 import { startEtcd } from "../../testing/etcd.ts";
 import * as contract from "../../testing/registry_contract.ts";
 import { collectFunctionEvents, definition } from "../../testing/registry_contract.ts";
-import { eventually } from "../../testing/until.ts";
+import { eventually, until } from "../../testing/until.ts";
 import { onNewEtcdRegistry } from "../../testing/registry_fixtures.ts";
 import { sleep } from "../../timing/sleep.ts";
 import { EtcdRegistry } from "../etcd.ts";
@@ -57,7 +57,7 @@ Deno.test("a write etcd does not answer in time fails with an unknown outcome", 
         `function "${name}" may or may not have been ${verb}: check with GET ` +
         "/function?details=true (its Version) before you retry";
   const updated = { ...kept, Handler: "g.handler", Version: crypto.randomUUID() };
-  etcd.freeze();
+  await etcd.freeze();
   try {
     await assert.rejects(registry.functions.create(definition("new")), unknown("created", "new"));
     await assert.rejects(registry.functions.update(updated), unknown("updated", "kept"));
@@ -153,9 +153,9 @@ Deno.test("a write lost with a frozen etcd that was killed is reported as not ap
   await using etcd = await startEtcd();
   await using registry = await EtcdRegistry.open(etcd.address, { timeoutMs: 4_000 });
   const lost = definition("lost");
-  etcd.freeze();
+  await etcd.freeze();
   const pending = registry.functions.create(lost).catch((error) => error);
-  await sleep(300);
+  await until(async () => await etcd.unreadBytes() > 0, "the write to reach etcd, unread");
   await etcd.kill(); // what it had received, unread, is gone with it
   await etcd.start();
   const error = await pending;
