@@ -2,8 +2,10 @@
 # One-time set-up of a Debian machine for Serverledge on Deno, idempotent and quick when done:
 # Deno (from npm), Docker (Debian's docker.io, dockerd started), iptables (the node keeps function
 # containers away from the host with it), etcd (Debian's etcd-server, for multi-node deployments and
-# the tests), openssl (the etcd TLS tests' certificates), Chromium (the dashboard's browser tests),
-# zsh and fish (the CLI's completion tests), and the runtime images built from Debian packages.
+# the tests), openssl (the etcd TLS tests' certificates), procps and iproute2 (the etcd fault tests
+# watch etcd's threads and sockets), Chromium (the dashboard's browser tests), zsh and fish (the
+# CLI's completion tests), socat (a benchmark floor), and the runtime images built from Debian
+# packages.
 # Run as root (or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
