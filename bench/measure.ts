@@ -1,10 +1,12 @@
 /**
- * What every benchmark module measures with: percentiles, closed-loop timed calls and the
- * formatting of times and rates.
+ * What every benchmark module measures with: percentiles, closed-loop timed calls (alone, or
+ * several in turns so that they share the machine's conditions) and the formatting of times
+ * and rates.
  *
  * @module
  */
 import process from "node:process";
+import { readStealTicks, stolenShare } from "./steal.ts";
 
 /** The `p`-th percentile (0-100) of `values` (nearest rank); NaN when there are none. */
 export function percentile(values: readonly number[], p: number): number {
@@ -60,6 +62,10 @@ export interface LoopResult {
   cpuMicrosPerCall: number;
   /** CPU time this process spent over the loop's wall time (1 = one core kept busy). */
   cpuShare: number;
+  /** Wall time of the loop, in seconds. */
+  seconds: number;
+  /** Share (0-1) of the host's CPU time the hypervisor stole meanwhile; NaN where unknown. */
+  stolen: number;
 }
 
 /**
@@ -85,6 +91,7 @@ export async function closedLoop(
   let started = 0;
   const begin = performance.now();
   const cpuBefore = process.cpuUsage();
+  const stealBefore = readStealTicks();
   const end = "seconds" in length ? begin + length.seconds * 1000 : Infinity;
   const more = () => "calls" in length ? started++ < length.calls : performance.now() < end;
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
@@ -104,6 +111,73 @@ export async function closedLoop(
     failures: countStatuses(failed),
     cpuMicrosPerCall: cpuMicros / Math.max(1, latencies.length + failed.length),
     cpuShare: cpuMicros / 1e6 / seconds,
+    seconds,
+    stolen: stolenShare(stealBefore, readStealTicks()),
+  };
+}
+
+/**
+ * Closed loops of several sides (e.g. the node, and the floor it is compared with) measured in
+ * turns: `rounds` rounds, each running every side for `seconds / rounds` seconds in the order of
+ * `calls`; each side's result sums its turns. On a machine whose speed changes over seconds (a
+ * shared virtual machine), each side then sees the same conditions, where one loop after the
+ * other would give a burst of slowness to one side only.
+ *
+ * @example
+ * ```ts
+ * import { interleavedLoops } from "./measure.ts";
+ *
+ * const { a, b } = await interleavedLoops(2, { seconds: 0.02, rounds: 2 }, {
+ *   a: () => Promise.resolve(200),
+ *   b: () => new Promise((resolve) => setTimeout(() => resolve(200), 1)),
+ * });
+ * console.log(a.okPerSecond > b.okPerSecond); // true
+ * ```
+ */
+export async function interleavedLoops<Side extends string>(
+  concurrency: number,
+  { seconds, rounds }: { seconds: number; rounds: number },
+  calls: Record<Side, (worker: number) => Promise<number | void>>,
+): Promise<Record<Side, LoopResult>> {
+  const sides = Object.keys(calls) as Side[];
+  const turns = new Map<Side, LoopResult[]>(sides.map((side) => [side, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const side of sides) {
+      turns.get(side)!.push(
+        await closedLoop(concurrency, { seconds: seconds / rounds }, calls[side]),
+      );
+    }
+  }
+  return Object.fromEntries(sides.map((side) => [side, sumLoops(turns.get(side)!)])) as Record<
+    Side,
+    LoopResult
+  >;
+}
+
+/** One result of the loops `parts` of one side, as if they had run as one. */
+export function sumLoops(parts: readonly LoopResult[]): LoopResult {
+  const seconds = parts.reduce((sum, p) => sum + p.seconds, 0);
+  const latencies = parts.flatMap((p) => p.latencies);
+  const failures = new Map<number, number>();
+  let calls = 0;
+  let cpuMicros = 0;
+  let stolenSeconds = 0;
+  for (const part of parts) {
+    for (const [status, n] of part.failures) failures.set(status, (failures.get(status) ?? 0) + n);
+    const partCalls = part.latencies.length +
+      [...part.failures.values()].reduce((a, b) => a + b, 0);
+    calls += partCalls;
+    cpuMicros += part.cpuShare * part.seconds * 1e6;
+    stolenSeconds += part.stolen * part.seconds;
+  }
+  return {
+    latencies,
+    okPerSecond: latencies.length / seconds,
+    failures,
+    cpuMicrosPerCall: cpuMicros / Math.max(1, calls),
+    cpuShare: cpuMicros / 1e6 / seconds,
+    seconds,
+    stolen: stolenSeconds / seconds,
   };
 }
 
