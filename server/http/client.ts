@@ -6,6 +6,12 @@
  * asked for, is dropped at once instead of failing the next request. Failures say what went
  * wrong ({@linkcode HttpClientFailure}); aborting the request's signal closes its connection.
  *
+ * A request may be pipelined ({@linkcode ClientRequest.after}): written at once behind the one
+ * request under way on a connection, its answer read after that one's, so that a server which
+ * answers a connection's requests one at a time goes from one to the next without waiting for
+ * the client. When the request ahead gets no complete answer, or its answer closes the
+ * connection, the one behind fails as `displaced`: such a server had not answered it.
+ *
  * @example
  * ```ts
  * import { HttpClient } from "./client.ts";
@@ -41,6 +47,13 @@ export interface ClientRequest {
   headers?: Iterable<[string, string]>;
   /** Aborting it closes the connection; the request then fails with `aborted`. */
   signal?: AbortSignal;
+  /**
+   * Pipelines the request: when a connection has one request under way, it is written behind
+   * that one at once (its signal only counts from its turn); else it is sent once `after`
+   * settles, as any request. For a server that answers a connection's requests one at a time,
+   * in order, with `after` settling when the request ahead ends.
+   */
+  after?: Promise<unknown>;
 }
 
 /** A complete answer, its body read. */
@@ -102,27 +115,14 @@ export class HttpClient {
   async request(request: ClientRequest): Promise<ClientResponse> {
     const { signal } = request;
     if (signal?.aborted) throw aborted(signal);
+    if (request.after) {
+      const ahead = this.#pipelinable();
+      if (ahead) return await this.#exchange(ahead, request);
+      await request.after;
+    }
     const connection = this.#idle.pop()?.wake() ?? await this.#connect();
     this.#busy.add(connection);
-    const abort = () => connection.close();
-    signal?.addEventListener("abort", abort, { once: true });
-    try {
-      if (signal?.aborted) throw aborted(signal);
-      await connection.write(this.#encode(request));
-      const answer = await readResponse(connection, this.#limits);
-      this.#busy.delete(connection);
-      if (answer.keepAlive && connection.buffered === 0) this.#release(connection);
-      else connection.close();
-      return { status: answer.status, headers: answer.headers, body: answer.body };
-    } catch (error) {
-      this.#busy.delete(connection);
-      connection.close();
-      if (signal?.aborted) throw aborted(signal, error);
-      if (error instanceof HttpClientError) throw error;
-      throw new HttpClientError("closed", `${this.label} closed the connection`, { cause: error });
-    } finally {
-      signal?.removeEventListener("abort", abort);
-    }
+    return await this.#exchange(connection, request);
   }
 
   /** Closes the client, as {@linkcode HttpClient.close} (for `using`). */
@@ -145,6 +145,61 @@ export class HttpClient {
     } catch (error) {
       throw new HttpClientError("connect", `Could not connect to ${this.label}`, { cause: error });
     }
+  }
+
+  /**
+   * Writes `request` on `connection` (busy, and maybe with a request under way), waits for its
+   * turn there and reads its answer.
+   */
+  async #exchange(connection: ClientConnection, request: ClientRequest): Promise<ClientResponse> {
+    const { signal } = request;
+    const turn = connection.takeTurn();
+    const abort = () => connection.close();
+    try {
+      const written = connection.write(this.#encode(request));
+      if (turn.ahead) {
+        written.catch(() => {}); // awaited below, once the turn comes
+        if (!await turn.ahead) throw this.#displaced();
+      }
+      if (signal?.aborted) throw aborted(signal);
+      signal?.addEventListener("abort", abort, { once: true });
+      await written;
+      const answer = await readResponse(connection, this.#limits);
+      turn.end(answer.keepAlive);
+      if (connection.turnsTaken === 0) {
+        this.#busy.delete(connection);
+        if (answer.keepAlive && connection.buffered === 0) this.#release(connection);
+        else connection.close();
+      }
+      return { status: answer.status, headers: answer.headers, body: answer.body };
+    } catch (error) {
+      turn.end(false);
+      this.#busy.delete(connection);
+      connection.close();
+      if (turn.ahead && !await turn.ahead) throw this.#displaced(error);
+      if (signal?.aborted) throw aborted(signal, error);
+      if (error instanceof HttpClientError) throw error;
+      throw new HttpClientError("closed", `${this.label} closed the connection`, { cause: error });
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  /** A busy connection with one request under way and none behind it, if there is one. */
+  #pipelinable(): ClientConnection | undefined {
+    for (const connection of this.#busy) {
+      if (connection.turnsTaken === 1) return connection;
+    }
+    return undefined;
+  }
+
+  #displaced(cause?: unknown): HttpClientError {
+    return new HttpClientError(
+      "displaced",
+      `The request ahead on the connection to ${this.label} got no answer that keeps the ` +
+        "connection, so this one, written behind it, got none",
+      { cause },
+    );
   }
 
   /** Keeps an answered connection for the next request, watched while it is idle. */

@@ -20,10 +20,45 @@ export class ClientConnection {
   #pending: Promise<number | null> | undefined;
   #idle = false;
   #closed = false;
+  /** Settles when the last request's turn ends: whether the connection goes on after it. */
+  #lastTurn: Promise<boolean> | undefined;
+  #turnsTaken = 0;
+  /** The write under way, which the next one waits for. */
+  #writing: Promise<void> | undefined;
 
   /** @param conn an open connection */
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
+  }
+
+  /** Requests written (or being written) on the connection whose turn has not ended. */
+  get turnsTaken(): number {
+    return this.#turnsTaken;
+  }
+
+  /**
+   * The next request's turn, behind those taken: `ahead` (absent when no turn is under way)
+   * resolves once the turn before it ended, true when every answer before came whole and left
+   * the connection open; `end` ends this one, saying whether its answer did.
+   */
+  takeTurn(): { ahead?: Promise<boolean>; end: (goesOn: boolean) => void } {
+    const ahead = this.#turnsTaken > 0 ? this.#lastTurn : undefined;
+    let settle!: (goesOn: boolean) => void;
+    const turn = new Promise<boolean>((resolve) => settle = resolve);
+    this.#lastTurn = turn;
+    this.#turnsTaken++;
+    let ended = false;
+    return {
+      ahead,
+      end: (goesOn) => {
+        if (ended) return;
+        ended = true;
+        this.#turnsTaken--;
+        if (this.#lastTurn === turn && this.#turnsTaken === 0) this.#lastTurn = undefined;
+        if (ahead) ahead.then((aheadWent) => settle(aheadWent && goesOn));
+        else settle(goesOn);
+      },
+    };
   }
 
   /** Number of bytes received and not consumed. */
@@ -74,11 +109,21 @@ export class ClientConnection {
     return true;
   }
 
-  /** Writes all of `bytes`. */
+  /** Writes all of `bytes`, after the write under way (so that two never interleave). */
   async write(bytes: Uint8Array): Promise<void> {
-    let written = 0;
-    while (written < bytes.length) {
-      written += await this.#conn.write(written === 0 ? bytes : bytes.subarray(written));
+    const before = this.#writing;
+    let done!: () => void;
+    const writing = new Promise<void>((resolve) => done = resolve);
+    this.#writing = writing;
+    try {
+      if (before) await before;
+      let written = 0;
+      while (written < bytes.length) {
+        written += await this.#conn.write(written === 0 ? bytes : bytes.subarray(written));
+      }
+    } finally {
+      if (this.#writing === writing) this.#writing = undefined;
+      done();
     }
   }
 

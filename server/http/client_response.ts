@@ -12,7 +12,7 @@ import type { ClientConnection } from "./client_connection.ts";
 import { shown } from "./head.ts";
 
 /** Why a request of an `HttpClient` failed. */
-export type HttpClientFailure = "connect" | "closed" | "aborted" | "protocol";
+export type HttpClientFailure = "connect" | "closed" | "aborted" | "protocol" | "displaced";
 
 /** A request of an `HttpClient` failed. */
 export class HttpClientError extends Error {

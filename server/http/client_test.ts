@@ -27,12 +27,17 @@ class ScriptedServer {
   /** Connections accepted, and how many of them the client closed. */
   accepted = 0;
   endedByClient = 0;
+  /** Bytes received so far, on every connection. */
+  bytesIn = 0;
   readonly #listener: Deno.Listener;
   readonly #conns = new Set<Deno.Conn>();
   readonly #served: Promise<void>;
   readonly #dir?: string;
 
-  constructor(transport: "unix" | "tcp", readonly answer: (r: Received) => Answer) {
+  constructor(
+    transport: "unix" | "tcp",
+    readonly answer: (r: Received) => Answer | Promise<Answer>,
+  ) {
     if (transport === "unix") {
       this.#dir = Deno.makeTempDirSync({ prefix: "client-test-" });
       const path = join(this.#dir, "s.sock");
@@ -60,16 +65,32 @@ class ScriptedServer {
   }
 
   async #serve(conn: Deno.Conn, connection: number): Promise<void> {
+    // A reader takes in bytes as they come (counted in `bytesIn`), whether or not a request
+    // is being answered; `read` waits for more of them, false once the client closed.
     let buffered = new Uint8Array(0);
-    const read = async () => {
+    let ended = false;
+    let wake = () => {};
+    const reader = (async () => {
       const chunk = new Uint8Array(64 * 1024);
-      const n = await conn.read(chunk).catch(() => null);
-      if (n === null) return false;
-      const joined = new Uint8Array(buffered.length + n);
-      joined.set(buffered);
-      joined.set(chunk.subarray(0, n), buffered.length);
-      buffered = joined;
-      return true;
+      while (true) {
+        const n = await conn.read(chunk).catch(() => null);
+        if (n === null) break;
+        this.bytesIn += n;
+        const joined = new Uint8Array(buffered.length + n);
+        joined.set(buffered);
+        joined.set(chunk.subarray(0, n), buffered.length);
+        buffered = joined;
+        wake();
+      }
+      ended = true;
+      wake();
+    })();
+    const read = async () => {
+      const had = buffered.length;
+      while (buffered.length === had && !ended) {
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+      return buffered.length > had;
     };
     try {
       while (true) {
@@ -87,7 +108,7 @@ class ScriptedServer {
         buffered = buffered.slice(end + 4 + length);
         const request = { head, body, connection };
         this.received.push(request);
-        const answer = this.answer(request);
+        const answer = await this.answer(request);
         if (answer === "hang") {
           if (!await read()) this.endedByClient++;
           return;
@@ -108,6 +129,7 @@ class ScriptedServer {
       } catch {
         // closed already
       }
+      await reader;
     }
   }
 
@@ -365,4 +387,140 @@ Deno.test("a large body arrives whole over several reads", async () => {
   assert.equal(decoder.decode((await client.request(get)).body), big);
   const sent = "z".repeat(1024 * 1024);
   assert.equal(decoder.decode((await client.request(post(sent))).body), sent);
+});
+
+/** A promise and the function that resolves it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  return { opened, open };
+}
+
+/**
+ * A client of `server` with one idle connection, opened by a first request (whose answer the
+ * server scripts for a `GET`): a request can only be pipelined behind one that has its
+ * connection.
+ */
+async function connected(server: ScriptedServer): Promise<HttpClient> {
+  const client = new HttpClient(server.address);
+  await client.request(get);
+  return client;
+}
+
+/** Bytes of `post(body)` as the client sends it to `server`, and of the first `GET`. */
+function postBytes(server: ScriptedServer, body: string): number {
+  const { address } = server;
+  const host = address.transport === "unix" ? "localhost" : `127.0.0.1:${address.port}`;
+  return encoder.encode(
+    `POST /invoke HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n${body}`,
+  ).length;
+}
+
+Deno.test("pipelining: a request is written behind the one under way and answered after it", async () => {
+  const first = gate();
+  await using server = new ScriptedServer("unix", async (r) => {
+    if (r.body === "one") await first.opened;
+    return ok(`{"echo":"${r.body}"}`);
+  });
+  using client = await connected(server);
+  const one = client.request(post("one"));
+  const two = client.request({ ...post("two"), after: one });
+  const both = server.bytesIn + postBytes(server, "one") + postBytes(server, "two");
+  await eventually(() => server.bytesIn === both, "both requests reach the server at once");
+  assert.equal(server.received.length, 2, "the server has not answered the first yet");
+  first.open();
+  assert.equal(decoder.decode((await one).body), '{"echo":"one"}');
+  assert.equal(decoder.decode((await two).body), '{"echo":"two"}');
+  assert.equal(server.accepted, 1, "on one connection");
+  assert.equal(client.openConnections, 1);
+  assert.equal(decoder.decode((await client.request(post("three"))).body), '{"echo":"three"}');
+  assert.equal(server.accepted, 1, "which is kept for the next request");
+});
+
+Deno.test("pipelining: with no request under way, a request waits for `after`, then goes", async () => {
+  await using server = new ScriptedServer("tcp", (r) => ok(`"${r.body}"`));
+  using client = new HttpClient(server.address);
+  const before = gate();
+  const answer = client.request({ ...post("late"), after: before.opened });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(server.bytesIn, 0, "nothing was sent before `after` settled");
+  before.open();
+  assert.equal(decoder.decode((await answer).body), '"late"');
+});
+
+Deno.test("pipelining: one request at most waits behind another; the next opens a connection", async () => {
+  const first = gate();
+  await using server = new ScriptedServer("unix", async (r) => {
+    if (r.body === "one") await first.opened;
+    return ok(`"${r.body}"`);
+  });
+  using client = await connected(server);
+  const one = client.request(post("one"));
+  const two = client.request({ ...post("two"), after: one });
+  const three = client.request({ ...post("three"), after: Promise.resolve() });
+  assert.equal(decoder.decode((await three).body), '"three"');
+  assert.equal(server.accepted, 2, "the third has a connection of its own");
+  first.open();
+  assert.deepEqual([(await one).status, (await two).status], [200, 200]);
+});
+
+Deno.test("pipelining: when the request ahead gets no answer that keeps the connection, the one behind is displaced", async (t) => {
+  const cases: [string, Answer, HttpClientFailure | "ok"][] = [
+    ["the server closes without answering", { close: true }, "closed"],
+    ["the answer closes the connection", {
+      send: ok('"bye"', "Connection: close\r\n"),
+      close: true,
+    }, "ok"],
+    ["the answer breaks HTTP", { send: "HTTP/1.1 200 OK\r\n\r\n", close: true }, "protocol"],
+  ];
+  for (const [what, answer, aheadFails] of cases) {
+    await t.step(what, async () => {
+      const first = gate();
+      await using server = new ScriptedServer("tcp", async (r) => {
+        if (r.body !== "one") return ok('"never"');
+        await first.opened;
+        return answer;
+      });
+      using client = await connected(server);
+      const one = client.request(post("one"));
+      const two = client.request({ ...post("two"), after: one.catch(() => {}) });
+      const both = server.bytesIn + postBytes(server, "one") + postBytes(server, "two");
+      await eventually(() => server.bytesIn === both, "both requests were sent");
+      first.open();
+      if (aheadFails === "ok") assert.equal((await one).status, 200);
+      else await rejectsWith(one, aheadFails);
+      await rejectsWith(two, "displaced", /request ahead/);
+      assert.equal(server.received.length, 2, "the server never took the second request");
+    });
+  }
+});
+
+Deno.test("pipelining: aborting the request ahead displaces the one behind", async () => {
+  await using server = new ScriptedServer("unix", (r) => r.body === "" ? ok("{}") : "hang");
+  using client = await connected(server);
+  const controller = new AbortController();
+  const one = client.request({ ...post("one"), signal: controller.signal });
+  const two = client.request({ ...post("two"), after: one.catch(() => {}) });
+  await eventually(() => server.received.length === 2, "the first request arrived");
+  controller.abort();
+  await rejectsWith(one, "aborted");
+  await rejectsWith(two, "displaced");
+});
+
+Deno.test("pipelining: the signal of a request behind counts from its turn, and leaves the one ahead alone", async () => {
+  const first = gate();
+  await using server = new ScriptedServer("tcp", async (r) => {
+    if (r.body === "one") await first.opened;
+    return ok(`"${r.body}"`);
+  });
+  using client = await connected(server);
+  const one = client.request(post("one"));
+  const controller = new AbortController();
+  const two = client.request({ ...post("two"), after: one, signal: controller.signal });
+  await eventually(() => server.received.length === 2, "the first request arrived");
+  controller.abort();
+  first.open();
+  assert.equal(decoder.decode((await one).body), '"one"');
+  await rejectsWith(two, "aborted");
 });
