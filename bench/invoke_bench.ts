@@ -212,7 +212,7 @@ async function pipedRow(
   executor: Executor,
   directCall: () => Promise<void>,
 ): Promise<Row> {
-  const piped = new HttpExecutor(addressOf(pipe.url), executor.contract);
+  const piped = new HttpExecutor(addressOf(pipe.url), { contract: executor.contract });
   try {
     const [pipedWarm, directWarm] = await warmLatencies(callOf(piped), directCall);
     return overRow(figure, pipedWarm, directWarm, 50);

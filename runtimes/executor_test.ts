@@ -96,13 +96,20 @@ class Executor {
     );
   }
 
-  async call(method: string, path: string, body?: unknown, raw?: string): Promise<Reply> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: string,
+    after?: Promise<unknown>,
+  ): Promise<Reply> {
     const text = raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const res = await this.#client.request({
       method,
       path,
       contentType: "application/json",
       body: text === undefined ? undefined : new TextEncoder().encode(text),
+      after,
     });
     const header = (name: string) => res.headers.find(([n]) => n === name)?.[1];
     assert.equal(header("content-type"), "application/json");
@@ -115,13 +122,20 @@ class Executor {
     params: Record<string, unknown> = {},
     returnOutput = true,
     context?: Record<string, unknown>,
+    after?: Promise<unknown>,
   ): Promise<Reply> {
-    return this.call("POST", "/invoke", {
-      Handler: handler,
-      Params: params,
-      ReturnOutput: returnOutput,
-      Context: context,
-    });
+    return this.call(
+      "POST",
+      "/invoke",
+      {
+        Handler: handler,
+        Params: params,
+        ReturnOutput: returnOutput,
+        Context: context,
+      },
+      undefined,
+      after,
+    );
   }
 
   /** Removes the container and its socket directory. */
@@ -284,6 +298,42 @@ async function checkConcurrentOutput(ex: Executor, handler: string) {
   const firstEnd = Math.min(...spans.map((s) => s[1]));
   assert.ok(lastStart < firstEnd, `invocations did not overlap: ${JSON.stringify(spans)}`);
 }
+
+/**
+ * Writes two chatty invocations on one connection, the second behind the first (HTTP/1.1
+ * pipelining, as the node does for an image labelled `serverledge.executor.pipelining`
+ * `sequential`): each must get its own output back, and the second must start only once the
+ * first ended.
+ */
+async function checkPipelinedInTurn(ex: Executor, handler: string) {
+  assert.equal((await ex.call("GET", "/health")).status, 200); // a connection to go on
+  const first = ex.invoke(handler, { tag: "first", lines: 5 });
+  // `after` never settles: the second is answered only if it was written behind the first.
+  const second = ex.invoke(handler, { tag: "second", lines: 5 }, true, undefined, NEVER);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the second was not pipelined")), 20_000);
+  });
+  try {
+    const spans = [];
+    const replies = [await first, await Promise.race([second, late])] as const;
+    for (const [reply, tag] of [[replies[0], "first"], [replies[1], "second"]] as const) {
+      assert.equal(reply.status, 200);
+      assert.equal(reply.body.Success, true, reply.body.Error);
+      assert.equal(reply.body.Output, chattyOutput(tag));
+      spans.push(JSON.parse(reply.body.Result));
+    }
+    assert.ok(
+      spans[1].start >= spans[0].end,
+      `the second overlapped the first: ${JSON.stringify(spans)}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A promise that never settles. */
+const NEVER = new Promise<never>(() => {});
 
 const CHATTY_PY = `
 import sys, time
@@ -449,6 +499,11 @@ testRuntime("python311", "hello.handler", [
         "chatty.handler",
       ),
   );
+
+  await t.step(
+    "pipelined invocations on one connection run one after the other",
+    () => checkPipelinedInTurn(ex, "chatty.handler"),
+  );
 });
 
 const CHATTY_JS = `
@@ -547,6 +602,11 @@ testRuntime("nodejs18", "sieve.js", [
         ex,
         "lib/chatty.js",
       ),
+  );
+
+  await t.step(
+    "pipelined invocations on one connection run one after the other",
+    () => checkPipelinedInTurn(ex, "lib/chatty.js"),
   );
 });
 
@@ -815,6 +875,11 @@ testRuntime("deno2", "hello.ts", [
   await t.step(
     "concurrent invocations each get only their own output",
     () => checkConcurrentOutput(ex, "lib/chatty.ts"),
+  );
+
+  await t.step(
+    "pipelined invocations on one connection run one after the other",
+    () => checkPipelinedInTurn(ex, "lib/chatty.ts"),
   );
 
   await t.step("Deno.exit in function code ends the container with its code", async () => {

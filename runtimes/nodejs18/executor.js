@@ -428,8 +428,22 @@ process.on("unhandledRejection", (reason) => {
 // As PID 1 in a container, default signal actions are ignored: stop explicitly.
 for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => process.exit(0));
 
+// Node's server hands on a connection's pipelined requests at once; they run here one after
+// the other, in order, each once the one before is answered, as the image's label
+// serverledge.executor.pipelining="sequential" promises (the node may write a call behind the
+// one under way). Requests on different connections still run at once.
+const connectionTurns = new WeakMap();
+function inTurn(req, res) {
+  const before = connectionTurns.get(req.socket);
+  const run = () => onRequest(req, res);
+  const turn = (before ? before.then(run) : run()).catch((e) => {
+    realStderrWrite(`executor: internal error: ${errorText(e)}\n`);
+  });
+  connectionTurns.set(req.socket, turn);
+}
+
 fs.mkdirSync(CODE_DIR, { recursive: true });
-const server = http.createServer({ noDelay: true }, onRequest);
+const server = http.createServer({ noDelay: true }, inTurn);
 server.keepAliveTimeout = 0; // keep idle connections until the client closes them
 const where = SOCKET ? `unix:${SOCKET}` : `0.0.0.0:${PORT}`;
 const listening = () =>

@@ -147,11 +147,14 @@ export class DockerBackend implements ContainerBackend {
     try {
       if (serverledgeLayout) await this.#copyCode(id, spec);
       await this.#call("start a container", () => this.#docker.startContainer(id));
-      const executor = socket ? await socketExecutor(this.#socketDirs, id, socket) : portExecutor(
-        await this.#call("inspect a container", () => this.#docker.inspectContainer(id)),
-        image.contract,
-        (learned) => this.#images.learn(image.id, learned),
-      );
+      const executor = socket
+        ? await socketExecutor(this.#socketDirs, id, socket, image.pipelining)
+        : portExecutor(
+          await this.#call("inspect a container", () => this.#docker.inspectContainer(id)),
+          image.contract,
+          (learned) => this.#images.learn(image.id, learned),
+          image.pipelining,
+        );
       this.#started.set(id, { executor, socketDir: socket?.dir });
       return { id, executor, serverledgeLayout };
     } catch (error) {

@@ -24,8 +24,11 @@ import {
   toServerledgeRequest,
 } from "./executor_contract.ts";
 
-/** Why talking to an executor failed. */
-export type ExecutorFailure = "unreachable" | "timeout" | "protocol";
+/**
+ * Why talking to an executor failed; `displaced`: a call pipelined behind another that got no
+ * answer, which an executor answering its calls in turn never ran.
+ */
+export type ExecutorFailure = "unreachable" | "timeout" | "protocol" | "displaced";
 
 /** An executor could not be reached, timed out or broke the contract. */
 export class ExecutorError extends Error {
@@ -95,6 +98,12 @@ export interface Executor {
    * this node's own.
    */
   readonly contract?: ExecutorContract;
+  /**
+   * Whether it answers the calls of one connection one at a time, in order, starting each once
+   * the one before is answered (its image's `serverledge.executor.pipelining` label): then a
+   * call may be written behind the one under way (see {@linkcode Executor.invoke}).
+   */
+  readonly pipelining?: boolean;
   /** Resolves once the executor answers, or throws an `ExecutorError` after `timeoutMs`. */
   waitUntilReady(timeoutMs: number): Promise<void>;
   /**
@@ -104,12 +113,16 @@ export interface Executor {
   init(code: ExecutorCode, signal?: AbortSignal): Promise<void>;
   /**
    * Runs one invocation; `signal` aborts it (the container is then treated as broken);
-   * `headers` go with it (the W3C trace context of the executor call).
+   * `headers` go with it (the W3C trace context of the executor call). With `after`, on an
+   * executor that pipelines, the call is written at once behind the one under way, if any, and
+   * else sent once `after` settles (the call ahead ended); when the call ahead gets no answer,
+   * this one fails as `displaced`.
    */
   invoke(
     request: ExecutorRequest,
     signal: AbortSignal,
     headers?: Readonly<Record<string, string>>,
+    after?: Promise<unknown>,
   ): Promise<ExecutorReply>;
 }
 
@@ -125,24 +138,31 @@ const decoder = new TextDecoder();
 export class HttpExecutor implements Executor {
   /** @inheritdoc */
   readonly url: string;
+  /** @inheritdoc */
+  readonly pipelining: boolean;
   readonly #client: HttpClient;
   #contract: ExecutorContract;
   readonly #learned?: (contract: KnownContract) => void;
 
   /**
    * @param address the executor's socket or port
-   * @param contract what its image is known to speak
-   * @param learned told the contract once an executor of an `unknown` one answered
+   * @param options.contract what its image is known to speak @default "init"
+   * @param options.learned told the contract once an executor of an `unknown` one answered
+   * @param options.pipelining whether it answers a connection's calls in turn @default false
    */
   constructor(
     address: HttpAddress,
-    contract: ExecutorContract = "init",
-    learned?: (contract: KnownContract) => void,
+    options: {
+      contract?: ExecutorContract;
+      learned?: (contract: KnownContract) => void;
+      pipelining?: boolean;
+    } = {},
   ) {
     this.#client = new HttpClient(address, { maxBodyBytes: MAX_EXECUTOR_REPLY_BYTES });
     this.url = this.#client.label;
-    this.#contract = contract;
-    this.#learned = learned;
+    this.#contract = options.contract ?? "init";
+    this.#learned = options.learned;
+    this.pipelining = options.pipelining ?? false;
   }
 
   /** @inheritdoc */
@@ -208,7 +228,12 @@ export class HttpExecutor implements Executor {
     request: ExecutorRequest,
     signal: AbortSignal,
     headers?: Readonly<Record<string, string>>,
+    after?: Promise<unknown>,
   ): Promise<ExecutorReply> {
+    if (after && !this.pipelining) {
+      await after;
+      after = undefined;
+    }
     const { status, body } = await this.#post(
       "/invoke",
       encoder.encode(
@@ -216,6 +241,7 @@ export class HttpExecutor implements Executor {
       ),
       signal,
       headers,
+      after,
     );
     let reply: unknown;
     try {
@@ -242,6 +268,7 @@ export class HttpExecutor implements Executor {
     body: Uint8Array,
     signal: AbortSignal,
     headers?: Readonly<Record<string, string>>,
+    after?: Promise<unknown>,
   ) {
     try {
       return await this.#client.request({
@@ -251,11 +278,17 @@ export class HttpExecutor implements Executor {
         contentType: "application/json",
         headers: headers && Object.entries(headers),
         signal,
+        after,
       });
     } catch (error) {
       if (!(error instanceof HttpClientError)) throw error;
       if (error.failure === "aborted") {
         throw new ExecutorError("timeout", "Invocation timed out", { cause: error });
+      }
+      if (error.failure === "displaced") {
+        throw new ExecutorError("displaced", `Executor at ${this.url}: ${error.message}`, {
+          cause: error,
+        });
       }
       if (error.failure === "protocol") {
         throw new ExecutorError(

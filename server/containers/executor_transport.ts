@@ -24,6 +24,13 @@ export const EXECUTOR_PORT = "8080/tcp";
  * named by `EXECUTOR_SOCKET`; `tcp` (or no label) for port 8080.
  */
 export const TRANSPORT_LABEL = "serverledge.executor.transport";
+/**
+ * Image label declaring that its executor answers the requests of one connection one at a
+ * time, in the order they came, starting each only once the one before is answered: the value
+ * `sequential`. The node may then write a call behind the one under way (HTTP/1.1
+ * pipelining). Absent, empty or `none`: it never does.
+ */
+export const PIPELINING_LABEL = "serverledge.executor.pipelining";
 /** Milliseconds a new container's executor has to create its socket. */
 const SOCKET_WAIT_MS = 30_000;
 
@@ -34,6 +41,16 @@ export function imageTransport(image: string, label: string | undefined): "unix"
   throw new UnavailableError(
     `Image "${image}" sets the label ${TRANSPORT_LABEL} to "${label}": make it "unix" (its ` +
       `executor listens on the socket EXECUTOR_SOCKET names) or "tcp" (port 8080)`,
+  );
+}
+
+/** Whether an image's executor takes pipelined calls, from its {@linkcode PIPELINING_LABEL}. */
+export function imagePipelining(image: string, label: string | undefined): boolean {
+  if (label === "sequential") return true;
+  if (label === undefined || label === "" || label === "none") return false;
+  throw new UnavailableError(
+    `Image "${image}" sets the label ${PIPELINING_LABEL} to "${label}": make it "sequential" ` +
+      `(its executor answers a connection's requests one at a time, in order) or "none"`,
   );
 }
 
@@ -52,11 +69,15 @@ export async function createSocketDir(
   }
 }
 
-/** The executor of started container `id` on its socket, once it created the socket. */
+/**
+ * The executor of started container `id` on its socket, once it created the socket (taking
+ * pipelined calls when `pipelining`).
+ */
 export async function socketExecutor(
   dirs: SocketDirs,
   id: string,
   socket: SocketDir,
+  pipelining: boolean,
 ): Promise<HttpExecutor> {
   if (!await dirs.seal(socket, SOCKET_WAIT_MS)) {
     throw new UnavailableError(
@@ -64,23 +85,24 @@ export async function socketExecutor(
         `${CONTAINER_SOCKET_DIR}/${SOCKET_NAME} within ${SOCKET_WAIT_MS} ms`,
     );
   }
-  return new HttpExecutor({ transport: "unix", path: socket.socket });
+  return new HttpExecutor({ transport: "unix", path: socket.socket }, { pipelining });
 }
 
 /**
  * The executor of a started container on its published port, from its inspection, speaking
- * `contract` (`learned` is told it when it was `unknown`).
+ * `contract` (`learned` is told it when it was `unknown`), taking pipelined calls when
+ * `pipelining`.
  */
 export function portExecutor(
   info: ContainerInspect,
   contract: ExecutorContract,
   learned: (contract: KnownContract) => void,
+  pipelining: boolean,
 ): HttpExecutor {
   const port = info.NetworkSettings.Ports?.[EXECUTOR_PORT]?.[0]?.HostPort;
   if (!port) throw new UnavailableError(`Container ${info.Id} has no published port`);
   return new HttpExecutor(
     { transport: "tcp", hostname: "127.0.0.1", port: Number(port) },
-    contract,
-    learned,
+    { contract, learned, pipelining },
   );
 }

@@ -1,6 +1,6 @@
 /**
  * What the Docker backend knows of the images it runs: each one's code folder, user, executor
- * transport and contract, read from its inspection (users looked up once per image id), and
+ * transport, pipelining and contract, read from its inspection (users looked up once per image id), and
  * the contracts learned from the first container of images that declare none.
  *
  * @module
@@ -14,7 +14,12 @@ import {
   imageContract,
   type KnownContract,
 } from "./executor_contract.ts";
-import { imageTransport, TRANSPORT_LABEL } from "./executor_transport.ts";
+import {
+  imagePipelining,
+  imageTransport,
+  PIPELINING_LABEL,
+  TRANSPORT_LABEL,
+} from "./executor_transport.ts";
 import {
   type ImageUser,
   needsAccountFiles,
@@ -37,6 +42,8 @@ export interface ImageFacts {
   user: ImageUser;
   /** Whether its executor listens on a Unix socket ({@linkcode TRANSPORT_LABEL} `unix`). */
   unixSocket: boolean;
+  /** Whether its executor takes pipelined calls ({@linkcode PIPELINING_LABEL} `sequential`). */
+  pipelining: boolean;
 }
 
 /** The facts of the images one backend runs. */
@@ -79,12 +86,14 @@ export class ImageBook {
     const labels = info.Config?.Labels ?? {};
     const unixSocket = imageTransport(image, labels[TRANSPORT_LABEL]) === "unix";
     const contract = imageContract(image, labels[CONTRACT_LABEL], unixSocket);
+    const pipelining = imagePipelining(image, labels[PIPELINING_LABEL]);
     return {
       id: info.Id,
       contract: contract === "unknown" ? this.#learned.get(info.Id) ?? "unknown" : contract,
       codeDir: posix.normalize(codeDir),
       user: await user,
       unixSocket,
+      pipelining,
     };
   }
 

@@ -1,6 +1,7 @@
 // How the Docker backend reaches executors, on the real daemon: on a Unix socket in a
 // directory of the container's own when the image declares it (the built-in runtimes), on the
-// published TCP port otherwise; and the directories' life, from creation to removal.
+// published TCP port otherwise; whether calls may be pipelined, as the image declares; and the
+// directories' life, from creation to removal.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import helloPy from "../../examples/hello.py" with { type: "text" };
@@ -9,6 +10,7 @@ import { UnavailableError } from "../errors.ts";
 import { containerSandbox } from "../node.ts";
 import { buildTestImage } from "../testing/docker_image.ts";
 import { DockerBackend, TRANSPORT_LABEL } from "./docker.ts";
+import { PIPELINING_LABEL } from "./executor_transport.ts";
 import { encodeExecutorCode, type Executor } from "./executor.ts";
 import {
   CONTAINER_SOCKET_DIR,
@@ -74,6 +76,7 @@ Deno.test(
       labels: {},
     });
     assert.match(handle.executor.url, new RegExp(`^unix:${backend.socketsDir}/[0-9a-f]{16}/`));
+    assert.equal(handle.executor.pipelining, true, "the runtime images declare it");
     const socket = handle.executor.url.slice("unix:".length);
     const dir = join(socket, "..");
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [SOCKET_NAME]);
@@ -113,6 +116,7 @@ Deno.test("a custom image that declares no socket keeps TCP port 8080", opts, as
   await using backend = await testBackend();
   const handle = await backend.start({ image, memoryMB: 128, cpus: 0, labels: {} });
   assert.match(handle.executor.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(handle.executor.pipelining, false, "an image that does not say gets no pipelining");
   assert.equal(await exists(backend.socketsDir), false, "no socket directory was made");
   const [inspected] = JSON.parse(await docker("inspect", handle.id));
   assert.equal(inspected.NetworkSettings.Ports["8080/tcp"][0].HostIp, "127.0.0.1");
@@ -155,6 +159,41 @@ Deno.test("an image with a transport other than unix or tcp is refused clearly",
   );
   assert.equal(await exists(backend.socketsDir), false);
 });
+
+Deno.test(
+  "an image declares pipelining with sequential; another value is refused clearly",
+  opts,
+  async () => {
+    await using tcp = await buildTestImage(
+      `FROM serverledge-python311\nLABEL ${TRANSPORT_LABEL}=tcp\nLABEL ${PIPELINING_LABEL}=sequential\n`,
+    );
+    await using none = await buildTestImage(
+      `FROM serverledge-python311\nLABEL ${PIPELINING_LABEL}=none\n`,
+    );
+    await using odd = await buildTestImage(
+      `FROM serverledge-python311\nLABEL ${PIPELINING_LABEL}=yes\n`,
+    );
+    await using backend = await testBackend();
+    const overTcp = await backend.start({ image: tcp.name, memoryMB: 128, cpus: 0, labels: {} });
+    assert.match(overTcp.executor.url, /^http:/);
+    assert.equal(overTcp.executor.pipelining, true);
+    const unlabelled = await backend.start({
+      image: none.name,
+      memoryMB: 128,
+      cpus: 0,
+      labels: {},
+    });
+    assert.equal(unlabelled.executor.pipelining, false);
+    await assert.rejects(
+      backend.start({ image: odd.name, memoryMB: 128, cpus: 0, labels: {} }),
+      (error) =>
+        error instanceof UnavailableError &&
+        /sets the label serverledge\.executor\.pipelining to "yes": make it "sequential"/.test(
+          error.message,
+        ),
+    );
+  },
+);
 
 Deno.test("socket paths fit in sun_path: a long node id gets a digest for a name", () => {
   assert.equal(
