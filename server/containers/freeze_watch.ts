@@ -24,6 +24,11 @@ export interface FreezeWatchOptions {
    * `AbortSignal.timeout` would (the call's own deadline). @default none
    */
   timeoutMs?: number;
+  /**
+   * When given, the watch (its checks and its deadline) starts once this settles: for a call
+   * written behind another, whose time starts when that one ends. @default at once
+   */
+  startsAfter?: Promise<unknown>;
 }
 
 /**
@@ -56,13 +61,9 @@ export class FreezeWatch implements Disposable {
   constructor(backend: ContainerBackend, id: string, options: FreezeWatchOptions = {}) {
     this.#backend = backend;
     this.#id = id;
-    this.#schedule();
-    if (options.timeoutMs !== undefined) {
-      this.#timeout = sharedDeadlines.arm(options.timeoutMs, () => {
-        this.#stop();
-        this.#controller.abort(new DOMException("Signal timed out.", "TimeoutError"));
-      });
-    }
+    const { startsAfter, timeoutMs } = options;
+    if (startsAfter) startsAfter.finally(() => this.#start(timeoutMs)).catch(() => {});
+    else this.#start(timeoutMs);
   }
 
   /** Aborted once the container was found paused, or the deadline passed. */
@@ -84,6 +85,17 @@ export class FreezeWatch implements Disposable {
   /** Same as {@linkcode FreezeWatch.stop}, for `using`. */
   [Symbol.dispose](): void {
     this.stop();
+  }
+
+  #start(timeoutMs: number | undefined): void {
+    if (this.#stopped) return;
+    this.#schedule();
+    if (timeoutMs !== undefined) {
+      this.#timeout = sharedDeadlines.arm(timeoutMs, () => {
+        this.#stop();
+        this.#controller.abort(new DOMException("Signal timed out.", "TimeoutError"));
+      });
+    }
   }
 
   #stop(): void {

@@ -47,3 +47,34 @@ Deno.test("a FreezeWatch stopped early never asks and never aborts", async () =>
   assert.equal(watch.signal.aborted, false);
   assert.deepEqual(asked, []);
 });
+
+Deno.test("a FreezeWatch started after a promise counts its deadline from then", async () => {
+  const asked: string[] = [];
+  let start!: () => void;
+  const startsAfter = new Promise<void>((resolve) => start = resolve);
+  const watch = new FreezeWatch(fakeBackend({ value: false }, asked), "c4", {
+    timeoutMs: 30,
+    startsAfter,
+  });
+  await sleep(80);
+  assert.equal(watch.signal.aborted, false, "no deadline before the promise settled");
+  start();
+  await new Promise((resolve) => watch.signal.addEventListener("abort", resolve));
+  assert.equal((watch.signal.reason as DOMException).name, "TimeoutError");
+  watch.stop();
+});
+
+Deno.test("a FreezeWatch stopped before its start never starts", async () => {
+  const asked: string[] = [];
+  let start!: () => void;
+  const startsAfter = new Promise<void>((resolve) => start = resolve);
+  const watch = new FreezeWatch(fakeBackend({ value: true }, asked), "c5", {
+    timeoutMs: 10,
+    startsAfter,
+  });
+  watch.stop();
+  start();
+  await sleep(60);
+  assert.equal(watch.signal.aborted, false);
+  assert.deepEqual(asked, []);
+});

@@ -2,7 +2,10 @@
  * Runs one invocation on this node: a container from the pool, the executor call under the
  * function's timeout, and a report. A container that timed out, ran out of memory or crashed is
  * removed and never serves again. A container lost before it could serve the request (stopped,
- * removed or paused from outside) is removed too, and the request runs on a new container.
+ * removed or paused from outside) is removed too, and the request runs on a new container. A
+ * call written behind another (a lease granted behind a call under way, see
+ * `pool/calls_behind.ts`) that got no answer because the call ahead got none is dispatched
+ * again, this time not behind another call.
  *
  * @module
  */
@@ -31,8 +34,11 @@ export interface InvokerOptions {
 /** Containers tried for one request, when the first ones are lost before serving it. */
 export const MAX_CONTAINER_ATTEMPTS = 3;
 
-/** One attempt on one container: the report, or why the container was lost. */
-type _Attempt = { report: ExecutionReport } | { lost: string };
+/**
+ * One attempt on one container: the report, why the container was lost, or that the call
+ * ahead of this one on the container got no answer.
+ */
+type _Attempt = { report: ExecutionReport } | { lost: string } | { displaced: true };
 
 /** Runs invocations locally. */
 export class Invoker {
@@ -52,10 +58,15 @@ export class Invoker {
    */
   async invoke(invocation: Invocation, maxWaitS: number): Promise<ExecutionReport> {
     const lost: string[] = [];
+    let pipelining = true;
     for (;;) {
-      const lease = await this.#acquire(invocation, maxWaitS, lost.length > 0);
+      const lease = await this.#acquire(invocation, maxWaitS, lost.length > 0, pipelining);
       const attempt = await this.#attempt(invocation, lease);
       if ("report" in attempt) return attempt.report;
+      if ("displaced" in attempt) {
+        pipelining = false;
+        continue;
+      }
       lost.push(attempt.lost);
       const name = `Function "${invocation.fn.definition.Name}"`;
       if (lost.length === MAX_CONTAINER_ATTEMPTS) {
@@ -66,9 +77,15 @@ export class Invoker {
   }
 
   /** A lease for `invocation` (see `ContainerPool.acquire`), in an `acquire` span. */
-  #acquire(invocation: Invocation, maxWaitS: number, fresh: boolean): Promise<Lease> {
+  #acquire(
+    invocation: Invocation,
+    maxWaitS: number,
+    fresh: boolean,
+    pipelining: boolean,
+  ): Promise<Lease> {
     return inSpan("acquire", { "serverledge.fresh": fresh }, async (span) => {
-      const lease = await this.#options.pool.acquire(invocation.fn.pool, { maxWaitS, fresh });
+      const pool = this.#options.pool;
+      const lease = await pool.acquire(invocation.fn.pool, { maxWaitS, fresh, pipelining });
       span?.setAttribute("serverledge.warm", lease.warm);
       return lease;
     });
@@ -82,6 +99,7 @@ export class Invoker {
     invocation: Invocation,
     container: PooledContainer,
     signal: AbortSignal,
+    after: Promise<void> | undefined,
   ): Promise<ExecutorReply> {
     const { fn, request, id } = invocation;
     return inSpan("executor.invoke", { "serverledge.container": container.id }, () => {
@@ -95,6 +113,7 @@ export class Invoker {
         },
         signal,
         trace,
+        after,
       );
     });
   }
@@ -107,10 +126,11 @@ export class Invoker {
     const sentAt = Date.now();
     const watch = new FreezeWatch(backend, container.id, {
       timeoutMs: fn.definition.Timeout * 1000,
+      startsAfter: lease.behind,
     });
     let broken = false;
     try {
-      const reply = await this.#call(invocation, container, watch.signal);
+      const reply = await this.#call(invocation, container, watch.signal, lease.behind);
       lease.workSeconds = reply.Duration;
       return {
         report: localReport(invocation, lease, started, {
@@ -122,6 +142,7 @@ export class Invoker {
       };
     } catch (error) {
       if (!(error instanceof ExecutorError)) throw error;
+      if (error.failure === "displaced") return { displaced: true };
       broken = true;
       watch.stop();
       const fault = await diagnose(backend, {

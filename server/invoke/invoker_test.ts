@@ -1,10 +1,8 @@
 // Containers lost from outside (killed, removed, paused) on the real Docker daemon: the request
 // runs on a new container; failures of the function itself still reach the caller.
 import assert from "node:assert/strict";
-import { encodeBase64 } from "../../protocol/base64.ts";
-import { writeTar } from "../../protocol/tar_writer.ts";
 import { builtInImages } from "../runtimes/catalog.ts";
-import { exampleFunction } from "../testing/functions.ts";
+import { exampleFunction, pythonCode } from "../testing/functions.ts";
 import { startTestNode, type TestNode } from "../testing/test_node.ts";
 import { sleep } from "../timing/sleep.ts";
 
@@ -100,11 +98,6 @@ Deno.test("a blank container killed from outside: a cold start uses a new one", 
   assert.equal(answer.body.Success, true);
   assert.equal(answer.body.IsWarmStart, false);
 });
-
-/** Base64 tar of one Python file `main.py`. */
-function pythonCode(source: string): string {
-  return encodeBase64(writeTar([{ name: "main.py", data: new TextEncoder().encode(source) }]));
-}
 
 /** The functions of the containers the engine created for `node` since `since` (Unix seconds). */
 async function createdFor(node: TestNode, since: number): Promise<string[]> {

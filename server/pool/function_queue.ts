@@ -14,6 +14,8 @@ export interface Waiter {
   readonly arrivedAt: number;
   /** When its wait runs out (ms). */
   readonly deadline: number;
+  /** Whether it may be granted a lease behind a call under way (see `calls_behind.ts`). */
+  readonly pipelining: boolean;
   /** Hands it a slot. */
   readonly grant: (lease: Lease) => void;
   /** Refuses it. */

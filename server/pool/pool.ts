@@ -8,7 +8,9 @@
  * container or on one started meanwhile, whichever comes first. Containers are started from the
  * queue's demand (see `scale_rule.ts`), in the background, through a gate that bounds how many
  * start at once (`start_gate.ts`). A request is refused (`OverloadedError`) at once when its
- * queue is full or the expected wait exceeds what it may wait, and when its wait runs out.
+ * queue is full or the expected wait exceeds what it may wait, and when its wait runs out. For
+ * functions of very short calls, a request may also be granted a lease behind the call under
+ * way on a busy container (`calls_behind.ts`).
  *
  * @module
  */
@@ -16,6 +18,7 @@ import type { PoolStatus } from "../../protocol/status.ts";
 import type { ContainerBackend } from "../containers/backend.ts";
 import { type HostCpuTimes, readHostCpuTimes } from "../containers/cpu_time.ts";
 import { Admission } from "./admission.ts";
+import { CallsBehind } from "./calls_behind.ts";
 import { ContainerBook } from "./container_book.ts";
 import { CpuWatch } from "./cpu_watch.ts";
 import { QueueForecast } from "./forecast.ts";
@@ -70,6 +73,7 @@ export class ContainerPool {
   readonly #estimates = new PoolEstimates();
   readonly #forecast: QueueForecast;
   readonly #admission: Admission;
+  readonly #behind = new CallsBehind();
   #tick: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -128,19 +132,22 @@ export class ContainerPool {
    * @param options.fresh start a new container for this request even when a warm one is free
    * (the invoker asks for one after a warm container turned out dead or frozen: the others may
    * be too)
+   * @param options.pipelining whether the lease may be granted behind a call under way (see
+   * `calls_behind.ts`) @default true
    */
   async acquire(
     fn: PoolFunction,
-    options: { maxWaitS?: number; fresh?: boolean } = {},
+    options: { maxWaitS?: number; fresh?: boolean; pipelining?: boolean } = {},
   ): Promise<Lease> {
     const unfit = this.#book.capacityError(fn);
     if (unfit) throw unfit;
     const now = this.#now();
     this.#estimates.recordArrival(fn.name, now);
     if (options.fresh) return await this.#freshLease(fn, now);
+    const pipelining = options.pipelining ?? true;
     const existing = this.#queues.get(queueKey(fn.name, fn.version));
     if (!existing?.length) {
-      const lease = this.#lease(fn, now);
+      const lease = this.#lease(fn, now, pipelining);
       if (lease) return lease;
     }
     const queue = existing ?? this.#queueOf(fn);
@@ -151,7 +158,8 @@ export class ContainerPool {
       throw refusal;
     }
     return await tracedPromise("queue", { "serverledge.ahead": queue.length }, (grant, refuse) => {
-      queue.push({ fn, arrivedAt: now, deadline: now + maxWaitS * 1000, grant, refuse });
+      const deadline = now + maxWaitS * 1000;
+      queue.push({ fn, arrivedAt: now, deadline, pipelining, grant, refuse });
       this.#scale(fn, queue);
       if (!this.#admission.mayStay(fn, queue)) {
         queue.pop();
@@ -166,6 +174,7 @@ export class ContainerPool {
   /** Gives a container back; a broken or retired one is removed instead of kept warm. */
   async release(lease: Lease, broken = false): Promise<void> {
     const { container } = lease;
+    this.#behind.released(lease);
     const freedCpus = lease.cpus > 0;
     this.#book.bookCpus(-lease.cpus);
     lease.cpus = 0;
@@ -287,12 +296,28 @@ export class ContainerPool {
 
   // --- Leases and queues ---
 
-  /** A lease on a free slot of `fn` for a request that arrived at `arrivedAt`, if there is one. */
-  #lease(fn: PoolFunction, arrivedAt: number): Lease | undefined {
+  /**
+   * A lease on a free slot of `fn` for a request that arrived at `arrivedAt`, else, when
+   * `pipelining`, one behind a call under way, if there is one.
+   */
+  #lease(fn: PoolFunction, arrivedAt: number, pipelining: boolean): Lease | undefined {
     if (!this.#book.cpuFree(fn)) return undefined;
     const container = this.#book.findWarm(fn);
+    if (container) return this.#grant(container, fn, arrivedAt);
+    return pipelining ? this.#grantBehind(fn, arrivedAt) : undefined;
+  }
+
+  /** A lease behind the call under way on a container of `fn`, if one takes it. */
+  #grantBehind(fn: PoolFunction, arrivedAt: number): Lease | undefined {
+    const hold = this.#estimates.serviceTime(
+      fn.name,
+      this.#running.runningFor(fn.name, this.#now()),
+    );
+    const container = this.#behind.find(this.#book.ready(fn), fn, hold);
     if (!container) return undefined;
-    return this.#grant(container, fn, arrivedAt);
+    const lease = this.#grant(container, fn, arrivedAt);
+    lease.behind = this.#behind.add(container, lease, () => lease.grantedAt = this.#now());
+    return lease;
   }
 
   #grant(container: PooledContainer, fn: PoolFunction, arrivedAt: number): Lease {
@@ -318,7 +343,7 @@ export class ContainerPool {
   /** Hands free slots to the queue's first requests, in order. */
   #pump(queue: FunctionQueue): void {
     for (let head = queue.head; head; head = queue.head) {
-      const lease = this.#lease(head.fn, head.arrivedAt);
+      const lease = this.#lease(head.fn, head.arrivedAt, head.pipelining);
       if (!lease) return;
       queue.shift();
       head.grant(lease);

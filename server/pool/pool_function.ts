@@ -69,6 +69,12 @@ export interface Lease {
   grantedAt: number;
   /** Seconds the handler ran, when the executor said so (set by the lease holder). */
   workSeconds?: number;
+  /**
+   * Set when the lease was granted behind the call under way on its container (see
+   * `calls_behind.ts`): settles when that call's lease is released. The holder writes its call
+   * at once with this as `after` (see `Executor.invoke`); its time limits count from then.
+   */
+  behind?: Promise<void>;
 }
 
 /** What a request for a function could expect of the pool now. */

@@ -9,9 +9,10 @@ import { ContainerPool, type PoolFunction, type PoolOptions } from "./pool.ts";
 import { sleep } from "../timing/sleep.ts";
 
 /** An executor that is ready at once and takes any code (the pool never invokes it). */
-function readyExecutor(url: string): Executor {
+function readyExecutor(url: string, pipelining: boolean): Executor {
   return {
     url,
+    pipelining,
     waitUntilReady: () => Promise.resolve(),
     init: () => Promise.resolve(),
     invoke: () => Promise.reject(new Error("not used by the pool")),
@@ -25,6 +26,8 @@ class MemoryBackend implements ContainerBackend {
   startsWaitFor: Promise<void> | undefined;
   /** Called as a start begins (the test's clock moves on by a cold start). */
   onStart = () => {};
+  /** Whether the executors of containers started from now on take pipelined calls. */
+  pipelining = false;
   #next = 0;
   async start(spec: ContainerSpec) {
     this.started.push(spec);
@@ -32,7 +35,7 @@ class MemoryBackend implements ContainerBackend {
     this.cpuSeconds.set(id, 0);
     this.onStart();
     await this.startsWaitFor;
-    return { id, executor: readyExecutor(`http://127.0.0.1:1/${id}`) };
+    return { id, executor: readyExecutor(`http://127.0.0.1:1/${id}`, this.pipelining) };
   }
   resized: [string, number][] = [];
   resize(id: string, limits: { memoryMB: number }) {
@@ -383,6 +386,84 @@ Deno.test("pool shares a container up to MaxConcurrency", async () => {
   await pool.release(leases[0]);
   const again = await pool.acquire(f);
   assert.equal(again.warm, true);
+});
+
+/** Whether `promise` has settled (after the microtasks queued now ran). */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(() => done = true, () => done = true);
+  await settle();
+  return done;
+}
+
+Deno.test("a request for a function of very short calls gets a lease behind the call under way", async () => {
+  const { pool, backend, tick } = setup();
+  backend.pipelining = true;
+  const f = definition("f");
+  await measure(pool, tick, f, 0.001);
+  const ahead = await pool.acquire(f);
+  assert.equal(ahead.behind, undefined);
+  const behind = await pool.acquire(f, { maxWaitS: 5 });
+  assert.equal(behind.container, ahead.container, "on the busy container, at once");
+  assert.ok(behind.behind);
+  assert.equal(await settled(behind.behind), false, "its turn comes later");
+  const third = pool.acquire(f, { maxWaitS: 5 });
+  await settle();
+  assert.equal(pool.stats().Functions.f.Waiting, 1, "one lease at most waits behind a call");
+  assert.equal(backend.started.length, 1, "and no container is started for them");
+  tick(2);
+  await pool.release(ahead);
+  assert.equal(await settled(behind.behind), true, "its turn came with the release ahead");
+  assert.equal(behind.grantedAt, 1000 + COLD_START_MS + 1 + 2, "its time counts from its turn");
+  const next = await third;
+  assert.equal(next.container, ahead.container, "the third goes behind the second");
+  assert.ok(next.behind);
+  await pool.release(behind);
+  await pool.release(next);
+  assert.deepEqual([pool.stats().Functions.f.Idle, pool.stats().Functions.f.Busy], [1, 0]);
+});
+
+Deno.test("no lease behind a call for slower calls, MaxConcurrency above 1, executors that do not pipeline, or when not asked", async (t) => {
+  const cases: [string, PoolFunction, boolean, boolean, number][] = [
+    ["calls of 10 ms", definition("slow"), true, true, 0.01],
+    ["MaxConcurrency 2", definition("wide", { maxConcurrency: 2 }), true, true, 0.001],
+    ["an executor that does not pipeline", definition("plain"), false, true, 0.001],
+    ["a request that may not", definition("asked"), true, false, 0.001],
+  ];
+  for (const [what, fn, pipelines, pipelining, seconds] of cases) {
+    await t.step(what, async () => {
+      const { pool, backend, tick } = setup();
+      backend.pipelining = pipelines;
+      await measure(pool, tick, fn, seconds);
+      const busy = await Promise.all(
+        Array.from({ length: fn.maxConcurrency }, () => pool.acquire(fn)),
+      );
+      const waiting = pool.acquire(fn, { maxWaitS: 5, pipelining });
+      await settle();
+      assert.equal(pool.stats().Functions[fn.name].Waiting, 1);
+      for (const lease of busy) await pool.release(lease);
+      const lease = await waiting;
+      assert.equal(lease.behind, undefined);
+      await pool.release(lease);
+      await pool.close();
+    });
+  }
+});
+
+Deno.test("a lease behind released before its turn leaves the container to the call ahead", async () => {
+  const { pool, backend, tick } = setup();
+  backend.pipelining = true;
+  const f = definition("f");
+  await measure(pool, tick, f, 0.001);
+  const ahead = await pool.acquire(f);
+  const behind = await pool.acquire(f);
+  await pool.release(behind); // its call was displaced, say
+  assert.equal(pool.stats().Functions.f.Busy, 1);
+  await pool.release(ahead);
+  assert.equal(await settled(behind.behind!), false, "a released lease gets no turn");
+  assert.deepEqual([pool.stats().Functions.f.Idle, pool.stats().Functions.f.Busy], [1, 0]);
+  const again = await pool.acquire(f);
+  assert.equal(again.behind, undefined, "the idle container serves the next call at once");
 });
 
 Deno.test("a new function evicts least recently used idle containers, else it is refused", async () => {

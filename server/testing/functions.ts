@@ -1,5 +1,6 @@
 /**
- * Test helpers that turn the files of `examples/` into `POST /create` bodies.
+ * Test helpers that turn the files of `examples/` (or a Python source of the test's own) into
+ * `POST /create` bodies.
  *
  * @module
  */
@@ -19,6 +20,11 @@ function exampleRuntime(file: string): { alias: string; canonical: string } {
 export async function exampleCode(file: string): Promise<string> {
   const data = await Deno.readFile(new URL(file, EXAMPLES));
   return encodeBase64(writeTar([{ name: file, data }]));
+}
+
+/** Base64 tar of one Python file `main.py` holding `source` (its handler: `main.handler`). */
+export function pythonCode(source: string): string {
+  return encodeBase64(writeTar([{ name: "main.py", data: new TextEncoder().encode(source) }]));
 }
 
 /** A create body for an example file; the handler follows the runtime's convention. */
