@@ -20,7 +20,10 @@ export class ClientConnection {
   #pending: Promise<number | null> | undefined;
   #idle = false;
   #closed = false;
-  /** Settles when the last request's turn ends: whether the connection goes on after it. */
+  /**
+   * Settles when the last request's turn ends: whether the connection goes on after it (only
+   * read while a turn is taken).
+   */
   #lastTurn: Promise<boolean> | undefined;
   #turnsTaken = 0;
   /** The write under way, which the next one waits for. */
@@ -54,7 +57,6 @@ export class ClientConnection {
         if (ended) return;
         ended = true;
         this.#turnsTaken--;
-        if (this.#lastTurn === turn && this.#turnsTaken === 0) this.#lastTurn = undefined;
         if (ahead) ahead.then((aheadWent) => settle(aheadWent && goesOn));
         else settle(goesOn);
       },
