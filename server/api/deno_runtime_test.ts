@@ -82,7 +82,7 @@ Deno.test("a TypeScript function runs cold, then warm, with its output", opts, a
 
 Deno.test("a cold start takes a blank Deno container", opts, async () => {
   await using node = await startTestNode({ config: { "container.pool.blank": 1 } });
-  // One blank container per built-in runtime, the Deno one among them (32 MB are enough).
+  // One blank container per built-in runtime, the Deno one among them (32 MB once ready).
   await until(async () => (await poolStatus(node)).Blank >= 3 || undefined, "blank containers");
   const [blank] = await denoContainers(node);
   assert.equal(await memoryLimitMB(blank), 32);

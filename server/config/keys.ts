@@ -250,7 +250,8 @@ export const KEY_TABLE = [
         "container.pool.blank",
         integer(0),
         4,
-        "Most blank containers kept started per built-in runtime (32 MB each; a cold start takes " +
+        "Most blank containers kept started per built-in runtime (32 MB each, 128 MB while one " +
+          "starts; a cold start takes " +
           "one, resizes it and hands it the function's code instead of creating a container); " +
           "each runtime keeps as many as it had cold starts in the last minute, at least 1, as " +
           "far as free memory allows; 0 keeps none",

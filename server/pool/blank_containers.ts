@@ -12,8 +12,17 @@ import type { ContainerBackend, ContainerHandle } from "../containers/backend.ts
 import type { ColdStartDemand } from "./blank_demand.ts";
 import type { StartGate } from "./start_gate.ts";
 
-/** Memory a blank container is started with and holds in the pool's books, MB. */
+/** Memory a ready blank container holds, as its limit and in the pool's books, MB. */
 export const BLANK_MEMORY_MB = 32;
+/**
+ * Memory a blank container starts with, MB, booked until its executor answers; it is then
+ * resized to {@linkcode BLANK_MEMORY_MB}. The kernel charges the page cache a container reads to
+ * that container: a runtime whose binary is not cached yet (after a boot, or once memory
+ * pressure evicted it) reads 90 to 100 MB of it (Node.js, Deno), and within 32 MB it thrashes
+ * for minutes without answering; within this much it starts in under a second. Once it is
+ * ready and idle, the resize drops the cached pages beyond the smaller limit.
+ */
+export const BLANK_START_MEMORY_MB = 128;
 /**
  * Milliseconds until blank containers are started again after a start failed: the first wait,
  * doubled after each failure in a row up to the longest.
@@ -116,7 +125,7 @@ export class BlankContainers {
       const missing = this.#target(image) - (this.#ready.get(image)?.length ?? 0) -
         (this.#starting.get(image) ?? 0);
       for (let i = 0; i < missing; i++) {
-        if (!this.#options.ledger.tryReserve(BLANK_MEMORY_MB)) return;
+        if (!this.#options.ledger.tryReserve(BLANK_START_MEMORY_MB)) return;
         this.#start(image);
       }
     }
@@ -147,26 +156,31 @@ export class BlankContainers {
 
   async #start(image: string): Promise<void> {
     this.#starting.set(image, (this.#starting.get(image) ?? 0) + 1);
+    const { backend, ledger } = this.#options;
     let handle: ContainerHandle | undefined;
+    let bookedMB = BLANK_START_MEMORY_MB;
     try {
       handle = await this.#options.gate.run("refill", async () => {
         if (this.#closed) throw new Error("the pool is closing");
-        const started = await this.#options.backend.start({
+        const started = await backend.start({
           image,
-          memoryMB: BLANK_MEMORY_MB,
+          memoryMB: BLANK_START_MEMORY_MB,
           cpus: 0,
           labels: { "serverledge.blank": "true" },
         });
         handle = started;
         await started.executor.waitUntilReady(this.#options.readyTimeoutMs);
+        await backend.resize(started.id, { memoryMB: BLANK_MEMORY_MB, cpus: 0 });
+        ledger.release(BLANK_START_MEMORY_MB - BLANK_MEMORY_MB);
+        bookedMB = BLANK_MEMORY_MB;
         return started;
       });
       if (this.#closed) throw new Error("the pool is closing");
       this.#ready.set(image, [...(this.#ready.get(image) ?? []), handle]);
       this.#retryMs = BLANK_RETRY_MS.first;
     } catch (error) {
-      if (handle) await this.#options.backend.remove(handle.id).catch(() => {});
-      this.#options.ledger.release(BLANK_MEMORY_MB);
+      if (handle) await backend.remove(handle.id).catch(() => {});
+      ledger.release(bookedMB);
       if (!this.#closed) {
         console.error(
           `Could not start a blank "${image}" container (trying again in ${this.#retryMs} ms):`,

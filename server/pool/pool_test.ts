@@ -645,11 +645,46 @@ Deno.test("a cold start takes a blank container, resizes it and starts a replace
   const lease = await pool.acquire(definition("f"));
   assert.equal(lease.warm, false);
   assert.equal(lease.container.id, blankId, "the blank container serves the function");
-  assert.deepEqual(backend.resized, [[blankId, 100]]);
   await settle();
+  assert.deepEqual(
+    backend.resized,
+    [[blankId, 32], [blankId, 100], ["c1", 32]],
+    "the blank ready at 32 MB, then the function's 100; its replacement ready at 32",
+  );
   assert.equal(pool.stats().Blank, 1, "a replacement was started");
   assert.equal(pool.stats().UsedMemoryMB, 132);
   assert.equal(backend.started.length, 2);
+});
+
+Deno.test("a blank container starts with 128 MB booked and keeps 32 MB once its executor answers", async () => {
+  const { pool, backend } = setup(300, 2, { maxBlankPerImage: 1 });
+  const start = later();
+  backend.startsWaitFor = start.promise;
+  pool.fillBlanks();
+  await settle();
+  assert.equal(backend.started[0].memoryMB, 128, "its limit while its runtime loads");
+  assert.equal(pool.stats().UsedMemoryMB, 128);
+  assert.equal(pool.stats().Blank, 0, "not ready yet");
+  start.resolve();
+  await settle();
+  assert.deepEqual(backend.resized, [["c0", 32]]);
+  assert.equal(pool.stats().UsedMemoryMB, 32);
+  assert.equal(pool.stats().Blank, 1);
+});
+
+Deno.test("a pool without 128 MB to spare starts no blank container; one that cannot shrink goes", async () => {
+  const small = setup(100, 2, { maxBlankPerImage: 1 });
+  small.pool.fillBlanks();
+  await settle();
+  assert.equal(small.backend.started.length, 0, "32 MB would fit, 128 do not");
+  const { pool, backend } = setup(300, 2, { maxBlankPerImage: 1 });
+  backend.resize = () => Promise.reject(new Error("cannot set the limit"));
+  pool.fillBlanks();
+  await settle();
+  assert.deepEqual(backend.removed, ["c0"], "the container that kept 128 MB was removed");
+  assert.equal(pool.stats().Blank, 0);
+  assert.equal(pool.stats().UsedMemoryMB, 0, "its 128 MB given back");
+  await pool.close();
 });
 
 Deno.test("blank containers follow the cold starts of the last minute", async () => {
@@ -684,7 +719,9 @@ Deno.test("a blank container that died meanwhile is removed and a new one serves
   const { pool, backend } = setup(300, 2, { maxBlankPerImage: 1 });
   pool.fillBlanks();
   await settle();
-  backend.resize = (id) => Promise.reject(new Error(`No such container: ${id}`));
+  const resize = backend.resize.bind(backend);
+  backend.resize = (id, limits) =>
+    id === "c0" ? Promise.reject(new Error(`No such container: ${id}`)) : resize(id, limits);
   const lease = await pool.acquire(definition("f"));
   assert.equal(lease.warm, false);
   assert.equal(lease.container.id, "c1", "a new container serves the function");
