@@ -153,10 +153,26 @@ export async function containersGone(id: string): Promise<void> {
 }
 
 /**
+ * Milliseconds before a window that {@linkcode containersStarted} reads too: a blank container
+ * is resized to its idle size once its executor answers (within the node's 30 s ready timeout),
+ * so a blank created this long before a window was resized to its idle size before it.
+ */
+const BLANK_START_LOOKBACK_MS = 35_000;
+
+/** A Docker event of a container, as `docker events --format '{{json .}}'` prints it. */
+interface ContainerEvent {
+  Action: string;
+  id: string;
+  timeNano: number;
+  Actor: { Attributes: Record<string, string> };
+}
+
+/**
  * How many containers node `id` started for a function between two moments (ms since the
  * epoch), from Docker's events: containers created with its `serverledge.function` label,
- * plus blank containers resized in the window (a blank is resized when a cold start takes
- * it; during a benchmark step only the one function takes blanks).
+ * plus blank containers resized for a function in the window (a blank is resized when a cold
+ * start takes it; during a benchmark step only the one function takes blanks). A blank
+ * container's first resize, to its idle size once its executor answered, is not one.
  */
 export async function containersStarted(
   id: string,
@@ -164,10 +180,10 @@ export async function containersStarted(
   sinceMs: number,
   untilMs: number,
 ): Promise<number> {
-  const events = await docker(
+  const events: ContainerEvent[] = (await docker(
     "events",
     "--since",
-    (sinceMs / 1000).toFixed(3),
+    ((sinceMs - BLANK_START_LOOKBACK_MS) / 1000).toFixed(3),
     "--until",
     (untilMs / 1000).toFixed(3),
     "--filter",
@@ -180,13 +196,21 @@ export async function containersStarted(
     "event=update",
     "--format",
     "{{json .}}",
-  );
-  return events.split("\n").filter(Boolean).map((line) => JSON.parse(line)).filter((event) => {
-    const labels: Record<string, string> = event.Actor.Attributes;
-    return event.Action === "create"
-      ? labels["serverledge.function"] === name
-      : labels["serverledge.blank"] === "true";
-  }).length;
+  )).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  const blanksStarting = new Set<string>();
+  let started = 0;
+  for (const event of events.sort((a, b) => a.timeNano - b.timeNano)) {
+    const labels = event.Actor.Attributes;
+    const inWindow = event.timeNano / 1e6 >= sinceMs;
+    if (event.Action === "create") {
+      if (labels["serverledge.blank"] === "true") blanksStarting.add(event.id);
+      if (inWindow && labels["serverledge.function"] === name) started++;
+    } else if (labels["serverledge.blank"] === "true") {
+      const idleResize = blanksStarting.delete(event.id);
+      if (inWindow && !idleResize) started++;
+    }
+  }
+  return started;
 }
 
 /**
