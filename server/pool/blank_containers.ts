@@ -178,6 +178,7 @@ export class BlankContainers {
       if (this.#closed) throw new Error("the pool is closing");
       this.#ready.set(image, [...(this.#ready.get(image) ?? []), handle]);
       this.#retryMs = BLANK_RETRY_MS.first;
+      this.fill(); // what it no longer books may start another one
     } catch (error) {
       if (handle) await backend.remove(handle.id).catch(() => {});
       ledger.release(bookedMB);

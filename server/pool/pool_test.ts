@@ -672,6 +672,17 @@ Deno.test("a blank container starts with 128 MB booked and keeps 32 MB once its 
   assert.equal(pool.stats().Blank, 1);
 });
 
+Deno.test("a pool with room to start one blank container at a time starts the next once one is ready", async () => {
+  const images = ["serverledge-python311", "serverledge-nodejs18"];
+  const { pool, backend } = setup(200, 2, { maxBlankPerImage: 1, blankImages: images });
+  pool.fillBlanks();
+  assert.equal(backend.started.length, 1, "128 MB for one start; 256 do not fit");
+  await settle();
+  assert.deepEqual(backend.started.map((spec) => spec.image), images);
+  assert.equal(pool.stats().Blank, 2);
+  assert.equal(pool.stats().UsedMemoryMB, 64);
+});
+
 Deno.test("a pool without 128 MB to spare starts no blank container; one that cannot shrink goes", async () => {
   const small = setup(100, 2, { maxBlankPerImage: 1 });
   small.pool.fillBlanks();
