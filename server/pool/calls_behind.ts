@@ -38,17 +38,20 @@ export class CallsBehind {
   /**
    * A container among `containers` (of `fn`'s version) that a lease may wait behind: busy with
    * one call, with none behind it, its executor taking pipelined calls, for a function of
-   * `MaxConcurrency` 1 whose calls hold their slot `holdS` seconds (0: not known yet).
+   * `MaxConcurrency` 1 whose calls hold their slot `holdS()` seconds (0: not known yet; asked
+   * only once such a container is found).
    */
   find(
     containers: Iterable<PooledContainer>,
     fn: PoolFunction,
-    holdS: number,
+    holdS: () => number,
   ): PooledContainer | undefined {
-    if (fn.maxConcurrency !== 1 || holdS <= 0 || holdS > PIPELINE_MAX_HOLD_S) return undefined;
+    if (fn.maxConcurrency !== 1) return undefined;
     for (const container of containers) {
       if (container.active !== 1 || !container.executor.pipelining) continue;
-      if (!this.#waiting.has(container)) return container;
+      if (this.#waiting.has(container)) continue;
+      const hold = holdS();
+      return hold > 0 && hold <= PIPELINE_MAX_HOLD_S ? container : undefined;
     }
     return undefined;
   }

@@ -309,10 +309,8 @@ export class ContainerPool {
 
   /** A lease behind the call under way on a container of `fn`, if one takes it. */
   #grantBehind(fn: PoolFunction, arrivedAt: number): Lease | undefined {
-    const hold = this.#estimates.serviceTime(
-      fn.name,
-      this.#running.runningFor(fn.name, this.#now()),
-    );
+    const hold = () =>
+      this.#estimates.serviceTime(fn.name, this.#running.runningFor(fn.name, this.#now()));
     const container = this.#behind.find(this.#book.ready(fn), fn, hold);
     if (!container) return undefined;
     const lease = this.#grant(container, fn, arrivedAt);
