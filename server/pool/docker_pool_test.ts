@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { builtInImages } from "../runtimes/catalog.ts";
 import { exampleFunction } from "../testing/functions.ts";
 import { startTestNode } from "../testing/test_node.ts";
+import { until } from "../testing/until.ts";
 import { sleep } from "../timing/sleep.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -157,13 +158,10 @@ Deno.test(
     await using node = await startTestNode({ config: { "container.pool.blank": 1 } });
     const id = node.node.services.identity.id;
     const runtimes = builtInImages().length;
-    const deadline = Date.now() + 20_000;
-    let status: { Pool: { Blank: number } };
-    do {
-      await sleep(50);
-      status = (await node.get("/status")).body as typeof status;
-    } while (status.Pool.Blank < runtimes && Date.now() < deadline);
-    assert.equal(status.Pool.Blank, runtimes, "one blank container per runtime within 20 s");
+    const blankCount = async () =>
+      ((await node.get("/status")).body as { Pool: { Blank: number } }).Pool.Blank;
+    await until(async () => await blankCount() >= runtimes, "one blank container per runtime");
+    assert.equal(await blankCount(), runtimes, "one blank container per runtime within 20 s");
     const blanks = (await docker("ps", "-q", "--filter", `label=serverledge.node=${id}`))
       .split("\n");
     for (const blank of blanks) {
